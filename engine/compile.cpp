@@ -1,0 +1,766 @@
+// See compile.hpp. One function per line kind, in the order readcf() has
+// them; each follows sendmail's checks in sendmail's order, because the
+// messages and what survives an error depend on that order.
+#include "engine/compile.hpp"
+
+#include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sys/stat.h>
+
+#include "engine/metachar.hpp"
+#include "engine/option_table.hpp"
+#include "engine/render.hpp"
+#include "engine/rulesets.hpp"
+#include "engine/translate.hpp"
+#include "grammar/comments.hpp"
+
+namespace cfkit {
+
+namespace {
+
+constexpr int kMaxConfigLevel = 10;
+constexpr const char* kVersion = "8.17.1.9";
+
+bool atobool(const std::string& s) {
+    return s.empty() || std::strchr("tTyY", s[0]) != nullptr;
+}
+
+std::string strip_high_bit(std::string s) {
+    for (char& c : s) c = static_cast<char>(static_cast<unsigned char>(c) & 0x7f);
+    return s;
+}
+
+class Compiler {
+public:
+    Compiler(Config& cfg, const CompileOptions& opt, Reporter& rep) : c_(cfg), opt_(opt), rep_(rep) {}
+
+    void run(const CfFile& file);
+    void sticky(const std::vector<std::string>& opts);
+
+private:
+    void line(const CfLine& l, std::string bp);
+    void rule(std::string& bp);
+    void ruleset_line(const std::string& bp);
+    void define(const std::string& bp);
+    void class_words(const std::string& bp, bool trusted);
+    void file_class(const std::string& bp);
+    void mailer(const std::string& bp);
+    void option(const std::string& bp);
+    void version(const std::string& bp);
+    void map_line(const std::string& bp);
+    void header(const std::string& bp);
+    void after_file();
+
+    Tokens tokenize_rule_half(const std::string& text);
+    void add_class_words(MacroId cls, const std::string& words);
+    void read_class_file(MacroId cls, const std::string& file, const std::string& fmt, bool optional);
+
+    Config& c_;
+    const CompileOptions& opt_;
+    Reporter& rep_;
+    int ruleset_ = -1;
+    int priorities_ = 0;
+    std::vector<std::string> sticky_;  // long names set on the command line
+    bool setting_sticky_ = false;
+};
+
+void Compiler::sticky(const std::vector<std::string>& opts) {
+    setting_sticky_ = true;
+    for (const std::string& o : opts) option("O " + o);
+    setting_sticky_ = false;
+}
+
+void Compiler::run(const CfFile& file) {
+    for (const CfLine& l : file.lines) {
+        if (l.kind == LineKind::Comment) continue;
+        rep_.loc = l.loc;
+        rep_.loc.file = opt_.display_path;
+        rep_.sendmail_line = l.report_line;
+        std::string bp = translate_dollars(l.raw, c_.config_level, c_.env.names, rep_);
+        line(l, std::move(bp));
+    }
+    rep_.loc = SourceLoc{};
+    rep_.sendmail_line = 0;
+    after_file();
+}
+
+void Compiler::line(const CfLine& l, std::string bp) {
+    (void)l;
+    if (bp.empty() || bp[0] == '#') return;
+    switch (bp[0]) {
+    case 'R': rule(bp); break;
+    case 'S': ruleset_line(bp); break;
+    case 'D': define(bp); break;
+    case 'H': header(bp); break;
+    case 'C': class_words(bp, false); break;
+    case 'T': class_words(bp, true); break;
+    case 'F': file_class(bp); break;
+    case 'M': mailer(bp); break;
+    case 'O': option(bp); break;
+    case 'P': {
+        if (priorities_ >= limits::kMaxPriorities) {
+            rep_.syserr("too many P lines, " + std::to_string(limits::kMaxPriorities) + " max");
+            break;
+        }
+        if (bp.find('=', 1) == std::string::npos) {
+            rep_.syserr("unknown configuration line \"" + strip_high_bit(bp) + "\"");
+            break;
+        }
+        ++priorities_;
+        break;
+    }
+    case 'Q': {
+        std::size_t p = 1;
+        while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
+        if (p >= bp.size() || bp[p] == ',' ) rep_.syserr("name required for queue");
+        break;
+    }
+    case 'V': version(bp); break;
+    case 'K': map_line(bp); break;
+    case 'E': break;  // environment for mailers: nothing to do for rewriting
+    case 'X': {
+        std::size_t p = 1;
+        while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
+        if (p >= bp.size() || bp[p] == ',') rep_.syserr("name required for mail filter");
+        break;
+    }
+    default:
+        rep_.syserr("unknown configuration line \"" + strip_high_bit(bp) + "\"");
+    }
+}
+
+// ---- R ------------------------------------------------------------------------
+
+Tokens Compiler::tokenize_rule_half(const std::string& text) {
+    std::string ex = expand(text, c_.env, rep_, limits::kMaxLine);
+    if (!c_.tables) c_.tables = freeze_token_tables(c_.options, c_.config_level, c_.env);
+    ScanOptions so;
+    so.delim = '\t';
+    so.ignore = true;
+    so.bufsize = limits::kRuleBufSize;
+    const TokenTable& tab = c_.config_level >= 9 ? c_.tables->nocomment : c_.tables->internal;
+    ScanResult r = prescan(ex, tab, so);
+    for (const std::string& e : r.errors) rep_.usrerr(e);
+    if (!r.ok) return {};
+    return std::move(r.tokens);
+}
+
+void Compiler::rule(std::string& bp) {
+    if (ruleset_ < 0) {
+        rep_.syserr("missing valid ruleset for \"" + strip_high_bit(bp) + "\"");
+        return;
+    }
+    std::size_t tab = bp.find('\t', 1);
+    if (tab == std::string::npos) {
+        rep_.syserr("invalid rewrite line \"" + strip_high_bit(bp) + "\" (tab expected)");
+        return;
+    }
+    Rule r;
+    r.loc = rep_.loc;
+    r.line = rep_.sendmail_line;
+    r.lhs = tokenize_rule_half(bp.substr(1, tab - 1));
+    int nfuzzy = 0;
+    if (!r.lhs.empty()) {
+        for (const std::string& t : r.lhs) {
+            const char* botch = nullptr;
+            switch (meta::first(t)) {
+            case meta::MATCHZANY: case meta::MATCHANY: case meta::MATCHONE:
+            case meta::MATCHCLASS: case meta::MATCHNCLASS: ++nfuzzy; break;
+            case meta::MATCHREPL: botch = "$1-$9"; break;
+            case meta::CANONUSER: botch = "$:"; break;
+            case meta::CALLSUBR: botch = "$>"; break;
+            case meta::CONDIF: botch = "$?"; break;
+            case meta::CONDFI: botch = "$."; break;
+            case meta::HOSTBEGIN: botch = "$["; break;
+            case meta::HOSTEND: botch = "$]"; break;
+            case meta::LOOKUPBEGIN: botch = "$("; break;
+            case meta::LOOKUPEND: botch = "$)"; break;
+            default: break;
+            }
+            if (botch) rep_.syserr(std::string("Inappropriate use of ") + botch + " on LHS");
+        }
+    } else {
+        rep_.syserr("R line: null LHS");
+    }
+    if (nfuzzy > limits::kMaxMatch) {
+        rep_.syserr("R line: too many wildcards");
+        r.lhs.clear();
+    }
+    r.wildcards = nfuzzy;
+
+    std::size_t p = tab;
+    while (p < bp.size() && bp[p] == '\t') ++p;
+    std::size_t q = p;
+    while (p < bp.size() && bp[p] != '\t') ++p;
+    r.rhs = tokenize_rule_half(bp.substr(q, p - q));
+    if (!r.rhs.empty()) {
+        bool inmap = false;
+        int args = 0;
+        unsigned char endtoken = 0;
+        for (const std::string& t : r.rhs) {
+            const char* botch = nullptr;
+            unsigned char f = meta::first(t);
+            switch (f) {
+            case meta::MATCHREPL: {
+                unsigned char d = t.size() > 1 ? static_cast<unsigned char>(t[1]) : 0;
+                if (d <= '0' || d > '0' + nfuzzy) {
+                    rep_.syserr(std::string("replacement $") + static_cast<char>(d) + " out of bounds");
+                }
+                break;
+            }
+            case meta::MATCHZANY: botch = "$*"; break;
+            case meta::MATCHANY: botch = "$+"; break;
+            case meta::MATCHONE: botch = "$-"; break;
+            case meta::MATCHCLASS: botch = "$="; break;
+            case meta::MATCHNCLASS: botch = "$~"; break;
+            case meta::CANONHOST:
+                if (!inmap) break;
+                if (++args >= limits::kMaxMapArgs) rep_.syserr("too many arguments for map lookup");
+                break;
+            case meta::HOSTBEGIN:
+            case meta::LOOKUPBEGIN:
+                endtoken = f == meta::HOSTBEGIN ? meta::HOSTEND : meta::LOOKUPEND;
+                if (inmap) rep_.syserr("cannot nest map lookups");
+                inmap = true;
+                args = 0;
+                break;
+            case meta::HOSTEND:
+            case meta::LOOKUPEND:
+                if (f != endtoken) break;
+                inmap = false;
+                endtoken = 0;
+                break;
+            default: break;
+            }
+            if (botch) rep_.syserr(std::string("Inappropriate use of ") + botch + " on RHS");
+        }
+        if (inmap) rep_.syserr("missing map closing token");
+    } else {
+        rep_.syserr("R line: null RHS");
+    }
+    Ruleset& rs = c_.rulesets[static_cast<std::size_t>(ruleset_)];
+    rs.rules.push_back(std::move(r));
+    rs.defined = true;
+}
+
+// ---- S ------------------------------------------------------------------------
+
+void Compiler::ruleset_line(const std::string& bp) {
+    std::string ex = expand(bp.substr(1), c_.env, rep_, limits::kMaxLine);
+    ruleset_ = rwset_enter(c_, ex, nullptr, rep_);
+    if (ruleset_ < 0) return;
+    if (c_.rulesets[static_cast<std::size_t>(ruleset_)].defined && opt_.test_mode) {
+        rep_.plain("WARNING: Ruleset " + bp.substr(1) + " has multiple definitions");
+    }
+}
+
+// ---- D, C, T, F -----------------------------------------------------------------
+
+void Compiler::define(const std::string& bp) {
+    MacroIdResult id = macid_parse(bp, 1, c_.env.names, rep_);
+    if (id.id == 0) return;
+    c_.env.macros.set(static_cast<MacroId>(id.id), munchstring(std::string_view(bp).substr(id.end)));
+}
+
+void Compiler::add_class_words(MacroId cls, const std::string& words) {
+    std::size_t p = 0;
+    while (p < words.size()) {
+        while (p < words.size() && is_space(static_cast<unsigned char>(words[p]))) ++p;
+        std::size_t w = p;
+        while (p < words.size() && !is_space(static_cast<unsigned char>(words[p]))) ++p;
+        if (p == w) continue;
+        std::string word = words.substr(w, p - w);
+        if (meta::first(word) == meta::MATCHCLASS) {
+            // `$=X` copies class X (macid of the rest; a bad name is ignored).
+            if (word.size() < 2) continue;
+            MacroIdResult src = macid_parse(word, 1, c_.env.names, rep_);
+            if (src.id != 0) c_.env.classes.copy(static_cast<MacroId>(src.id), cls);
+            continue;
+        }
+        c_.env.classes.add(cls, word);
+    }
+}
+
+void Compiler::class_words(const std::string& bp, bool trusted) {
+    if (trusted) {
+        add_class_words('t', bp.substr(1));
+        return;
+    }
+    MacroIdResult id = macid_parse(bp, 1, c_.env.names, rep_);
+    if (id.id == 0) return;
+    add_class_words(static_cast<MacroId>(id.id),
+                    expand(std::string_view(bp).substr(id.end), c_.env, rep_, limits::kMaxLine));
+}
+
+void Compiler::read_class_file(MacroId cls, const std::string& file, const std::string& fmt, bool optional) {
+    std::FILE* f = nullptr;
+    bool program = !file.empty() && file[0] == '|';
+    if (program) f = popen(file.c_str() + 1, "r");
+    else f = std::fopen(file.c_str(), "r");
+    if (!f) {
+        if (!optional) {
+            int err = errno;
+            rep_.syserr("fileclass: cannot open '" + file + "': " + std::strerror(err), true);
+        }
+        return;
+    }
+    char buf[limits::kMaxLine];
+    while (std::fgets(buf, sizeof buf, f)) {
+        std::string line(buf);
+        if (!line.empty() && line.back() == '\n') line.pop_back();
+        if (!line.empty() && line[0] == '#') continue;
+        std::string words = line;
+        if (fmt != "%s") {
+            char wbuf[limits::kMaxLine];
+            wbuf[0] = '\0';
+            if (std::sscanf(line.c_str(), fmt.c_str(), wbuf) != 1) continue;
+            words = wbuf;
+        }
+        // parse_class_words(): every white-space separated word of the match
+        std::size_t p = 0;
+        while (p < words.size()) {
+            while (p < words.size() && is_space(static_cast<unsigned char>(words[p]))) ++p;
+            std::size_t w = p;
+            while (p < words.size() && !is_space(static_cast<unsigned char>(words[p]))) ++p;
+            if (p > w) c_.env.classes.add(cls, words.substr(w, p - w));
+        }
+    }
+    if (program) pclose(f);
+    else std::fclose(f);
+}
+
+void Compiler::file_class(const std::string& bp) {
+    MacroIdResult id = macid_parse(bp, 1, c_.env.names, rep_);
+    if (id.id == 0) return;
+    std::size_t p = id.end;
+    while (p < bp.size() && is_space(static_cast<unsigned char>(bp[p]))) ++p;
+    bool optional = false;
+    if (p + 1 < bp.size() && bp[p] == '-' && bp[p + 1] == 'o') {
+        optional = true;
+        while (p < bp.size() && !is_space(static_cast<unsigned char>(bp[p]))) ++p;
+        while (p < bp.size() && is_space(static_cast<unsigned char>(bp[p]))) ++p;
+    }
+    std::string spec = bp.substr(p);
+    if (!spec.empty() && spec[0] != '/' && spec[0] != '|') {
+        std::size_t at = spec.find('@');
+        if (at != std::string::npos) {
+            std::string q = spec.substr(at + 1);
+            if (q == "LDAP" || (!q.empty() && q[0] != ':' && q.find(':') != std::string::npos)) {
+                rep_.syserr("fileclass: F{" + c_.env.names.display(static_cast<MacroId>(id.id)) +
+                            "}: map lookup classes are not supported yet");
+                return;
+            }
+        }
+    }
+    // extrquotstr(): the file name ends at white space outside quotes.
+    std::string file;
+    bool quoted = false, ok = true;
+    std::size_t i = 0;
+    for (; i < spec.size(); ++i) {
+        char ch = spec[i];
+        if (ch == '\\' && i + 1 < spec.size() && spec[i + 1] == ' ') {
+            file.push_back(' ');
+            ++i;
+        } else if (ch == '"') {
+            quoted = !quoted;
+        } else if (!quoted && ch == ' ') {
+            break;
+        } else {
+            file.push_back(ch);
+        }
+    }
+    if (quoted) ok = false;
+    if (!ok) {
+        rep_.syserr("illegal filename '" + spec + "'");
+        return;
+    }
+    std::string fmt = "%s";
+    if (!(file.size() > 0 && file[0] == '|') && i < spec.size()) {
+        std::size_t f = i + 1;
+        while (f < spec.size() && is_space(static_cast<unsigned char>(spec[f]))) ++f;
+        if (f < spec.size()) fmt = spec.substr(f);
+    }
+    if (file.empty()) {
+        rep_.syserr("fileclass: missing file name");
+        return;
+    }
+    read_class_file(static_cast<MacroId>(id.id), file, fmt, optional);
+}
+
+// ---- M ------------------------------------------------------------------------
+
+void Compiler::mailer(const std::string& bp) {
+    std::size_t p = 1;
+    while (p < bp.size() && bp[p] != ',' && !is_space(static_cast<unsigned char>(bp[p]))) ++p;
+    std::string name = bp.substr(1, p - 1);
+    if (p < bp.size()) ++p;
+    if (name.empty()) {
+        rep_.syserr("name required for mailer");
+        return;
+    }
+    Mailer m;
+    m.name = name;
+    m.loc = rep_.loc;
+    bool have_argv = false, have_path = false;
+    std::string path;
+    std::vector<std::string> argv;
+    while (p < bp.size()) {
+        while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
+        if (p >= bp.size()) break;
+        char fcode = bp[p];
+        while (p < bp.size() && bp[p] != '=' && bp[p] != ',') ++p;
+        if (p >= bp.size() || bp[p] != '=') {
+            rep_.syserr("mailer " + name + ": `=' expected");
+            return;
+        }
+        ++p;
+        while (p < bp.size() && is_space(static_cast<unsigned char>(bp[p]))) ++p;
+        // munchstring(p, &delim, ','): value up to an unquoted ','
+        std::string val;
+        bool bs = false, quote = false;
+        for (; p < bp.size(); ++p) {
+            char ch = bp[p];
+            if (bs) {
+                bs = false;
+                switch (ch) {
+                case 'r': val.push_back('\r'); break;
+                case 'n': val.push_back('\n'); break;
+                case 'f': val.push_back('\f'); break;
+                case 'b': val.push_back('\b'); break;
+                default: val.push_back(ch);
+                }
+                continue;
+            }
+            if (ch == '\\') bs = true;
+            else if (ch == '"') quote = !quote;
+            else if (quote || ch != ',') val.push_back(ch);
+            else break;
+        }
+        m.fields[fcode] = val;
+        switch (fcode) {
+        case 'P': if (!val.empty()) { have_path = true; path = val; } break;
+        case 'F':
+            for (char ch : val) {
+                if (!is_space(static_cast<unsigned char>(ch)) && m.flags.find(ch) == std::string::npos) m.flags.push_back(ch);
+            }
+            break;
+        case 'S': case 'R': {
+            std::size_t endp = 0;
+            int i = rwset_enter(c_, val, &endp, rep_);
+            if (i < 0) return;
+            if (endp < val.size() && val[endp] == '/') {
+                if (rwset_enter(c_, val.substr(endp + 1), nullptr, rep_) < 0) return;
+            }
+            break;
+        }
+        case 'E':
+            if (val.empty()) rep_.syserr("mailer " + name + ": null end-of-line string");
+            else m.eol = val;
+            break;
+        case 'A':
+            if (!val.empty()) {
+                have_argv = true;
+                std::size_t a = 0;
+                while (a < val.size()) {
+                    while (a < val.size() && is_space(static_cast<unsigned char>(val[a]))) ++a;
+                    std::size_t w = a;
+                    while (a < val.size() && !is_space(static_cast<unsigned char>(val[a]))) ++a;
+                    if (a > w) argv.push_back(val.substr(w, a - w));
+                }
+            }
+            break;
+        case 'D': if (val.empty()) rep_.syserr("mailer " + name + ": null working directory"); break;
+        case 'C': if (val.empty()) rep_.syserr("mailer " + name + ": null charset"); break;
+        case 'Q': if (val.empty()) rep_.syserr("mailer " + name + ": null queue"); break;
+        case '/': if (val.empty()) rep_.syserr("mailer " + name + ": null root directory"); break;
+        case 'M': case 'm': case 'r': case 'L': case 'N': case 'T': case 'U': case 'W': break;
+        default:
+            rep_.syserr("M" + name + ": unknown mailer equate " + std::string(1, fcode) + "=");
+        }
+    }
+    if (!have_argv) {
+        rep_.syserr("M" + name + ": A= argument required");
+        return;
+    }
+    if (!have_path) {
+        rep_.syserr("M" + name + ": P= argument required");
+        return;
+    }
+    const Mailer* existing = c_.find_mailer(name);
+    if (!existing && static_cast<int>(c_.mailers.size()) >= limits::kMaxMailers) {
+        rep_.syserr("too many mailers defined (" + std::to_string(limits::kMaxMailers) + " max)");
+        return;
+    }
+    if (path == "[TCP]") {
+        rep_.syserr("M" + name + ": P=[TCP] must be replaced by P=[IPC]");
+        return;
+    }
+    if (path == "[IPC]") {
+        if (argv.size() < 2) {
+            rep_.syserr("M" + name + ": too few parameters for [IPC] mailer");
+            return;
+        }
+        if (argv[0] != "TCP" && argv[0] != "FILE") {
+            rep_.plain("M" + name + ": Warning: first argument in [IPC] mailer must be TCP or FILE");
+        }
+    } else if (path == "[FILE]") {
+        if (argv.size() != 2) {
+            rep_.syserr("M" + name + ": too " + std::string(argv.size() < 2 ? "few" : "many") +
+                        " parameters for [FILE] mailer");
+            return;
+        }
+        if (argv[0] != "FILE") {
+            rep_.syserr("M" + name + ": first argument in [FILE] mailer must be FILE");
+            return;
+        }
+    }
+    if (existing) {
+        m.number = existing->number;
+        for (Mailer& old : c_.mailers) {
+            if (old.number == m.number) old = m;
+        }
+    } else {
+        m.number = static_cast<int>(c_.mailers.size());
+        c_.mailers.push_back(m);
+    }
+}
+
+// ---- O ------------------------------------------------------------------------
+
+void Compiler::option(const std::string& bp) {
+    char opt = bp.size() > 1 ? bp[1] : '\0';
+    std::string val = bp.size() > 2 ? bp.substr(2) : std::string();
+    const OptionName* o = nullptr;
+    if (opt == ' ') {
+        // "O LongName[.sub]=value": spaces around '=' are allowed
+        std::string v = val;
+        std::size_t eq = v.find('=');
+        std::size_t nameend = eq == std::string::npos ? v.size() : eq;
+        std::size_t ne = nameend;
+        while (ne > 0 && v[ne - 1] == ' ') --ne;
+        std::size_t ns = 0;
+        std::string name = v.substr(ns, ne - ns);
+        if (name.empty()) {
+            rep_.syserr("readcf: null option name");
+            return;
+        }
+        std::string value = eq == std::string::npos ? std::string() : v.substr(eq + 1);
+        std::size_t vs = 0;
+        while (vs < value.size() && value[vs] == ' ') ++vs;
+        value = value.substr(vs);
+        std::size_t dot = name.find('.');
+        if (dot != std::string::npos) name.resize(dot);
+        const OptionName* sel = nullptr;
+        const OptionName* hit = nullptr;
+        bool ended = true;
+        for (const OptionName& cand : kOptionTable) {
+            std::string cn = cand.name;
+            if (cn.size() < name.size() || !ascii_iequal(cn.substr(0, name.size()), name)) {
+                // sm_strncasecmp over strlen(val) bytes: a shorter table name never matches
+                continue;
+            }
+            if (cn.size() == name.size()) {
+                sel = nullptr;
+                hit = &cand;
+                ended = false;
+                break;
+            }
+            if (sel) {
+                hit = &cand;
+                ended = false;
+                break;
+            }
+            sel = &cand;
+        }
+        if (sel && ended) {
+            o = sel;
+        } else if (ended) {
+            rep_.syserr("readcf: unknown option name " + name);
+            return;
+        } else if (sel) {
+            rep_.syserr("readcf: ambiguous option name " + name + " (matches " + sel->name + " and " + hit->name + ")");
+            return;
+        } else {
+            o = hit;
+        }
+        if (name.size() != std::strlen(o->name)) {
+            rep_.usrerr("Option " + name + " used as abbreviation for " + o->name);
+        }
+        val = value;
+    } else {
+        for (const OptionName& cand : kOptionTable) {
+            if (cand.code != 0 && cand.code == opt) {
+                o = &cand;
+                break;
+            }
+        }
+        if (!o) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "readcf: unknown option name 0x%x", static_cast<unsigned char>(opt));
+            rep_.syserr(buf);
+            return;
+        }
+    }
+    std::string lname = o->name;
+    if (setting_sticky_) {
+        sticky_.push_back(lname);
+    } else {
+        for (const std::string& st : sticky_) {
+            if (st == lname) return;
+        }
+    }
+    c_.options.raw[lname] = val;
+    if (lname == "BlankSub") {
+        c_.options.blank_sub = val.empty() ? ' ' : val[0];
+    } else if (lname == "OperatorChars") {
+        if (c_.options.operator_chars || c_.tables) {
+            rep_.plain("Warning: OperatorChars is being redefined.\n"
+                       "         It should only be set before ruleset definitions.");
+        }
+        c_.options.operator_chars = munchstring(val);
+    } else if (lname == "DontProbeInterfaces") {
+        c_.options.dont_probe_interfaces = ascii_lower(val) == "loopback" ? 1 : atobool(val) ? 2 : 0;
+    } else if (lname == "Verbose") {
+        c_.options.verbose = atobool(val);
+    } else if (lname == "HelpFile") {
+        c_.options.help_file = val.empty() ? std::string("helpfile") : val;
+    }
+}
+
+// ---- V, K, H --------------------------------------------------------------------
+
+void Compiler::version(const std::string& bp) {
+    std::size_t p = 1;
+    while (p < bp.size() && is_space(static_cast<unsigned char>(bp[p]))) ++p;
+    if (p >= bp.size() || !std::isdigit(static_cast<unsigned char>(bp[p]))) {
+        rep_.syserr("invalid argument to V line: \"" + strip_high_bit(bp.substr(1, 20)) + "\"");
+        return;
+    }
+    char* ep = nullptr;
+    c_.config_level = static_cast<int>(std::strtol(bp.c_str() + p, &ep, 10));
+    if (c_.config_level >= 5) {
+        const std::string* w = c_.env.macros.get('w');
+        if (w) {
+            std::size_t dot = w->find('.');
+            if (dot != std::string::npos) c_.env.macros.set('w', w->substr(0, dot));
+        }
+    }
+    std::size_t e = static_cast<std::size_t>(ep - bp.c_str());
+    if (e < bp.size() && bp[e] == '/') {
+        std::size_t v = e + 1, ve = v;
+        while (ve < bp.size() && std::isalpha(static_cast<unsigned char>(bp[ve]))) ++ve;
+        std::string vendor = bp.substr(v, ve - v);
+        static const char* kVendors[] = {"Berkeley", "Sendmail", "IBM", "HP", "Sun"};
+        bool ok = false;
+        for (const char* k : kVendors) ok = ok || ascii_iequal(vendor, k);
+        if (!ok) rep_.syserr("invalid V line vendor code: \"" + vendor + "\"");
+    }
+}
+
+void Compiler::map_line(const std::string& bp) {
+    std::string ex = expand(bp.substr(1), c_.env, rep_, limits::kMaxLine);
+    c_.maps->declare(ex, c_.options.blank_sub, rep_);
+}
+
+void Compiler::header(const std::string& bp) {
+    // chompheader(): [?flags?]name: value; only the syntax check matters here.
+    std::size_t p = 1;
+    if (p < bp.size() && bp[p] == '?') {
+        std::size_t q = bp.find('?', p + 1);
+        if (q == std::string::npos) {
+            rep_.usrerr("header syntax error, line \"" + strip_high_bit(bp.substr(1)) + "\"");
+            return;
+        }
+        p = q + 1;
+    }
+    std::size_t name = p;
+    while (p < bp.size() && bp[p] > ' ' && bp[p] != ':' && static_cast<unsigned char>(bp[p]) < 0x7f) ++p;
+    std::size_t nameend = p;
+    while (p < bp.size() && (bp[p] == ' ' || bp[p] == '\t')) ++p;
+    if (p >= bp.size() || bp[p] != ':' || nameend == name) {
+        rep_.usrerr("header syntax error, line \"" + strip_high_bit(bp.substr(1)) + "\"");
+    }
+}
+
+// ---- after the file -------------------------------------------------------------
+
+void Compiler::after_file() {
+    c_.maps->finish(c_.config_level, rep_);
+    if (c_.config_level > kMaxConfigLevel) {
+        rep_.syserr("Warning: .cf version level (" + std::to_string(c_.config_level) +
+                    ") exceeds sendmail version " + kVersion + " functionality (" +
+                    std::to_string(kMaxConfigLevel) + ")");
+    }
+    if (c_.config_level < kMaxConfigLevel) {
+        rep_.usrerr(std::string("Warning: .cf file is out of date: sendmail ") + kVersion +
+                    " supports version " + std::to_string(kMaxConfigLevel) + ", .cf file is version " +
+                    std::to_string(c_.config_level));
+    }
+    std::string my_host = apply_post_read(c_.env, opt_.host, c_.options.dont_probe_interfaces);
+    if (my_host.find('.') == std::string::npos) {
+        rep_.usrerr("WARNING: local host name (" + my_host + ") is not qualified; see cf/README: WHO AM I?");
+    }
+    if (!c_.find_mailer("local")) rep_.syserr("No local mailer defined");
+
+    c_.env.classes.add('n', "multipart/signed");
+    c_.env.classes.add('s', "rfc822");
+    for (const char* e : {"7bit", "8bit", "binary"}) c_.env.classes.add('e', e);
+    auto long_class = [&](const char* name, std::initializer_list<const char*> words) {
+        auto id = c_.env.names.intern(name);
+        if (!id) return;
+        for (const char* w : words) c_.env.classes.add(*id, w);
+    };
+    long_class("checkMIMEFieldHeaders", {"content-disposition", "content-type"});
+    long_class("checkMIMETextHeaders", {"content-description"});
+    long_class("checkMIMEHeaders", {"content-disposition", "content-id", "content-transfer-encoding",
+                                    "content-type", "mime-version"});
+    long_class("persistentMacros", {"r", "s", "_", "{if_addr}", "{daemon_flags}"});
+
+    auto hs = c_.options.raw.find("HostStatusDirectory");
+    if (hs != c_.options.raw.end() && !hs->second.empty()) {
+        struct stat st {};
+        if (stat(hs->second.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+            int err = errno;
+            if (stat(hs->second.c_str(), &st) == 0) err = ENOTDIR;
+            rep_.plain("Warning: Cannot use HostStatusDirectory = " + hs->second + ": " + std::strerror(err));
+        }
+    }
+}
+
+} // namespace
+
+TokenTables freeze_token_tables(const Options& options, int config_level, const Env& env) {
+    std::string ops;
+    if (options.operator_chars) {
+        ops = *options.operator_chars;
+    } else {
+        const std::string* o = config_level < 7 ? env.macros.get('o') : nullptr;
+        ops = o ? *o : std::string(".:@[]");
+    }
+    CollectingReporter quiet;
+    std::string ex = expand(ops, env, quiet, 50 - 9);
+    return make_token_tables(ex);
+}
+
+std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt, Reporter& rep) {
+    auto cfg = std::make_unique<Config>();
+    cfg->path = file.path;
+    cfg->maps = std::make_shared<MapTable>();
+    for (const char* builtin : {"prog", "*file*", "*include*"}) {
+        Mailer m;
+        m.name = builtin;
+        m.number = static_cast<int>(cfg->mailers.size());
+        cfg->mailers.push_back(m);
+    }
+    apply_startup(cfg->env, opt.host);
+    Compiler c(*cfg, opt, rep);
+    c.sticky(opt.sticky_options);
+    c.run(file);
+    return cfg;
+}
+
+} // namespace cfkit

@@ -1,0 +1,75 @@
+// The second representation: a compiled configuration.
+//
+// engine/compile.cpp builds it from the AST (grammar/ast.hpp) the way
+// sendmail's readcf() does; the interpreter (rewrite.hpp) and the test-mode
+// driver (testmode.hpp) only read it. Everything that can change while rules
+// run (macros, classes, map state) is copied out into a Session.
+#pragma once
+
+#include <array>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/diagnostic.hpp"
+#include "engine/maps.hpp"
+#include "engine/symbols.hpp"
+#include "engine/tokenizer.hpp"
+
+namespace cfkit {
+
+struct Rule {
+    Tokens lhs;        // internal-form tokens; empty: matches only an empty workspace
+    Tokens rhs;
+    int line = 0;      // the line number sendmail records (-d21.15)
+    SourceLoc loc;     // where the R line starts
+    int wildcards = 0; // $* $+ $- $= $~ in the LHS, i.e. how many $N exist
+};
+
+struct Ruleset {
+    std::vector<Rule> rules;
+    std::string name;  // display name; empty: shown by number
+    bool defined = false;  // has had rules (sendmail: RewriteRules[n] != NULL)
+};
+
+struct Mailer {
+    std::string name;
+    int number = 0;
+    std::map<char, std::string> fields;  // P= F= S= R= E= A= ... as written
+    std::string flags;                   // F= letters
+    std::string eol = "\n";
+    SourceLoc loc;
+};
+
+struct Options {
+    std::optional<std::string> operator_chars;  // OperatorChars / $o
+    char blank_sub = ' ';                       // BlankSub (SpaceSub)
+    bool eight_bit_ok = false;                  // EightBitAddrOK
+    int dont_probe_interfaces = 0;  // 0 probe all, 1 skip loopback names, 2 none
+    bool verbose = false;
+    std::optional<std::string> help_file;
+    std::map<std::string, std::string> raw;     // every option as set, by long name
+};
+
+struct Config {
+    std::string path;
+    int config_level = 0;
+    std::array<Ruleset, limits::kMaxRulesets> rulesets;
+    std::map<std::string, int> ruleset_ids;  // named rulesets (case-sensitive)
+    int next_named_ruleset = limits::kMaxRulesets;
+    Env env;                                  // macros and classes after reading
+    std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
+    std::vector<Mailer> mailers;
+    Options options;
+    // The token tables, fixed by the first tokenization (normally the first R
+    // line). Unset if the file tokenized nothing.
+    std::optional<TokenTables> tables;
+
+    // strtorwset(..., ST_FIND) without the messages: -1 if unknown.
+    int find_ruleset(const std::string& name) const;
+    const Mailer* find_mailer(const std::string& name) const;
+};
+
+} // namespace cfkit

@@ -1,0 +1,200 @@
+// See hostinfo.hpp; shared/research notes (startup) have the evidence for
+// each step, checked against sendmail 8.17 under several hosts files.
+#include "engine/hostinfo.hpp"
+
+#include <arpa/inet.h>
+#include <fstream>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sstream>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "engine/translate.hpp"
+
+namespace cfkit {
+
+namespace {
+
+std::string full_ipv6(const std::string& text) {
+    in6_addr a{};
+    if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return text;
+    std::string out;
+    for (int i = 0; i < 8; ++i) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%x", (a.s6_addr[2 * i] << 8) | a.s6_addr[2 * i + 1]);
+        if (i) out.push_back(':');
+        out += buf;
+    }
+    return out;
+}
+
+void add_unique_ci(std::vector<std::string>& v, const std::string& s) { v.push_back(s); }
+
+} // namespace
+
+std::vector<HostsLine> parse_hosts(const std::string& content) {
+    std::vector<HostsLine> out;
+    std::istringstream in(content);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::size_t hash = line.find('#');
+        if (hash != std::string::npos) line.resize(hash);
+        std::istringstream ls(line);
+        HostsLine h;
+        if (!(ls >> h.address)) continue;
+        in_addr a4{};
+        in6_addr a6{};
+        if (inet_pton(AF_INET, h.address.c_str(), &a4) == 1) {
+            h.address_word = "[" + h.address + "]";
+        } else if (inet_pton(AF_INET6, h.address.c_str(), &a6) == 1) {
+            h.ipv6 = true;
+            h.address_word = "[IPv6:" + full_ipv6(h.address) + "]";
+        } else {
+            continue;
+        }
+        std::string n;
+        while (ls >> n) h.names.push_back(n);
+        if (!h.names.empty()) out.push_back(std::move(h));
+    }
+    return out;
+}
+
+std::optional<HostEnt> hosts_forward(const std::vector<HostsLine>& hosts, const std::string& name, bool ipv6) {
+    std::optional<HostEnt> he;
+    for (const HostsLine& h : hosts) {
+        if (h.ipv6 != ipv6) continue;
+        bool match = false;
+        for (const std::string& n : h.names) match = match || ascii_iequal(n, name);
+        if (!match) continue;
+        if (!he) {
+            he = HostEnt{};
+            he->name = h.names[0];
+            for (std::size_t i = 1; i < h.names.size(); ++i) he->aliases.push_back(h.names[i]);
+        } else {
+            for (std::size_t i = 1; i < h.names.size(); ++i) he->aliases.push_back(h.names[i]);
+            if (h.names[0] != he->name) he->aliases.push_back(h.names[0]);
+        }
+        he->address_words.push_back(h.address_word);
+    }
+    return he;
+}
+
+std::optional<HostEnt> hosts_reverse(const std::vector<HostsLine>& hosts, const std::string& address) {
+    for (const HostsLine& h : hosts) {
+        if (h.ipv6 || h.address != address) continue;
+        HostEnt he;
+        he.name = h.names[0];
+        he.aliases.assign(h.names.begin() + 1, h.names.end());
+        he.address_words.push_back(h.address_word);
+        return he;
+    }
+    return std::nullopt;
+}
+
+HostInfo probe_host(const ProbeOptions& opt) {
+    HostInfo hi;
+    if (opt.hostname) {
+        hi.hostname = *opt.hostname;
+        hi.nodename = *opt.hostname;
+    } else {
+        char buf[256] = {0};
+        if (gethostname(buf, sizeof buf - 1) == 0 && buf[0]) hi.hostname = buf;
+        else hi.hostname = "localhost";
+        utsname u{};
+        hi.nodename = uname(&u) == 0 ? u.nodename : hi.hostname;
+    }
+    std::ifstream hf(opt.hosts_file);
+    if (hf) {
+        std::stringstream ss;
+        ss << hf.rdbuf();
+        hi.hosts = parse_hosts(ss.str());
+    }
+    if (opt.probe_interfaces) {
+        ifaddrs* ifs = nullptr;
+        if (getifaddrs(&ifs) == 0) {
+            for (ifaddrs* i = ifs; i; i = i->ifa_next) {
+                if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET) continue;
+                if (!(i->ifa_flags & IFF_UP)) continue;
+                char buf[INET_ADDRSTRLEN];
+                auto* sin = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+                inet_ntop(AF_INET, &sin->sin_addr, buf, sizeof buf);
+                std::string a = buf;
+                if (a == "0.0.0.0" || a == "255.255.255.255") continue;
+                hi.interfaces.push_back({a, (i->ifa_flags & IFF_LOOPBACK) != 0});
+            }
+            freeifaddrs(ifs);
+        }
+    }
+    if (const char* u = getenv("USER")) {
+        if (*u) hi.user = u;
+    }
+    return hi;
+}
+
+void apply_startup(Env& env, const HostInfo& host) {
+    std::optional<HostEnt> he = hosts_forward(host.hosts, host.hostname, true);
+    if (!he) he = hosts_forward(host.hosts, host.hostname, false);
+    std::string j = host.hostname;
+    if (he) {
+        if (he->name.find('.') != std::string::npos || j.find('.') == std::string::npos) j = he->name;
+        if (j.find('.') == std::string::npos) {
+            for (const std::string& a : he->aliases) {
+                if (a.find('.') != std::string::npos) {
+                    j = a;
+                    break;
+                }
+            }
+        }
+    }
+    env.macros.set('w', j);
+    env.macros.set('j', j);
+    env.classes.add('w', j);
+    std::size_t dot = j.find('.');
+    if (dot != std::string::npos && dot + 1 < j.size()) env.macros.set('m', j.substr(dot + 1));
+    env.macros.set('k', host.nodename);
+    env.classes.add('k', host.nodename);
+    env.classes.add('w', host.nodename);
+    if (he) {
+        for (const std::string& a : he->aliases) env.classes.add('w', a);
+        for (const std::string& a : he->address_words) env.classes.add('w', a);
+    }
+    // Fixed state of -bt mode (main.c), visible with `$x` commands.
+    env.macros.set('v', "8.17.1.9");
+    env.macros.set('_', host.user + "@localhost");
+    if (auto id = env.names.intern("addr_type")) env.macros.set(*id, "e r");
+    if (auto id = env.names.intern("opMode")) env.macros.set(*id, "t");
+    if (auto id = env.names.intern("deliveryMode")) env.macros.set(*id, "i");
+}
+
+std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {
+    CollectingReporter quiet;
+    const std::string* m = env.macros.get('m');
+    if (m) {
+        std::string em = expand(*m, env, quiet);
+        if (!em.empty()) env.classes.add('m', em);
+    }
+    if (dont_probe != 2) {
+        for (const Interface& i : host.interfaces) {
+            env.classes.add('w', "[" + i.address + "]");
+            if (dont_probe == 1 && i.loopback) continue;
+            std::optional<HostEnt> r = hosts_reverse(host.hosts, i.address);
+            if (!r) continue;
+            std::vector<std::string> names{r->name};
+            for (const std::string& a : r->aliases) add_unique_ci(names, a);
+            for (const std::string& n : names) {
+                if (env.classes.contains('w', n)) continue;
+                env.classes.add('w', n);
+                std::string b = "[" + n + "]";
+                if (!env.classes.contains('w', b)) env.classes.add('w', b);
+            }
+        }
+    }
+    std::string j = expand("\x81j", env, quiet);
+    if (j.empty()) j = "localhost";
+    env.classes.add('w', j);
+    return j;
+}
+
+} // namespace cfkit

@@ -1,0 +1,114 @@
+// Maps: K-line declarations (makemapentry/map_parseargs) and lookups
+// (map_lookup and the per-class lookup functions in sendmail's map.c).
+//
+// A MapTable is built once while the file is read and is then read-only;
+// what changes at run time (opened, failed, messages already given) lives in
+// a MapRuntime that each session owns.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/diagnostic.hpp"
+#include "engine/symbols.hpp"
+
+namespace cfkit {
+
+// sysexits.h values that map lookups report.
+namespace ex {
+constexpr int OK = 0;
+constexpr int USAGE = 64;
+constexpr int DATAERR = 65;
+constexpr int NOUSER = 67;
+constexpr int NOHOST = 68;
+constexpr int UNAVAILABLE = 69;
+constexpr int SOFTWARE = 70;
+constexpr int OSERR = 71;
+constexpr int OSFILE = 72;
+constexpr int TEMPFAIL = 75;
+constexpr int CONFIG = 78;
+constexpr int NOTFOUND = NOHOST;  // EX_NOTFOUND is EX_NOHOST
+} // namespace ex
+
+// Host name answers for `host`, `bestmx`, `dns` maps and `$[ $]`. Tests fill
+// one in memory; the default reads the hosts file.
+class Resolver {
+public:
+    virtual ~Resolver() = default;
+    // Canonical name for a host name, or nullopt if unknown.
+    virtual std::optional<std::string> canonical_name(const std::string& host) const = 0;
+    // Host name for an address literal (without brackets), or nullopt.
+    virtual std::optional<std::string> name_for_address(const std::string& addr) const = 0;
+};
+
+// Parsed K line. Flag fields follow map_parseargs(); class-specific options
+// are kept by the class's own parser in `impl`.
+struct MapDef {
+    std::string name;        // as written on the K line
+    std::string class_name;  // lower-cased
+    bool valid = false;      // the class's parse routine accepted the line
+    bool optional = false;   // -o
+    bool keep_quotes = false;  // -q (and dequote-style maps)
+    bool no_fold = false;    // -f
+    bool match_only = false; // -m
+    bool no_defer = false;   // -t
+    bool defer = false;      // -D
+    std::string append;      // -a
+    std::optional<std::string> tempfail_append;  // -T
+    char space_sub = ' ';    // -S, default the BlankSub at K-line time
+    std::string file;        // the file name argument, if the class takes one
+    std::string args;        // the rest of the line after the flags
+    std::shared_ptr<const void> impl;  // class-specific compiled state
+};
+
+struct MapResult {
+    std::optional<std::string> value;  // nullopt: not found
+    int status = 0;                    // EX_* value
+};
+
+class MapTable {
+public:
+    // makemapentry(): `line` is the K line after `K`, macro-expanded.
+    // Messages go to `rep` in sendmail's words.
+    void declare(std::string_view line, char blank_sub, Reporter& rep);
+
+    // Adds the maps sendmail defines after reading the file (inithostmaps():
+    // `host` unless the file declared one, ...). `config_level` picks flags.
+    void finish(int config_level, Reporter& rep);
+
+    const MapDef* find(const std::string& name) const;  // case-insensitive
+    const std::map<std::string, MapDef>& all() const { return maps_; }
+
+private:
+    std::map<std::string, MapDef> maps_;  // key: lower-cased name
+};
+
+// Per-session map state (sendmail keeps it in the map structs).
+struct MapRuntime {
+    std::map<std::string, int> open_state;  // 0 unopened, 1 open, -1 failed (bogus), -2 failed optional
+    const Resolver* resolver = nullptr;
+};
+
+struct MapLookupContext {
+    Env& env;             // the `macro` map sets macros
+    MapRuntime& runtime;
+    Reporter& rep;
+};
+
+// The class lookup for one map, with sendmail's map_lookup() around it
+// except quote stripping and -T handling, which rewrite() does itself:
+// opens the map on first use (reporting failures), applies the class's
+// lookup, `-m`, `-a` and %n rewriting. `key` is the stripped key; argv[0]
+// is the key as well, argv[1..] the `$@` arguments.
+// DYNOPENMAP/openmap(): opens on first use; false if the map is not usable
+// (invalid K line, or open failed: the failure is reported once).
+bool open_map(const MapDef& map, MapLookupContext& ctx);
+
+MapResult lookup_map(const MapDef& map, const std::string& key,
+                     const std::vector<std::string>& argv, MapLookupContext& ctx);
+
+} // namespace cfkit

@@ -1,0 +1,151 @@
+#include "engine/render.hpp"
+
+#include <cctype>
+
+#include "engine/metachar.hpp"
+
+namespace cfkit {
+
+namespace {
+
+char meta_name(unsigned char c) {
+    using namespace meta;
+    switch (c) {
+    case MATCHZANY: return '*';
+    case MATCHANY: return '+';
+    case MATCHONE: return '-';
+    case MATCHCLASS: return '=';
+    case MATCHNCLASS: return '~';
+    case CANONNET: return '#';
+    case CANONHOST: return '@';
+    case CANONUSER: return ':';
+    case CALLSUBR: return '>';
+    case CONDIF: return '?';
+    case CONDELSE: return '|';
+    case CONDFI: return '.';
+    case HOSTBEGIN: return '[';
+    case HOSTEND: return ']';
+    case LOOKUPBEGIN: return '(';
+    case LOOKUPEND: return ')';
+    case MACRODEXPAND: return '&';
+    default: return 0;
+    }
+}
+
+// sendmail's macname() for an id byte.
+std::string macname(unsigned char id, const MacroNames& names) {
+    if (id <= 0x20 || id > 0x7f) {
+        const std::string& n = names.name_of(id);
+        return n.empty() ? "***UNDEFINED MACRO***" : n;
+    }
+    return std::string(1, static_cast<char>(id));
+}
+
+void print_char(std::string& out, int c) {
+    if (c < 0x80 && std::isprint(c)) {
+        out.push_back(static_cast<char>(c));
+        return;
+    }
+    if (c == '\n') c = 'n';
+    else if (c == '\r') c = 'r';
+    else if (c == '\t') c = 't';
+    if (c < 0x80 && std::isprint(c)) {
+        out.push_back('\\');
+        out.push_back(static_cast<char>(c));
+    } else if (c >= 0x80) {
+        out.push_back('^');
+        out.push_back(static_cast<char>(c ^ 0100));
+    }
+    // other ASCII control bytes print nothing
+}
+
+} // namespace
+
+std::string xputs(std::string_view s, const MacroNames& names) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        int c = static_cast<unsigned char>(s[i++]);
+        if (c == 0) break;
+        if (c >= 0x80) {
+            if (c == meta::MATCHREPL) {
+                out.push_back('$');
+                if (i >= s.size()) continue;
+                print_char(out, static_cast<unsigned char>(s[i++]));
+                continue;
+            }
+            if (c == meta::MACROEXPAND || c == meta::MACRODEXPAND) {
+                out.push_back('$');
+                if (c == meta::MACRODEXPAND) out.push_back('&');
+                if (i >= s.size()) continue;
+                char k = s[i];
+                if (k == '=' || k == '~' || k == '&' || k == '?') {
+                    out.push_back(k);
+                    ++i;
+                }
+                unsigned char id = i < s.size() ? static_cast<unsigned char>(s[i]) : 0;
+                ++i;
+                if (id & 0x80) out += "{" + macname(id, names) + "}";
+                else out.push_back(static_cast<char>(id));  // raw, as "%c" prints it
+                continue;
+            }
+            char mn = meta_name(static_cast<unsigned char>(c));
+            if (mn) {
+                out.push_back('$');
+                out.push_back(mn);
+            }
+            if (c == meta::MATCHCLASS || c == meta::MATCHNCLASS) {
+                if (i < s.size()) {
+                    unsigned char id = static_cast<unsigned char>(s[i++]);
+                    if (id & 0x80) out += "{" + macname(id, names) + "}";
+                    else out.push_back(static_cast<char>(id));
+                }
+            }
+            if (mn) continue;
+            out += "M-";
+            c &= 0x7f;
+        }
+        print_char(out, c);
+    }
+    return out;
+}
+
+std::string printav(const Tokens& toks, const MacroNames& names) {
+    std::string out;
+    for (const std::string& t : toks) {
+        out.push_back(' ');
+        out += xputs(t, names);
+    }
+    out.push_back('\n');
+    return out;
+}
+
+std::string cataddr(const Tokens& toks, std::size_t first, std::size_t last, int size,
+                    int spacesub, bool external, const TokenTable& internal,
+                    char default_spacesub) {
+    std::string out;
+    if (size <= 0 || first >= toks.size()) return out;
+    if (spacesub == 0) spacesub = static_cast<unsigned char>(default_spacesub);
+    int sz = size - 2;
+    bool oatom = false;
+    for (std::size_t k = first; k < toks.size() && sz > 0; ++k) {
+        const std::string& tok = toks[k];
+        bool natom = !tok.empty() && internal[static_cast<unsigned char>(tok[0])] == CharType::ATM;
+        if (oatom && natom && spacesub != kNoSpaceSep) {
+            out.push_back(static_cast<char>(spacesub));
+            if (--sz <= 0) break;
+        }
+        for (std::size_t q = 0; q < tok.size();) {
+            if (--sz <= 0) break;
+            unsigned char c = static_cast<unsigned char>(tok[q++]);
+            if (c == meta::METAQUOTE && external && q < tok.size()) c = static_cast<unsigned char>(tok[q++]);
+            out.push_back(static_cast<char>(c));
+        }
+        if (sz <= 0) break;
+        oatom = natom;
+        if (k == last) break;
+    }
+    return out;
+}
+
+} // namespace cfkit

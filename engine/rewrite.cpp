@@ -1,0 +1,337 @@
+// See rewrite.hpp. After a rule matches, the new workspace is built in
+// sendmail's four phases: substitution, map lookups, subroutine calls, copy
+// back (semantics.md section 4). Limits and messages are sendmail's.
+#include "engine/rewrite.hpp"
+
+#include "engine/compile.hpp"
+#include "engine/matcher.hpp"
+#include "engine/metachar.hpp"
+#include "engine/render.hpp"
+#include "engine/rulesets.hpp"
+
+namespace cfkit {
+
+Session::Session(const Config& cfg) : env(cfg.env), cfg_(&cfg) {
+    if (cfg.tables) tables_ = cfg.tables;
+}
+
+const TokenTables& Session::tables() {
+    if (!tables_) tables_ = freeze_token_tables(cfg_->options, cfg_->config_level, env);
+    return *tables_;
+}
+
+namespace {
+
+constexpr int EX_OK = 0, EX_DATAERR = 65, EX_TEMPFAIL = 75, EX_CONFIG = 78;
+
+// stripquotes(): drop every '"', and '\c' becomes 'c'.
+std::string stripquotes(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '\\') {
+            if (i + 1 < s.size()) out.push_back(s[++i]);
+            continue;
+        }
+        if (c == '"') continue;
+        out.push_back(c);
+    }
+    return out;
+}
+
+class Rewriter {
+public:
+    explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
+
+    int run(Tokens& ws, int rs, int reclevel, int maxatom);
+
+private:
+    // Phase 2: `$( map key $@ arg $: default $)` and `$[ host $]`.
+    bool lookups(Tokens& npvp, int maxatom, int& rstat, int& err);
+    // Phase 3: `$>name` calls, right to left.
+    int callsubr(Tokens& npvp, int reclevel);
+
+    Session& s_;
+    const Config& cfg_;
+    Reporter& rep_;
+};
+
+int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
+    const std::string name = ruleset_display_name(cfg_, rs);
+    if (s_.observer) s_.observer->ruleset_enter(rs, name, ws, reclevel);
+    if (reclevel++ > limits::kMaxRuleRecursion) {
+        rep_.syserr("rewrite: excessive recursion (max " + std::to_string(limits::kMaxRuleRecursion) +
+                    "), ruleset " + name);
+        return EX_CONFIG;
+    }
+    if (maxatom <= 0) return 64;  // EX_USAGE
+
+    const std::vector<Rule>& rules = cfg_.rulesets[static_cast<std::size_t>(rs)].rules;
+    const TokenTable& internal = s_.tables().internal;
+    MatchEnv menv{s_.env.classes, s_.env.macros, internal, cfg_.options.blank_sub};
+    std::vector<MatchRecord> mlist;
+    int rstat = EX_OK;
+    std::size_t ri = 0;
+    int ruleno = 1;
+    int loopcount = 0;
+    while (ri < rules.size()) {
+        if (!ws.empty() && meta::first(ws[0]) == meta::CANONNET) break;
+        const Rule& rule = rules[ri];
+        if (s_.observer) s_.observer->rule_try(rs, ruleno, rule, ws);
+        if (++loopcount > limits::kLoopLimit) {
+            rep_.syserr("Infinite loop in ruleset " + name + ", rule " + std::to_string(ruleno));
+            break;
+        }
+        if (!match_lhs(rule.lhs, ws, menv, mlist)) {
+            if (s_.observer) s_.observer->rule_fail(rs, ruleno, rule);
+            ++ri;
+            ++ruleno;
+            loopcount = 0;
+            continue;
+        }
+        if (s_.observer) s_.observer->rule_match(rs, ruleno, rule, mlist);
+
+        // Phase 1: prefix and substitution.
+        std::size_t rv = 0;
+        if (!rule.rhs.empty()) {
+            unsigned char f = meta::first(rule.rhs[0]);
+            if (f == meta::CANONUSER) {
+                rv = 1;
+                ++ri;
+                ++ruleno;
+                loopcount = 0;
+            } else if (f == meta::CANONHOST) {
+                rv = 1;
+                ri = rules.size();
+            }
+        }
+        Tokens npvp;
+        auto toolong = [&]() {
+            rep_.syserr("rewrite: expansion too long");
+            return EX_DATAERR;
+        };
+        for (; rv < rule.rhs.size(); ++rv) {
+            const std::string& rp = rule.rhs[rv];
+            unsigned char f = meta::first(rp);
+            if (f == meta::MATCHREPL) {
+                int n = rp.size() > 1 ? static_cast<unsigned char>(rp[1]) - '1' : -1;
+                if (n < 0 || n >= static_cast<int>(mlist.size())) {
+                    rep_.syserr("rewrite: ruleset " + name + ": replacement $" +
+                                std::string(1, rp.size() > 1 ? rp[1] : '\0') + " out of bounds");
+                    return EX_CONFIG;
+                }
+                const MatchRecord& m = mlist[static_cast<std::size_t>(n)];
+                for (int k = m.first; k <= m.last; ++k) {
+                    if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
+                    npvp.push_back(ws[static_cast<std::size_t>(k)]);
+                }
+                continue;
+            }
+            if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
+            if (f != meta::MACRODEXPAND) {
+                npvp.push_back(rp);
+                continue;
+            }
+            MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
+            const std::string* mval = s_.env.macros.get(id);
+            if (!mval || mval->empty()) continue;
+            ScanOptions so;
+            so.bufsize = limits::kPsBufSize;
+            ScanResult r = prescan(*mval, s_.tables().external, so);
+            for (const std::string& e : r.errors) rep_.usrerr(e);
+            if (!r.ok) return EX_DATAERR;  // errors, or no tokens at all: both NULL in sendmail
+            for (std::string& t : r.tokens) {
+                npvp.push_back(std::move(t));
+                if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
+            }
+        }
+
+        // Phase 2: map lookups.
+        int err = 0;
+        if (!lookups(npvp, maxatom, rstat, err)) return err;
+
+        // Phase 3: subroutine calls.
+        int status = callsubr(npvp, reclevel);
+        if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
+
+        // Phase 4: copy back.
+        ws = std::move(npvp);
+        if (s_.observer) s_.observer->rewritten(rs, ws);
+    }
+    if (s_.observer) s_.observer->ruleset_return(rs, name, ws, reclevel - 1);
+    return rstat;
+}
+
+bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
+    std::size_t i = 0;
+    while (i < npvp.size()) {
+        unsigned char f = meta::first(npvp[i]);
+        unsigned char endtoken;
+        std::string mapname;
+        std::size_t hb = i;
+        if (f == meta::HOSTBEGIN) {
+            endtoken = meta::HOSTEND;
+            mapname = "host";
+            ++i;
+        } else if (f == meta::LOOKUPBEGIN) {
+            endtoken = meta::LOOKUPEND;
+            ++i;
+            if (i >= npvp.size()) {
+                rep_.syserr("rewrite: missing mapname");
+                err = EX_CONFIG;
+                return false;
+            }
+            mapname = npvp[i++];
+        } else {
+            ++i;
+            continue;
+        }
+        const MapDef* map = cfg_.maps ? cfg_.maps->find(mapname) : nullptr;
+        if (!map) rep_.syserr("rewrite: map " + mapname + " not found");
+
+        // Split key / $@ arguments / $: default; each segment ends at the
+        // next $@, $: or the end token.
+        const std::size_t key_start = i;
+        std::size_t key_end = std::string::npos;
+        std::size_t seg = std::string::npos;
+        std::size_t def_start = std::string::npos, def_end = std::string::npos;
+        std::vector<std::string> args;
+        int psbuf_left = limits::kPsBufSize;
+        auto close_arg = [&](std::size_t end) {
+            std::string a = cataddr(npvp, seg, end == seg ? seg : end - 1, psbuf_left, 0, true,
+                                    s_.tables().internal, cfg_.options.blank_sub);
+            if (end == seg) a.clear();
+            if (args.size() < 9) args.push_back(a);
+            psbuf_left -= static_cast<int>(a.size()) + 1;
+            seg = std::string::npos;
+        };
+        while (i < npvp.size() && meta::first(npvp[i]) != endtoken) {
+            unsigned char nt = meta::first(npvp[i]);
+            if (nt != meta::CANONHOST && nt != meta::CANONUSER) {
+                ++i;
+                continue;
+            }
+            if (key_end == std::string::npos) key_end = i;
+            if (def_start != std::string::npos && def_end == std::string::npos) def_end = i;
+            if (seg != std::string::npos) close_arg(i);
+            if (nt == meta::CANONHOST) {
+                seg = i + 1;
+            } else {
+                def_start = i + 1;
+                def_end = std::string::npos;
+            }
+            ++i;
+        }
+        const std::size_t end = i;  // the end token, or npvp.size()
+        if (key_end == std::string::npos) key_end = end;
+        if (def_start != std::string::npos && def_end == std::string::npos) def_end = end;
+        if (seg != std::string::npos) close_arg(end);
+        if (args.size() > 8) args.resize(8);  // only 8 arguments survive (MAX_MAP_ARGS)
+        Tokens trailing;
+        if (end < npvp.size()) trailing.assign(npvp.begin() + static_cast<long>(end) + 1, npvp.end());
+
+        auto join = [&](std::size_t a, std::size_t b, int spacesub, bool external) {
+            if (b <= a) return std::string();
+            return cataddr(npvp, a, b - 1, limits::kMaxKey, spacesub, external, s_.tables().internal,
+                           cfg_.options.blank_sub);
+        };
+        std::string key = join(key_start, key_end, map ? static_cast<unsigned char>(map->space_sub) : 0, true);
+
+        std::optional<std::string> replac;
+        if (map) {
+            MapLookupContext ctx{s_.env, s_.maps, rep_};
+            if (open_map(*map, ctx)) {
+                if (!map->keep_quotes) key = stripquotes(key);
+                std::vector<std::string> argv{key};
+                argv.insert(argv.end(), args.begin(), args.end());
+                MapResult r = lookup_map(*map, key, argv, ctx);
+                replac = r.value;
+                if (r.status == EX_TEMPFAIL && !map->no_defer) rstat = EX_TEMPFAIL;
+                if (r.status == EX_TEMPFAIL && map->tempfail_append) replac = key + *map->tempfail_append;
+            }
+        }
+        bool external = replac.has_value();
+        if (!replac && def_start != std::string::npos) replac = join(def_start, def_end, 0, false);
+
+        Tokens result;
+        if (!replac) {
+            result.assign(npvp.begin() + static_cast<long>(key_start), npvp.begin() + static_cast<long>(key_end));
+        } else if (!replac->empty()) {
+            ScanOptions so;
+            so.bufsize = limits::kPsBufSize;
+            ScanResult r = prescan(*replac, external ? s_.tables().external : s_.tables().internal, so);
+            for (const std::string& e : r.errors) rep_.usrerr(e);
+            if (!r.ok) {
+                err = EX_DATAERR;
+                return false;
+            }
+            result = std::move(r.tokens);
+        }
+
+        npvp.resize(hb);
+        auto too_long = [&]() {
+            rep_.syserr("rewrite: expansion too long");
+            err = EX_DATAERR;
+            return false;
+        };
+        for (std::string& t : result) {
+            npvp.push_back(std::move(t));
+            if (static_cast<int>(npvp.size()) >= maxatom) return too_long();
+        }
+        i = npvp.size();
+        for (std::string& t : trailing) {
+            npvp.push_back(std::move(t));
+            if (static_cast<int>(npvp.size()) >= maxatom) return too_long();
+        }
+    }
+    return true;
+}
+
+int Rewriter::callsubr(Tokens& npvp, int reclevel) {
+    struct Call {
+        int rs;
+        std::size_t index;
+    };
+    std::vector<Call> calls;
+    for (std::size_t j = 0; j < npvp.size(); ++j) {
+        if (meta::first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
+        npvp[j + 1] = stripquotes(npvp[j + 1]);
+        int subr = rwset_find(cfg_, npvp[j + 1], nullptr, rep_);
+        if (subr < 0) {
+            rep_.syserr("Unknown ruleset " + npvp[j + 1]);
+            return EX_CONFIG;
+        }
+        if (!cfg_.rulesets[static_cast<std::size_t>(subr)].defined) {
+            // An empty ruleset is not called; the token that moves into
+            // position j is not looked at again (sendmail's loop does the same).
+            npvp.erase(npvp.begin() + static_cast<long>(j), npvp.begin() + static_cast<long>(j) + 2);
+            continue;
+        }
+        if (static_cast<int>(calls.size()) + 1 >= limits::kMaxSubr) {
+            rep_.syserr("Too many subroutine calls (" + std::to_string(limits::kMaxSubr) + " max)");
+            return EX_CONFIG;
+        }
+        calls.push_back({subr, j});
+    }
+    int rstat = EX_OK;
+    for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
+        npvp.erase(npvp.begin() + static_cast<long>(c->index), npvp.begin() + static_cast<long>(c->index) + 2);
+        Tokens tail(npvp.begin() + static_cast<long>(c->index), npvp.end());
+        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index));
+        npvp.resize(c->index);
+        npvp.insert(npvp.end(), tail.begin(), tail.end());
+        if (status != EX_OK && status != EX_TEMPFAIL) return status;
+        if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
+    }
+    return rstat;
+}
+
+} // namespace
+
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom) {
+    Rewriter r(s);
+    return r.run(ws, rs, reclevel, maxatom);
+}
+
+} // namespace cfkit

@@ -1,0 +1,13 @@
+// The interpreter: sendmail's rewrite() and callsubr() (parseaddr.c) over a
+// compiled Config. Status values are sysexits codes as sendmail returns them.
+#pragma once
+
+#include "engine/session.hpp"
+#include "engine/tokenizer.hpp"
+
+namespace cfkit {
+
+// Runs ruleset `rs` on `ws` in place. reclevel 0 and maxatom MAXATOM at top level.
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom);
+
+} // namespace cfkit

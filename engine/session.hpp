@@ -1,0 +1,45 @@
+// The run-time state of one use of a Config: a -bt session now, an SMTP
+// session dry run later. Holds what rules can change (macros, classes, map
+// state), where messages go, and who watches the rewriting.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/config.hpp"
+#include "engine/maps.hpp"
+
+namespace cfkit {
+
+// Watches rewrite() as it runs; the -bt driver prints from these calls, a
+// JSON tracer records them. All callbacks are optional.
+class RewriteObserver {
+public:
+    virtual ~RewriteObserver() = default;
+    virtual void ruleset_enter(int /*rs*/, const std::string& /*name*/, const Tokens& /*ws*/, int /*depth*/) {}
+    virtual void ruleset_return(int /*rs*/, const std::string& /*name*/, const Tokens& /*ws*/, int /*depth*/) {}
+    virtual void rule_try(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const Tokens& /*ws*/) {}
+    virtual void rule_match(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const std::vector<struct MatchRecord>& /*bindings*/) {}
+    virtual void rule_fail(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/) {}
+    virtual void rewritten(int /*rs*/, const Tokens& /*ws*/) {}
+};
+
+class Session {
+public:
+    explicit Session(const Config& cfg);
+
+    const Config& config() const { return *cfg_; }
+    const TokenTables& tables();  // fixed at first use if the file fixed none
+
+    Env env;
+    MapRuntime maps;
+    Reporter* reporter = nullptr;       // required while rules run
+    RewriteObserver* observer = nullptr;
+    std::string current_to;             // e_to: the "addr... " prefix of 553 messages
+
+private:
+    const Config* cfg_;
+    std::optional<TokenTables> tables_;
+};
+
+} // namespace cfkit

@@ -1,0 +1,88 @@
+// Macros and classes: the run-time symbol state a config starts with and a
+// test session changes (`.D`, `.C`, the `macro` map).
+//
+// Sendmail keeps these in global tables; cfkit keeps them in one value (Env)
+// that a Config holds as its initial state and each session copies.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace cfkit {
+
+// A macro/class id is one byte: a single-character name is its own id;
+// `{long}` names get ids from 0xA0 upward in order of first use.
+using MacroId = unsigned char;
+
+class MacroNames {
+public:
+    MacroNames();
+    // The id for `{name}` (name without braces), allocating one if needed.
+    // Returns nullopt when the 96 long ids are used up.
+    std::optional<MacroId> intern(const std::string& name);
+    std::optional<MacroId> find(const std::string& name) const;
+    // The long name of an id (empty for single-character ids).
+    const std::string& name_of(MacroId id) const { return names_[id]; }
+    // How sendmail's macname() shows an id: `x` or `{name}`.
+    std::string display(MacroId id) const;
+
+private:
+    std::array<std::string, 256> names_;
+    std::unordered_map<std::string, MacroId> ids_;  // case-sensitive
+    int next_ = 0xA0;
+};
+
+class Macros {
+public:
+    Macros();
+    const std::string* get(MacroId id) const {
+        return values_[id] ? &*values_[id] : nullptr;
+    }
+    void set(MacroId id, std::string v) { values_[id] = std::move(v); }
+    void unset(MacroId id) { values_[id].reset(); }
+
+private:
+    std::array<std::optional<std::string>, 256> values_;
+};
+
+// Class words. Membership is case-insensitive; the first spelling entered
+// is kept. Dumps come out in sendmail's symbol-table order.
+class Classes {
+public:
+    void add(MacroId cls, const std::string& word);
+    bool contains(MacroId cls, const std::string& word) const;
+    void copy(MacroId from, MacroId to);  // `C{X}$=Y`
+    // Members of `cls` in the order `$=X` prints them.
+    std::vector<std::string> dump(MacroId cls) const;
+    bool empty(MacroId cls) const;
+
+private:
+    struct Entry {
+        std::string spelling;
+        std::bitset<256> classes;
+        int bucket = 0;
+        std::uint64_t seq = 0;
+    };
+    std::unordered_map<std::string, Entry> words_;  // key: lower-cased word
+    std::uint64_t next_seq_ = 0;
+};
+
+// Sendmail's symbol-table hash for a name of the given symbol type
+// (ST_CLASS = 1), which decides class dump order.
+int stab_bucket(const std::string& name, int type);
+
+std::string ascii_lower(std::string s);
+bool ascii_iequal(const std::string& a, const std::string& b);
+
+struct Env {
+    MacroNames names;
+    Macros macros;
+    Classes classes;
+};
+
+} // namespace cfkit

@@ -1,0 +1,348 @@
+// See testmode.hpp. Command dispatch and messages follow main.c's
+// testmodeline(); shared/research/testmode-and-smtp.md part A describes
+// each format with transcripts from the real program.
+#include "engine/testmode.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+#include "engine/metachar.hpp"
+#include "engine/render.hpp"
+#include "engine/rewrite.hpp"
+#include "engine/rulesets.hpp"
+#include "engine/translate.hpp"
+#include "grammar/comments.hpp"
+
+namespace cfkit {
+
+namespace {
+
+// Prints rewrite() as -bt does: "name   input: ..." and "name returns: ...".
+class BtObserver : public RewriteObserver {
+public:
+    BtObserver(std::string& out, const MacroNames& names) : out_(out), names_(names) {}
+    void ruleset_enter(int, const std::string& name, const Tokens& ws, int) override {
+        line(name, "   input:", ws);
+    }
+    void ruleset_return(int, const std::string& name, const Tokens& ws, int) override {
+        line(name, " returns:", ws);
+    }
+
+private:
+    void line(const std::string& name, const char* what, const Tokens& ws) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%-16.16s", name.c_str());
+        out_ += buf;
+        out_ += what;
+        out_ += printav(ws, names_);
+    }
+    std::string& out_;
+    const MacroNames& names_;
+};
+
+constexpr const char* kVersion = "8.17.1.9";
+
+} // namespace
+
+void TextReporter::report(Diagnostic d) {
+    if (d.emit == Emit::Syserr && exit_status == 0) exit_status = d.with_errno ? 71 : 70;
+    if (out) {
+        *out += sendmail_text(d);
+        *out += '\n';
+    }
+}
+
+TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg) {
+    session_.reporter = &rep_;
+    verbose_ = cfg.options.verbose ? 1 : 2;
+}
+
+std::string TestMode::banner() const {
+    return "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n";
+}
+
+int TestMode::exit_status() const { return rep_.exit_status == 75 ? 0 : rep_.exit_status; }
+
+bool TestMode::line(std::string_view raw) {
+    std::string line(raw.substr(0, raw.find('\0')));
+    std::size_t p = 0;
+    while (p < line.size() && line[p] == ' ') ++p;
+    line.erase(0, p);
+    if (line.empty() || line[0] == '#') return true;
+    switch (line[0]) {
+    case '?': help(); return true;
+    case '.': dot_command(line); return true;
+    case '=': equals_command(line); return true;
+    case '-':
+        if (line.size() == 1) out() += "Usage: -d{debug arguments}\n";
+        else if (line[1] != 'd') out() += "Unknown \"-\" command " + line + "\n";
+        // -d flags are accepted; traces beyond input/returns are not produced yet
+        return true;
+    case '$': dollar_command(line); return true;
+    case '/': {
+        std::string l = line;
+        std::size_t e = l.size();
+        while (e > 0 && is_space(static_cast<unsigned char>(l[e - 1]))) --e;
+        l.resize(e);
+        std::string word = l.substr(0, l.find_first_of(" \t"));
+        if (ascii_iequal(word, "/quit")) return false;
+        slash_command(l);
+        return true;
+    }
+    default: ruleset_and_address(line); return true;
+    }
+}
+
+void TestMode::help() {
+    const std::string* hf = cfg_.options.help_file ? &*cfg_.options.help_file : nullptr;
+    std::ifstream in;
+    if (hf) in.open(*hf);
+    if (!hf || !in) {
+        out() += std::string("Sendmail ") + kVersion + " -- HELP not implemented\n";
+        return;
+    }
+    int foundvers = -1;
+    bool noinfo = true;
+    std::string buf;
+    while (std::getline(in, buf)) {
+        if (!buf.empty() && buf[0] == '#') {
+            if (foundvers < 0 && buf.rfind("#vers", 0) == 0) foundvers = std::atoi(buf.c_str() + 5);
+            continue;
+        }
+        if (buf.rfind("-bt", 0) != 0) continue;
+        std::size_t sp = buf.find_first_of(" \t");
+        std::string text = sp == std::string::npos ? buf.substr(buf.empty() ? 0 : buf.size() - 1) : buf.substr(sp + 1);
+        while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
+        if (foundvers >= 2) {
+            std::string t = translate_dollars(text, cfg_.config_level, session_.env.names, rep_);
+            text = expand(t, session_.env, rep_);
+        }
+        out() += text + "\n";
+        noinfo = false;
+    }
+    if (noinfo) out() += "HELP topic \"-bt\" unknown\n";
+    else out() += "End of HELP info\n";
+}
+
+void TestMode::dot_command(const std::string& line) {
+    char k = line.size() > 1 ? line[1] : '\0';
+    if (k == 'D') {
+        MacroIdResult id = macid_parse(line, 2, session_.env.names, rep_);
+        if (id.id == 0) return;
+        std::string v = translate_dollars(std::string_view(line).substr(id.end), cfg_.config_level,
+                                          session_.env.names, rep_);
+        session_.env.macros.set(static_cast<MacroId>(id.id), v);
+    } else if (k == 'C') {
+        if (line.size() == 2) return;
+        MacroIdResult id = macid_parse(line, 2, session_.env.names, rep_);
+        if (id.id == 0) return;
+        std::string v = translate_dollars(std::string_view(line).substr(id.end), cfg_.config_level,
+                                          session_.env.names, rep_);
+        std::string ex = expand(v, session_.env, rep_);
+        std::size_t p = 0;
+        while (p < ex.size()) {
+            while (p < ex.size() && is_space(static_cast<unsigned char>(ex[p]))) ++p;
+            std::size_t w = p;
+            while (p < ex.size() && !is_space(static_cast<unsigned char>(ex[p]))) ++p;
+            if (p == w) continue;
+            std::string word = ex.substr(w, p - w);
+            if (meta::first(word) == meta::MATCHCLASS) {
+                MacroIdResult src = macid_parse(word, 1, session_.env.names, rep_);
+                if (src.id != 0) session_.env.classes.copy(static_cast<MacroId>(src.id), static_cast<MacroId>(id.id));
+            } else {
+                session_.env.classes.add(static_cast<MacroId>(id.id), word);
+            }
+        }
+    } else if (k == '\0') {
+        out() += "Usage: .[DC]macro value(s)\n";
+    } else {
+        out() += "Unknown \".\" command " + line + "\n";
+    }
+}
+
+void TestMode::equals_command(const std::string& line) {
+    char k = line.size() > 1 ? line[1] : '\0';
+    if (k == 'S') {
+        std::string rest = line.substr(2);
+        int rs = rwset_find(cfg_, rest, nullptr, rep_);
+        if (rs < 0) {
+            out() += "Undefined ruleset " + rest + "\n";
+            return;
+        }
+        for (const Rule& r : cfg_.rulesets[static_cast<std::size_t>(rs)].rules) {
+            out() += 'R';
+            for (const std::string& t : r.lhs) out() += xputs(t, session_.env.names) + " ";
+            out() += "\t\t";
+            for (const std::string& t : r.rhs) out() += xputs(t, session_.env.names) + " ";
+            out() += '\n';
+        }
+    } else if (k == 'M') {
+        out() += "cfkit: =M is not implemented yet\n";
+    } else if (k == '\0') {
+        out() += "Usage: =Sruleset or =M\n";
+    } else {
+        out() += "Unknown \"=\" command " + line + "\n";
+    }
+}
+
+void TestMode::dollar_command(const std::string& line) {
+    if (line.size() > 1 && line[1] == '=') {
+        MacroIdResult id = macid_parse(line, 2, session_.env.names, rep_);
+        if (id.id == 0) return;
+        for (const std::string& w : session_.env.classes.dump(static_cast<MacroId>(id.id))) out() += w + "\n";
+        return;
+    }
+    MacroIdResult id = macid_parse(line, 1, session_.env.names, rep_);
+    if (id.id == 0) return;
+    const std::string* v = session_.env.macros.get(static_cast<MacroId>(id.id));
+    if (!v) out() += "Undefined\n";
+    else out() += xputs(*v, session_.env.names) + "\n";
+}
+
+void TestMode::slash_command(std::string l) {
+    std::size_t sp = l.find_first_of(" \t");
+    std::string arg;
+    if (sp != std::string::npos) {
+        std::size_t a = sp;
+        while (a < l.size() && is_space(static_cast<unsigned char>(l[a]))) ++a;
+        arg = l.substr(a);
+        l.resize(sp);
+    }
+    std::string cmd = l.substr(1);
+    if (cmd.empty()) {
+        out() += "Usage: /[canon|map|mx|parse|try|tryflags]\n";
+        return;
+    }
+    if (ascii_iequal(cmd, "map")) {
+        if (arg.empty()) {
+            out() += "Usage: /map mapname key\n";
+            return;
+        }
+        std::size_t q = 0;
+        while (q < arg.size() && !is_space(static_cast<unsigned char>(arg[q]))) ++q;
+        if (q >= arg.size()) {
+            out() += "No key specified\n";
+            return;
+        }
+        std::string name = arg.substr(0, q);
+        std::string key = arg.substr(q + 1);
+        const MapDef* map = cfg_.maps ? cfg_.maps->find(name) : nullptr;
+        if (!map) {
+            out() += "Map named \"" + name + "\" not found\n";
+            return;
+        }
+        MapLookupContext ctx{session_.env, session_.maps, rep_};
+        if (!open_map(*map, ctx)) {
+            out() += "Map named \"" + name + "\" not open\n";
+            return;
+        }
+        out() += "map_lookup: " + name + " (" + key + ") ";
+        MapResult r = lookup_map(*map, key, {key}, ctx);
+        if (!r.value) out() += "no match (" + std::to_string(r.status) + ")\n";
+        else out() += "returns " + *r.value + " (" + std::to_string(r.status) + ")\n";
+        return;
+    }
+    if (ascii_iequal(cmd, "expand")) {
+        if (arg.empty()) {
+            out() += "Usage: /expand string\n";
+            return;
+        }
+        out() += xputs(expand(arg, session_.env, rep_), session_.env.names);
+        return;
+    }
+    if (ascii_iequal(cmd, "tryflags")) {
+        if (arg.empty()) {
+            out() += "Usage: /tryflags [Hh|Ee][Ss|Rr]\n";
+            return;
+        }
+        for (char c : arg) {
+            switch (c) {
+            case 'H': case 'h': tryflags_header_ = true; break;
+            case 'E': case 'e': tryflags_header_ = false; break;
+            case 'S': case 's': tryflags_sender_ = true; break;
+            case 'R': case 'r': tryflags_sender_ = false; break;
+            default: break;
+            }
+        }
+        std::string v = std::string(tryflags_header_ ? "h" : "e") + " " + (tryflags_sender_ ? "s" : "r");
+        if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, v);
+        return;
+    }
+    if (ascii_iequal(cmd, "mx") || ascii_iequal(cmd, "canon") || ascii_iequal(cmd, "parse") ||
+        ascii_iequal(cmd, "try") || ascii_iequal(cmd, "sender") || ascii_iequal(cmd, "header") ||
+        ascii_iequal(cmd, "gethostbyname")) {
+        out() += "cfkit: /" + cmd + " is not implemented yet\n";
+        return;
+    }
+    out() += "Unknown \"/\" command " + l + (arg.empty() ? "" : " " + arg) + "\n";
+}
+
+void TestMode::ruleset_and_address(const std::string& line) {
+    std::size_t p = 0;
+    while (p < line.size() && is_space(static_cast<unsigned char>(line[p]))) ++p;
+    std::size_t q = p;
+    while (p < line.size() && !is_space(static_cast<unsigned char>(line[p]))) ++p;
+    if (p >= line.size()) {
+        out() += "No address!\n";
+        return;
+    }
+    const std::string list = line.substr(q, p - q);
+    std::string addr = line.substr(p + 1);
+
+    // invalidaddr(): 8-bit meta bytes and length, for the whole rest at once.
+    bool bad = false;
+    for (std::size_t i = 0; i < addr.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(addr[i]);
+        if ((c & 0xE0) == 0x80) {
+            if (rep_.exit_status == 0 || rep_.exit_status == 75) rep_.exit_status = 64;
+            bad = true;
+            addr[i] = '?';
+        }
+        if (i + 1 > static_cast<std::size_t>(limits::kMaxTestAddress)) {
+            rep_.usrerr("Address \"" + addr.substr(0, i) + "\" too long (" +
+                        std::to_string(limits::kMaxTestAddress) + " bytes max)");
+            return;
+        }
+    }
+    if (bad) {
+        rep_.usrerr("8-bit character in mailbox address \"" + addr + "\"");
+        return;
+    }
+
+    const TokenTable& table = cfg_.config_level >= 9 ? session_.tables().nocomment : session_.tables().external;
+    BtObserver obs(out(), session_.env.names);
+    session_.observer = &obs;
+    std::size_t pos = 0;
+    for (;;) {
+        ScanOptions so;
+        so.delim = ',';
+        so.bufsize = limits::kPsBufSize;
+        ScanResult r = prescan(std::string_view(addr).substr(pos), table, so);
+        for (const std::string& e : r.errors) rep_.usrerr(e);
+        std::size_t delim = pos + r.delim_pos;
+        if (r.ok) {
+            Tokens ws = std::move(r.tokens);
+            std::size_t item = 0;
+            while (item < list.size()) {
+                std::string rest = list.substr(item);
+                int rs = rwset_find(cfg_, rest, nullptr, rep_);
+                if (rs < 0) {
+                    out() += "Undefined ruleset " + rest + "\n";
+                    break;
+                }
+                int status = rewrite(session_, ws, rs);
+                if (status != 0) {
+                    out() += "== Ruleset " + rest + " (" + std::to_string(rs) + ") status " +
+                             std::to_string(status) + "\n";
+                }
+                while (item < list.size() && list[item++] != ',') {
+                }
+            }
+        }
+        if (delim >= addr.size()) break;
+        pos = delim + 1;
+    }
+    session_.observer = nullptr;
+}
+
+} // namespace cfkit

@@ -1,0 +1,61 @@
+// Address test mode: sendmail -bt (main.c testmodeline()). The engine side
+// takes one input line at a time and returns the bytes sendmail would have
+// written for it; tools/cmd_bt.cpp does the reading and writing.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/config.hpp"
+#include "engine/session.hpp"
+
+namespace cfkit {
+
+// Collects sendmail-formatted output and the sticky exit status: the first
+// syserr sets 70 (71 with errno), later ones do not change it.
+class TextReporter : public Reporter {
+public:
+    std::string* out = nullptr;
+    int exit_status = 0;
+    void report(Diagnostic d) override;
+};
+
+class TestMode {
+public:
+    // `out` receives everything written; `rep` is the same sink the config
+    // was compiled with (so the exit status carries over).
+    TestMode(const Config& cfg, TextReporter& rep);
+
+    // The two banner lines.
+    std::string banner() const;
+    // Verbose 2: "> " before every read; Verbose 1: the line is echoed.
+    int verbosity() const { return verbose_; }
+    void set_verbosity(int v) { verbose_ = v; }
+
+    // Handles one line (without its LF). Returns false after /quit.
+    bool line(std::string_view line);
+
+    // sendmail's exit status (75 is reported as 0).
+    int exit_status() const;
+
+    Session& session() { return session_; }
+
+private:
+    void ruleset_and_address(const std::string& line);
+    void dot_command(const std::string& line);
+    void equals_command(const std::string& line);
+    void dollar_command(const std::string& line);
+    void slash_command(std::string line);
+    void help();
+
+    std::string& out() { return *rep_.out; }
+
+    const Config& cfg_;
+    TextReporter& rep_;
+    Session session_;
+    int verbose_ = 2;
+    bool tryflags_header_ = false;  // /tryflags: header vs envelope address
+    bool tryflags_sender_ = false;  // sender vs recipient
+};
+
+} // namespace cfkit

@@ -1,0 +1,113 @@
+// cfkit bt: sendmail's address test mode. Reads the same input as
+// `sendmail -bt -C FILE` and writes the same bytes.
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+
+#include "engine/compile.hpp"
+#include "engine/testmode.hpp"
+#include "grammar/cf_parser.hpp"
+#include "tools/commands.hpp"
+
+namespace cfkit {
+
+namespace {
+
+void write_out(const std::string& s) {
+    if (!s.empty()) std::fwrite(s.data(), 1, s.size(), stdout);
+}
+
+} // namespace
+
+int cmd_bt(int argc, char** argv) {
+    CLI::App app{"Address test mode: run rulesets as `sendmail -bt -C FILE` does, byte for byte."};
+    app.name("cfkit bt");
+    std::string cf;
+    std::optional<std::string> hostname;
+    bool no_interfaces = false;
+    bool verbose = false;
+    std::string hosts_file = "/etc/hosts";
+    std::vector<std::string> options;
+    std::vector<std::string> debug;
+    app.add_option("-C,--config", cf, "the .cf file")->required();
+    app.add_option("--hostname", hostname, "host name to use instead of this machine's");
+    app.add_flag("--no-interfaces", no_interfaces, "leave network interfaces out of $=w");
+    app.add_option("--hosts-file", hosts_file, "hosts file for host name lookups")->capture_default_str();
+    app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
+    app.add_option("-d", debug, "debug flags (accepted; only input/returns traces are produced)");
+    app.add_flag("-v", verbose, "echo each input line (sendmail's verbose mode)");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 64;
+    }
+
+    // readcf(): a missing or unreadable file ends the run, as in sendmail.
+    struct stat st {};
+    if (stat(cf.c_str(), &st) != 0) {
+        int err = errno;
+        std::printf("%s: line 0: cannot open: %s\n", cf.c_str(), std::strerror(err));
+        return 72;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        std::printf("%s: line 0: not a plain file\n", cf.c_str());
+        return 72;
+    }
+    std::ifstream in(cf, std::ios::binary);
+    if (!in) {
+        int err = errno;
+        std::printf("%s: line 0: cannot open: %s\n", cf.c_str(), std::strerror(err));
+        return 72;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string content = ss.str();
+
+    ProbeOptions po;
+    po.hostname = hostname;
+    po.probe_interfaces = !no_interfaces;
+    po.hosts_file = hosts_file;
+
+    CompileOptions co;
+    co.host = probe_host(po);
+    co.display_path = cf;
+    co.sticky_options = options;
+
+    std::string out;
+    TextReporter rep;
+    rep.out = &out;
+    CfFile ast = parse_cf(content, cf);
+    std::unique_ptr<Config> config = compile_cf(ast, co, rep);
+    TestMode tm(*config, rep);
+    if (verbose) tm.set_verbosity(1);
+    if (isatty(0)) tm.set_verbosity(2);
+    out += tm.banner();
+    write_out(out);
+    out.clear();
+
+    // fgets() with sendmail's 2048-byte buffer: longer lines arrive in pieces.
+    char buf[2048];
+    for (;;) {
+        if (tm.verbosity() == 2) std::fputs("> ", stdout);
+        std::fflush(stdout);
+        if (!std::fgets(buf, sizeof buf, stdin)) break;
+        std::size_t n = std::strlen(buf);
+        if (n > 0 && buf[n - 1] == '\n') buf[--n] = '\0';
+        if (tm.verbosity() < 2) std::printf("> %s\n", buf);
+        bool go_on = tm.line(std::string_view(buf, n));
+        write_out(out);
+        out.clear();
+        if (!go_on) break;
+    }
+    std::fflush(stdout);
+    return tm.exit_status();
+}
+
+} // namespace cfkit

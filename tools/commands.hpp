@@ -1,0 +1,8 @@
+// Subcommands of the cfkit program; each gets argv starting at its name.
+#pragma once
+
+namespace cfkit {
+
+int cmd_bt(int argc, char** argv);
+
+} // namespace cfkit
