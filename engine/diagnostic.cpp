@@ -13,7 +13,7 @@ std::string shorten(const std::string& s, std::size_t max) {
 
 std::string sendmail_text(const Diagnostic& d) {
     std::string out;
-    if (d.emit == Emit::Syserr && !d.loc.file.empty()) {
+    if (d.emit != Emit::Plain && !d.loc.file.empty()) {
         out = shorten(d.loc.file, 83) + ": line " + std::to_string(d.sendmail_line) + ": ";
     }
     out += d.message;
