@@ -1,0 +1,59 @@
+// Test-only helpers: run a .cf text through the whole pipeline with a fixed
+// host (mail.example.com, no interfaces, no hosts file) and get -bt output.
+#pragma once
+
+#include <sstream>
+#include <string>
+
+#include "engine/compile.hpp"
+#include "engine/testmode.hpp"
+#include "grammar/cf_parser.hpp"
+
+namespace cfkit::testing {
+
+inline HostInfo fixed_host() {
+    HostInfo h;
+    h.hostname = "mail.example.com";
+    h.nodename = "mail.example.com";
+    h.user = "root";
+    return h;
+}
+
+struct BtRun {
+    std::string preamble;  // messages before the banner
+    std::string output;    // everything after the banner (prompts included)
+    int exit_status = 0;
+};
+
+// Feeds `input` line by line as cfkit bt does (Verbose 2: "> " before each read).
+inline BtRun run_bt(const std::string& cf, const std::string& input, const std::string& path = "t.cf") {
+    BtRun r;
+    std::string out;
+    TextReporter rep;
+    rep.out = &out;
+    CompileOptions co;
+    co.host = fixed_host();
+    co.display_path = path;
+    auto config = compile_cf(parse_cf(cf, path), co, rep);
+    r.preamble = out;
+    out.clear();
+    TestMode tm(*config, rep);
+    std::istringstream in(input);
+    std::string line;
+    for (;;) {
+        out += "> ";
+        if (!std::getline(in, line)) break;
+        if (!tm.line(line)) break;
+    }
+    r.output = out;
+    r.exit_status = tm.exit_status();
+    return r;
+}
+
+inline Tokens toks(std::initializer_list<const char*> l) {
+    Tokens t;
+    for (const char* s : l) t.emplace_back(s);
+    return t;
+}
+
+} // namespace cfkit::testing

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Every test cfkit has, as CI runs it:
+#   1. release build with warnings as errors, unit tests (ctest);
+#   2. the same tests under AddressSanitizer + UBSan;
+#   3. the differential suite against real sendmail 8.17 (fetched from
+#      Debian's packages by tools/oracle/fetch-sendmail.sh): hand-written
+#      cases in testcases/, the bundled examples, and 40 random configs.
+set -eu
+cd "$(dirname "$0")/.."
+JOBS=${JOBS:-2}
+
+echo "== build (warnings are errors)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCFKIT_WERROR=ON >/dev/null
+cmake --build build -j"$JOBS"
+
+echo "== unit tests"
+(cd build && ctest --output-on-failure)
+
+echo "== unit tests under ASan+UBSan"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$JOBS"
+(cd build-asan && ctest --output-on-failure)
+
+echo "== differential suite against sendmail 8.17"
+python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
+    testcases/diff/semantics testcases/diff/edge testcases/examples
