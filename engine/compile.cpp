@@ -42,7 +42,7 @@ public:
     void sticky(const std::vector<std::string>& opts);
 
 private:
-    void line(const CfLine& l, std::string bp);
+    void line(std::string& bp);
     void rule(std::string& bp);
     void ruleset_line(const std::string& bp);
     void define(const std::string& bp);
@@ -81,17 +81,17 @@ void Compiler::run(const CfFile& file) {
         rep_.loc.file = opt_.display_path;
         rep_.sendmail_line = l.report_line;
         std::string bp = translate_dollars(l.raw, c_.config_level, c_.env.names, rep_);
-        line(l, std::move(bp));
+        line(bp);
     }
     rep_.loc = SourceLoc{};
     rep_.sendmail_line = 0;
     after_file();
 }
 
-void Compiler::line(const CfLine& l, std::string bp) {
-    (void)l;
-    if (bp.empty() || bp[0] == '#') return;
-    switch (bp[0]) {
+void Compiler::line(std::string& bp) {
+    const char key = bp.empty() ? '\0' : bp[0];
+    if (key == '\0' || key == '#') return;
+    switch (key) {
     case 'R': rule(bp); break;
     case 'S': ruleset_line(bp); break;
     case 'D': define(bp); break;
