@@ -57,8 +57,11 @@ struct Config {
     std::string path;
     int config_level = 0;
     std::array<Ruleset, limits::kMaxRulesets> rulesets;
-    std::map<std::string, int> ruleset_ids;  // named rulesets (case-sensitive)
-    int next_named_ruleset = limits::kMaxRulesets;
+    // Named rulesets (case-sensitive); -1: named but without a number.
+    // Mutable because sendmail's strtorwset() gives such a name a number
+    // even when it only looks it up (a `$>bar` after a failed `Sbar=`).
+    mutable std::map<std::string, int> ruleset_ids;
+    mutable int next_named_ruleset = limits::kMaxRulesets;
     Env env;                                  // macros and classes after reading
     std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
     std::vector<Mailer> mailers;

@@ -74,8 +74,10 @@ int strtorwset(Config* mut, const Config& cfg, std::string_view text, std::size_
         if (endp) *endp = p;
         if (existing >= 0) {
             ruleset = existing;
-        } else if (mut) {
-            ruleset = --mut->next_named_ruleset;
+        } else {
+            // A new name, or a known name that never got a number: sendmail
+            // numbers it here, in lookups too.
+            ruleset = --cfg.next_named_ruleset;
             if (ruleset < half) {
                 rep.syserr(name + ": too many named rulesets (" + std::to_string(half) + " max)");
                 ruleset = -1;
@@ -86,10 +88,10 @@ int strtorwset(Config* mut, const Config& cfg, std::string_view text, std::size_
         rep.syserr(shown + ": ruleset changed value (old " + std::to_string(existing) + ", new " +
                    std::to_string(ruleset) + ")");
         ruleset = existing;
-    } else if (ruleset >= 0 && mut) {
-        mut->ruleset_ids[name] = ruleset;
-    } else if (mut && !known) {
-        mut->ruleset_ids.emplace(name, -1);
+    } else if (ruleset >= 0) {
+        cfg.ruleset_ids[name] = ruleset;
+    } else if (!known) {
+        cfg.ruleset_ids.emplace(name, -1);
     }
     if (mut && ruleset >= 0) mut->rulesets[static_cast<std::size_t>(ruleset)].name = name;
     return ruleset;
