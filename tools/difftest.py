@@ -78,6 +78,27 @@ def compare(case, cfkit, oracle):
     return "\n".join(lines)
 
 
+def expand_mc_suites(dirs, oracle, workdir):
+    """A suite with NAME.mc files is copied to `workdir` and each .mc expanded
+    to NAME.cf with m4 and the oracle's sendmail-cf macros."""
+    cfdir = oracle / "root/usr/share/sendmail/cf"
+    out = []
+    for d in dirs:
+        d = pathlib.Path(d)
+        mcs = sorted(d.glob("*.mc"))
+        if not mcs:
+            out.append(str(d))
+            continue
+        dest = pathlib.Path(workdir) / d.name
+        shutil.copytree(d, dest)
+        for mc in mcs:
+            cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(mc)],
+                                check=True, capture_output=True).stdout
+            (dest / mc.with_suffix(".cf").name).write_bytes(cf)
+        out.append(str(dest))
+    return out
+
+
 def collect(dirs):
     cases = []
     for d in dirs:
@@ -110,13 +131,19 @@ def main():
         return 2
     oracle = oracle_dir()
     dirs = args.dirs or sorted(str(p) for p in (ROOT / "testcases/diff").iterdir() if p.is_dir())
-    tmp = None
+    # Work files live under build/, not /tmp: sendmail complains about
+    # world-writable directories on the way to the files it reads.
+    tmp = tempfile.mkdtemp(prefix="cfkit-difftest-", dir=os.environ.get("CFKIT_TMP", str(ROOT / "build")))
+    os.chmod(tmp, 0o755)
+    shown = list(dirs)
+    dirs = expand_mc_suites(dirs, oracle, tmp)
     if args.random:
-        tmp = tempfile.mkdtemp(prefix="cfkit-random-", dir=os.environ.get("CFKIT_TMP", str(ROOT / "build")))
-        os.chmod(tmp, 0o755)
-        subprocess.run([sys.executable, str(ROOT / "tools/gen_rulesets.py"), "--out", tmp,
+        rnd = os.path.join(tmp, "random")
+        os.mkdir(rnd)
+        subprocess.run([sys.executable, str(ROOT / "tools/gen_rulesets.py"), "--out", rnd,
                         "--configs", str(args.random), "--inputs", str(args.inputs)], check=True)
-        dirs.append(tmp)
+        dirs.append(rnd)
+        shown.append("%d random configs" % args.random)
     cases = collect(dirs)
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
@@ -127,9 +154,11 @@ def main():
         else:
             failed += 1
             print("FAIL %s (input %s)\n%s\n" % (cf, inp.name, res))
-    if tmp and failed == 0:
+    if failed == 0:
         shutil.rmtree(tmp)
-    print("difftest: %d cases from %s" % (len(cases), ", ".join(os.path.relpath(d, ROOT) for d in dirs)))
+    else:
+        print("difftest: work files kept in %s" % tmp)
+    print("difftest: %d cases from %s" % (len(cases), ", ".join(shown)))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

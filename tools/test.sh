@@ -23,4 +23,4 @@ cmake --build build-asan -j"$JOBS"
 
 echo "== differential suite against sendmail 8.17"
 python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
-    testcases/diff/semantics testcases/diff/edge testcases/examples
+    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/examples
