@@ -756,6 +756,7 @@ std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt
         m.number = static_cast<int>(cfg->mailers.size());
         cfg->mailers.push_back(m);
     }
+    cfg->host = opt.host;
     apply_startup(cfg->env, opt.host);
     Compiler c(*cfg, opt, rep);
     c.sticky(opt.sticky_options);

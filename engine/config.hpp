@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/diagnostic.hpp"
+#include "engine/hostinfo.hpp"
 #include "engine/maps.hpp"
 #include "engine/symbols.hpp"
 #include "engine/tokenizer.hpp"
@@ -69,6 +70,7 @@ struct Config {
     // The token tables, fixed by the first tokenization (normally the first R
     // line). Unset if the file tokenized nothing.
     std::optional<TokenTables> tables;
+    HostInfo host;  // the machine as it was when the file was read
 
     // strtorwset(..., ST_FIND) without the messages: -1 if unknown.
     int find_ruleset(const std::string& name) const;

@@ -197,4 +197,78 @@ std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {
     return j;
 }
 
+namespace {
+
+bool iequal_cstr(const std::string& a, const std::string& b) { return ascii_iequal(a, b); }
+
+} // namespace
+
+std::optional<std::string> HostsResolver::canonical_name(const std::string& host) const {
+    const std::string* m = macros_ ? macros_->get('m') : nullptr;
+    const std::string mydom = m ? *m : std::string();
+    // shorten_hostname(): drop a final dot; if the domain is ours, also
+    // try the name without it.
+    std::string name = host;
+    bool canon = false;
+    if (!name.empty() && name.back() == '.') {
+        name.pop_back();
+        canon = true;
+    }
+    std::string short_name;
+    bool has_short = false;
+    std::size_t dot = name.find('.');
+    if (dot != std::string::npos) {
+        std::string dom = name.substr(dot + 1);
+        bool ours;
+        if (canon) {
+            ours = ascii_iequal(dom, mydom);
+        } else {
+            ours = mydom.size() >= dom.size() && ascii_iequal(mydom.substr(0, dom.size()), dom) &&
+                   (mydom.size() == dom.size() || mydom[dom.size()] == '.');
+        }
+        if (ours) {
+            short_name = name.substr(0, dot);
+            has_short = true;
+        }
+    }
+    const std::string& lookup = has_short ? short_name : name;
+    for (const HostsLine& h : hosts_) {
+        // extract_canonname(): the first name with a dot (else the first
+        // name) is canonical; any name matching makes the line a hit.
+        std::string cbuf;
+        bool found = false;
+        for (const std::string& n : h.names) {
+            if (cbuf.empty() || (cbuf.find('.') == std::string::npos && n.find('.') != std::string::npos)) cbuf = n;
+            if (iequal_cstr(lookup, n) || (has_short && iequal_cstr(name, n))) found = true;
+        }
+        if (!found) continue;
+        if (cbuf.find('.') == std::string::npos && m) cbuf += "." + mydom;
+        // getcanonname(): still no dot (or only a final one): add $m
+        std::size_t d = cbuf.find('.');
+        if (d == std::string::npos || d + 1 == cbuf.size()) {
+            if (!m) return std::nullopt;
+            if (cbuf.back() != '.') cbuf += ".";
+            cbuf += mydom;
+        }
+        return cbuf;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> HostsResolver::name_for_address(const std::string& addr) const {
+    std::string a = addr;
+    bool v6 = false;
+    if (a.size() > 5 && ascii_iequal(a.substr(0, 5), "IPv6:")) {
+        a = a.substr(5);
+        v6 = true;
+    }
+    for (const HostsLine& h : hosts_) {
+        if (h.ipv6 != v6) continue;
+        bool same = h.address == a;
+        if (v6 && !same) same = full_ipv6(h.address) == full_ipv6(a);
+        if (same) return h.names[0];
+    }
+    return std::nullopt;
+}
+
 } // namespace cfkit

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/maps.hpp"
 #include "engine/symbols.hpp"
 
 namespace cfkit {
@@ -60,5 +61,20 @@ std::optional<HostEnt> hosts_forward(const std::vector<HostsLine>& hosts, const 
 std::optional<HostEnt> hosts_reverse(const std::vector<HostsLine>& hosts, const std::string& address);
 
 std::vector<HostsLine> parse_hosts(const std::string& content);
+
+// The resolver sendmail uses with a service switch of "hosts files": the
+// hosts file only (getcanonname() / text_getcanonname(), gethostbyaddr()).
+// Unqualified answers get "." and $m appended, so it reads $m at each call.
+class HostsResolver : public Resolver {
+public:
+    HostsResolver(std::vector<HostsLine> hosts, const Macros* macros)
+        : hosts_(std::move(hosts)), macros_(macros) {}
+    std::optional<std::string> canonical_name(const std::string& host) const override;
+    std::optional<std::string> name_for_address(const std::string& addr) const override;
+
+private:
+    std::vector<HostsLine> hosts_;
+    const Macros* macros_;
+};
 
 } // namespace cfkit

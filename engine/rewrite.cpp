@@ -13,6 +13,8 @@ namespace cfkit {
 
 Session::Session(const Config& cfg) : env(cfg.env), cfg_(&cfg) {
     if (cfg.tables) tables_ = cfg.tables;
+    resolver_ = std::make_unique<HostsResolver>(cfg.host.hosts, &env.macros);
+    maps.resolver = resolver_.get();
 }
 
 const TokenTables& Session::tables() {

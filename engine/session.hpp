@@ -3,6 +3,7 @@
 // state), where messages go, and who watches the rewriting.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,8 @@ public:
 class Session {
 public:
     explicit Session(const Config& cfg);
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
 
     const Config& config() const { return *cfg_; }
     const TokenTables& tables();  // fixed at first use if the file fixed none
@@ -40,6 +43,7 @@ public:
 private:
     const Config* cfg_;
     std::optional<TokenTables> tables_;
+    std::unique_ptr<HostsResolver> resolver_;
 };
 
 } // namespace cfkit
