@@ -12,7 +12,11 @@ if [ ! -x "$sm" ]; then
     chmod 755 "$dir"
     cd "$dir"
     if ! ls sendmail-bin_*.deb >/dev/null 2>&1; then
-        apt-get download sendmail-bin sendmail-cf sendmail-base >&2
+        SUDO=""
+        [ "$(id -u)" -eq 0 ] || SUDO=sudo
+        # package lists may be missing on a fresh machine: update once and retry
+        apt-get download sendmail-bin sendmail-cf sendmail-base >&2 ||
+            { $SUDO apt-get update -qq >&2 && apt-get download sendmail-bin sendmail-cf sendmail-base >&2; }
     fi
     for f in sendmail-bin_*.deb sendmail-cf_*.deb sendmail-base_*.deb; do
         dpkg-deb -x "$f" root
