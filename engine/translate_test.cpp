@@ -97,6 +97,13 @@ TEST_CASE("expand: recursion stops at 10 levels with sendmail's message") {
     CHECK(xputs(out, env.names) == "<[<[<[<[<[<$b>]>]>]>]>]>");
 }
 
+TEST_CASE("translate_dollars: a comment takes the white space before it, not the next line") {
+    MacroNames names;
+    CollectingReporter rep;
+    std::string t = translate_dollars("R$*\t$@ $1 \t\t # c\n  more", 10, names, rep);
+    CHECK(xputs(t, names) == "R$*\\t$@ $1\\n  more");
+}
+
 TEST_CASE("munchstring: D-line values") {
     CHECK(munchstring("a\\tb\\nc") == "atb\nc");
     CHECK(munchstring("\"quoted # x\" y") == "quoted # x y");

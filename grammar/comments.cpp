@@ -43,7 +43,7 @@ std::string strip_comments(std::string_view in, int config_level,
             }
             // Drop the white space before the '#' (never the first byte), then
             // everything up to the next LF, which stays.
-            while (strip_trailing && out.size() > 1 && is_space(static_cast<unsigned char>(out.back())) &&
+            while (out.size() > 1 && is_space(static_cast<unsigned char>(out.back())) &&
                    out.back() != '\n') {
                 out.pop_back();
                 org.pop_back();
