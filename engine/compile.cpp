@@ -10,6 +10,8 @@
 #include <cstring>
 #include <fstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "engine/metachar.hpp"
 #include "engine/option_table.hpp"
@@ -33,6 +35,8 @@ std::string strip_high_bit(std::string s) {
     for (char& c : s) c = static_cast<char>(static_cast<unsigned char>(c) & 0x7f);
     return s;
 }
+
+bool safe_class_format(const std::string& fmt);
 
 class Compiler {
 public:
@@ -296,31 +300,87 @@ void Compiler::class_words(const std::string& bp, bool trusted) {
                     expand(std::string_view(bp).substr(id.end), c_.env, rep_, limits::kMaxLine));
 }
 
+// F-line formats go to sscanf() with one string buffer, as in sendmail; a
+// format with any other number or kind of conversions would make sendmail
+// write past that buffer (it crashes), so cfkit refuses it instead.
+bool safe_class_format(const std::string& fmt) {
+    int conversions = 0;
+    for (std::size_t i = 0; i < fmt.size(); ++i) {
+        if (fmt[i] != '%') continue;
+        if (++i >= fmt.size()) return false;
+        if (fmt[i] == '%') continue;
+        if (fmt[i] == '*') return false;
+        while (i < fmt.size() && std::isdigit(static_cast<unsigned char>(fmt[i]))) ++i;
+        if (i >= fmt.size()) return false;
+        if (fmt[i] == 's') {
+            ++conversions;
+        } else if (fmt[i] == '[') {
+            ++i;
+            if (i < fmt.size() && fmt[i] == '^') ++i;
+            if (i < fmt.size() && fmt[i] == ']') ++i;
+            while (i < fmt.size() && fmt[i] != ']') ++i;
+            if (i >= fmt.size()) return false;
+            ++conversions;
+        } else {
+            return false;
+        }
+    }
+    return conversions == 1;
+}
+
 void Compiler::read_class_file(MacroId cls, const std::string& file, const std::string& fmt, bool optional) {
+    if (!safe_class_format(fmt)) {
+        rep_.syserr("fileclass: cfkit supports only formats with one %s or %[...] conversion, not \"" + fmt + "\"");
+        return;
+    }
     std::FILE* f = nullptr;
-    bool program = !file.empty() && file[0] == '|';
-    if (program) f = popen(file.c_str() + 1, "r");
-    else f = std::fopen(file.c_str(), "r");
+    pid_t pid = -1;
+    if (!file.empty() && file[0] == '|') {
+        // prog_open(): the program runs without a shell, its arguments
+        // split at blanks and TABs.
+        std::vector<std::string> args;
+        std::size_t p = 1;
+        while (p < file.size()) {
+            while (p < file.size() && (file[p] == ' ' || file[p] == '\t')) ++p;
+            std::size_t w = p;
+            while (p < file.size() && file[p] != ' ' && file[p] != '\t') ++p;
+            if (p > w) args.push_back(file.substr(w, p - w));
+        }
+        int fds[2];
+        if (!args.empty() && pipe(fds) == 0) {
+            pid = fork();
+            if (pid == 0) {
+                dup2(fds[1], 1);
+                close(fds[0]);
+                close(fds[1]);
+                std::vector<char*> argv;
+                for (std::string& a : args) argv.push_back(a.data());
+                argv.push_back(nullptr);
+                execv(argv[0], argv.data());
+                _exit(127);
+            }
+            close(fds[1]);
+            if (pid > 0) f = fdopen(fds[0], "r");
+            else close(fds[0]);
+        }
+    } else {
+        f = std::fopen(file.c_str(), "r");
+    }
     if (!f) {
         if (!optional) {
             int err = errno;
-            rep_.syserr("fileclass: cannot open '" + file + "': " + std::strerror(err), true);
+            rep_.syserr("fileclass: cannot open '" + file + "': " + std::strerror(err), err != 0);
         }
         return;
     }
     char buf[limits::kMaxLine];
     while (std::fgets(buf, sizeof buf, f)) {
-        std::string line(buf);
-        if (!line.empty() && line.back() == '\n') line.pop_back();
-        if (!line.empty() && line[0] == '#') continue;
-        std::string words = line;
-        if (fmt != "%s") {
-            char wbuf[limits::kMaxLine];
-            wbuf[0] = '\0';
-            if (std::sscanf(line.c_str(), fmt.c_str(), wbuf) != 1) continue;
-            words = wbuf;
-        }
+        if (buf[0] == '#') continue;
+        char wbuf[limits::kMaxLine + 1];
+        wbuf[0] = '\0';
+        if (std::sscanf(buf, fmt.c_str(), wbuf) != 1) continue;
         // parse_class_words(): every white-space separated word of the match
+        std::string words = wbuf;
         std::size_t p = 0;
         while (p < words.size()) {
             while (p < words.size() && is_space(static_cast<unsigned char>(words[p]))) ++p;
@@ -329,8 +389,8 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
             if (p > w) c_.env.classes.add(cls, words.substr(w, p - w));
         }
     }
-    if (program) pclose(f);
-    else std::fclose(f);
+    std::fclose(f);
+    if (pid > 0) waitpid(pid, nullptr, 0);
 }
 
 void Compiler::file_class(const std::string& bp) {
