@@ -81,21 +81,33 @@ Macros::Macros() {
     set('n', "MAILER-DAEMON");
 }
 
+std::size_t Classes::CaseHash::operator()(const std::string& s) const noexcept {
+    std::size_t h = 1469598103934665603ull;
+    for (unsigned char c : s) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h;
+}
+
+bool Classes::CaseEqual::operator()(const std::string& a, const std::string& b) const noexcept {
+    return ascii_iequal(a, b);
+}
+
 void Classes::add(MacroId cls, const std::string& word) {
-    std::string key = ascii_lower(word);
-    auto it = words_.find(key);
+    auto it = words_.find(word);
     if (it == words_.end()) {
         Entry e;
         e.spelling = word;
         e.bucket = stab_bucket(word, 1);
         e.seq = next_seq_++;
-        it = words_.emplace(std::move(key), std::move(e)).first;
+        it = words_.emplace(word, std::move(e)).first;
     }
     it->second.classes.set(cls);
 }
 
 bool Classes::contains(MacroId cls, const std::string& word) const {
-    auto it = words_.find(ascii_lower(word));
+    auto it = words_.find(word);
     return it != words_.end() && it->second.classes.test(cls);
 }
 

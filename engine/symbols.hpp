@@ -68,7 +68,15 @@ private:
         int bucket = 0;
         std::uint64_t seq = 0;
     };
-    std::unordered_map<std::string, Entry> words_;  // key: lower-cased word
+    // Case-insensitive (ASCII) hashing and comparison, so lookups need no
+    // lower-cased copy of the word.
+    struct CaseHash {
+        std::size_t operator()(const std::string& s) const noexcept;
+    };
+    struct CaseEqual {
+        bool operator()(const std::string& a, const std::string& b) const noexcept;
+    };
+    std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words_;
     std::uint64_t next_seq_ = 0;
 };
 

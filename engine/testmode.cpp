@@ -3,6 +3,7 @@
 // each format with transcripts from the real program.
 #include "engine/testmode.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -30,9 +31,10 @@ public:
 
 private:
     void line(const std::string& name, const char* what, const Tokens& ws) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%-16.16s", name.c_str());
-        out_ += buf;
+        // printf("%-16.16s")
+        std::size_t n = std::min<std::size_t>(name.size(), 16);
+        out_.append(name, 0, n);
+        out_.append(16 - n, ' ');
         out_ += what;
         out_ += printav(ws, names_);
     }
