@@ -93,10 +93,13 @@ struct MapRuntime {
     const Resolver* resolver = nullptr;
 };
 
+class MapTable;
+
 struct MapLookupContext {
     Env& env;             // the `macro` map sets macros
     MapRuntime& runtime;
     Reporter& rep;
+    const MapTable* table = nullptr;  // for sequence and switch members
 };
 
 // The class lookup for one map, with sendmail's map_lookup() around it

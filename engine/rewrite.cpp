@@ -142,6 +142,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
             so.bufsize = limits::kPsBufSize;
             ScanResult r = prescan(*mval, s_.tables().external, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
+            if (r.truncated_input) s_.env.macros.set(id, mval->substr(0, limits::kMaxName));
             if (!r.ok) return EX_DATAERR;  // errors, or no tokens at all: both NULL in sendmail
             for (std::string& t : r.tokens) {
                 npvp.push_back(std::move(t));
@@ -242,7 +243,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
 
         std::optional<std::string> replac;
         if (map) {
-            MapLookupContext ctx{s_.env, s_.maps, rep_};
+            MapLookupContext ctx{s_.env, s_.maps, rep_, cfg_.maps.get()};
             if (open_map(*map, ctx)) {
                 if (!map->keep_quotes) key = stripquotes(key);
                 std::vector<std::string> argv{key};

@@ -233,7 +233,7 @@ void TestMode::slash_command(std::string l) {
             out() += "Map named \"" + name + "\" not found\n";
             return;
         }
-        MapLookupContext ctx{session_.env, session_.maps, rep_};
+        MapLookupContext ctx{session_.env, session_.maps, rep_, cfg_.maps.get()};
         if (!open_map(*map, ctx)) {
             out() += "Map named \"" + name + "\" not open\n";
             return;

@@ -112,6 +112,7 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
             if (c != kNoChar && !bslash) {
                 if (used >= limit) {
                     err553("Address too long");
+                    res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                     return finish_null();
                 }
                 if (c == 0xFF && !opt.eight_bit_ok) c &= 0x7f;
@@ -153,6 +154,7 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
                 if (c != '!' || state == CT::QST) {
                     if (used >= limit) {
                         err553("Address too long");
+                        res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                         return finish_null();
                     }
                     tok.push_back('\\');
@@ -217,6 +219,7 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
         if (!tok.empty()) {
             if (used >= limit) {
                 err553("Address too long");
+                res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                 return finish_null();
             }
             ++used;

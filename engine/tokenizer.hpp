@@ -49,6 +49,10 @@ struct ScanResult {
     std::size_t delim_pos = 0;      // where the scan stopped (the delimiter or the end)
     // Messages in -bt form ("addr... Unbalanced '<'"), in the order issued.
     std::vector<std::string> errors;
+    // "Address too long": sendmail also cuts its input string to MAXNAME
+    // bytes in place; callers whose input outlives the call (a `$&` macro
+    // value) must do the same to match later runs.
+    bool truncated_input = false;
 };
 
 ScanResult prescan(std::string_view addr, const TokenTable& table, const ScanOptions& opt);
