@@ -22,6 +22,28 @@ const TokenTables& Session::tables() {
     return *tables_;
 }
 
+void Session::record_prescan(const ScanResult& r) {
+    std::size_t n = r.tokens.size();
+    if (prescan_array.size() < n + 1) prescan_array.resize(n + 1);
+    for (std::size_t i = 0; i < n; ++i) prescan_array[i] = r.tokens[i];
+    if (r.terminated) prescan_array[n] = std::nullopt;
+}
+
+void Session::store_workspace(const Tokens& ws, bool terminate) {
+    if (prescan_array.size() < ws.size() + 1) prescan_array.resize(ws.size() + 1);
+    for (std::size_t i = 0; i < ws.size(); ++i) prescan_array[i] = ws[i];
+    if (terminate) prescan_array[ws.size()] = std::nullopt;
+}
+
+Tokens Session::array_workspace() const {
+    Tokens ws;
+    for (const auto& t : prescan_array) {
+        if (!t) break;
+        ws.push_back(*t);
+    }
+    return ws;
+}
+
 namespace {
 
 constexpr int EX_OK = 0, EX_DATAERR = 65, EX_TEMPFAIL = 75, EX_CONFIG = 78;
@@ -46,7 +68,7 @@ class Rewriter {
 public:
     explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
 
-    int run(Tokens& ws, int rs, int reclevel, int maxatom);
+    int run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array);
 
 private:
     // Phase 2: `$( map key $@ arg $: default $)` and `$[ host $]`.
@@ -59,7 +81,12 @@ private:
     Reporter& rep_;
 };
 
-int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
+int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) {
+    // An early return leaves the workspace as the shared array now holds it.
+    auto early = [&](int status) {
+        if (in_array) ws = s_.array_workspace();
+        return status;
+    };
     const std::string name = ruleset_display_name(cfg_, rs);
     if (s_.observer) s_.observer->ruleset_enter(rs, name, ws, reclevel);
     if (reclevel++ > limits::kMaxRuleRecursion) {
@@ -111,7 +138,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
         Tokens npvp;
         auto toolong = [&]() {
             rep_.syserr("rewrite: expansion too long");
-            return EX_DATAERR;
+            return early(EX_DATAERR);
         };
         for (; rv < rule.rhs.size(); ++rv) {
             const std::string& rp = rule.rhs[rv];
@@ -121,7 +148,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
                 if (n < 0 || n >= static_cast<int>(mlist.size())) {
                     rep_.syserr("rewrite: ruleset " + name + ": replacement $" +
                                 std::string(1, rp.size() > 1 ? rp[1] : '\0') + " out of bounds");
-                    return EX_CONFIG;
+                    return early(EX_CONFIG);
                 }
                 const MatchRecord& m = mlist[static_cast<std::size_t>(n)];
                 for (int k = m.first; k <= m.last; ++k) {
@@ -143,16 +170,19 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
             ScanResult r = prescan(*mval, s_.tables().external, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
             if (r.truncated_input) s_.env.macros.set(id, mval->substr(0, limits::kMaxName));
-            if (!r.ok) return EX_DATAERR;  // errors, or no tokens at all: both NULL in sendmail
+            s_.record_prescan(r);
+            if (!r.ok) return early(EX_DATAERR);  // errors, or no tokens at all: both NULL in sendmail
             for (std::string& t : r.tokens) {
                 npvp.push_back(std::move(t));
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
+            // sendmail puts the workspace's slots back, but not its end marker
+            if (in_array) s_.store_workspace(ws, false);
         }
 
         // Phase 2: map lookups.
         int err = 0;
-        if (!lookups(npvp, maxatom, rstat, err)) return err;
+        if (!lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
         int status = callsubr(npvp, reclevel);
@@ -160,6 +190,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom) {
 
         // Phase 4: copy back.
         ws = std::move(npvp);
+        if (in_array) s_.store_workspace(ws, true);
         if (s_.observer) s_.observer->rewritten(rs, ws);
     }
     if (s_.observer) s_.observer->ruleset_return(rs, name, ws, reclevel - 1);
@@ -265,6 +296,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
             so.bufsize = limits::kPsBufSize;
             ScanResult r = prescan(*replac, external ? s_.tables().external : s_.tables().internal, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
+            s_.record_prescan(r);
             if (!r.ok) {
                 err = EX_DATAERR;
                 return false;
@@ -321,7 +353,7 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel) {
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
         npvp.erase(npvp.begin() + static_cast<long>(c->index), npvp.begin() + static_cast<long>(c->index) + 2);
         Tokens tail(npvp.begin() + static_cast<long>(c->index), npvp.end());
-        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index));
+        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
         npvp.resize(c->index);
         npvp.insert(npvp.end(), tail.begin(), tail.end());
         if (status != EX_OK && status != EX_TEMPFAIL) return status;
@@ -332,9 +364,9 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel) {
 
 } // namespace
 
-int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom) {
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom, bool in_prescan_array) {
     Rewriter r(s);
-    return r.run(ws, rs, reclevel, maxatom);
+    return r.run(ws, rs, reclevel, maxatom, in_prescan_array);
 }
 
 } // namespace cfkit

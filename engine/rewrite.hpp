@@ -8,6 +8,9 @@
 namespace cfkit {
 
 // Runs ruleset `rs` on `ws` in place. reclevel 0 and maxatom MAXATOM at top level.
-int rewrite(Session& s, Tokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom);
+// `in_prescan_array`: `ws` lives in the session's prescan array, as a -bt
+// address does in sendmail (see Session::prescan_array).
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom,
+            bool in_prescan_array = false);
 
 } // namespace cfkit

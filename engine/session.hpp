@@ -40,6 +40,17 @@ public:
     RewriteObserver* observer = nullptr;
     std::string current_to;             // e_to: the "addr... " prefix of 553 messages
 
+    // Sendmail's prescan() returns its tokens in one static array, and a -bt
+    // address is rewritten in that very array. Later prescans (of `$&`
+    // values, map results) overwrite it, and sendmail restores only the
+    // workspace's own slots, not its end marker: when a rule then fails
+    // part way, the workspace the next ruleset sees can have grown. cfkit
+    // keeps the array's contents here to reproduce that.
+    std::vector<std::optional<std::string>> prescan_array;  // nullopt: the NULL end marker
+    void record_prescan(const ScanResult& r);
+    void store_workspace(const Tokens& ws, bool terminate);  // copy back into the array
+    Tokens array_workspace() const;                           // the array up to its first NULL
+
 private:
     const Config* cfg_;
     std::optional<TokenTables> tables_;

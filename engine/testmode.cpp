@@ -321,6 +321,7 @@ void TestMode::ruleset_and_address(const std::string& line) {
         so.bufsize = limits::kPsBufSize;
         ScanResult r = prescan(std::string_view(addr).substr(pos), table, so);
         for (const std::string& e : r.errors) rep_.usrerr(e);
+        session_.record_prescan(r);
         std::size_t delim = pos + r.delim_pos;
         if (r.ok) {
             Tokens ws = std::move(r.tokens);
@@ -332,7 +333,7 @@ void TestMode::ruleset_and_address(const std::string& line) {
                     out() += "Undefined ruleset " + rest + "\n";
                     break;
                 }
-                int status = rewrite(session_, ws, rs);
+                int status = rewrite(session_, ws, rs, 0, limits::kMaxAtom, /*in_prescan_array=*/true);
                 if (status != 0) {
                     out() += "== Ruleset " + rest + " (" + std::to_string(rs) + ") status " +
                              std::to_string(status) + "\n";

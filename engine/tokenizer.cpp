@@ -98,9 +98,11 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
     int used = 0;  // bytes of the token buffer in use (token bytes + one NUL each)
     const int limit = opt.bufsize - 5;
 
+    // An error: sendmail returns NULL, with the tokens finished so far left
+    // in its static token array and no terminating NULL written.
     auto finish_null = [&]() {
         res.ok = false;
-        res.tokens.clear();
+        res.terminated = false;
         res.delim_pos = p > 0 ? p - 1 : 0;
         return res;
     };

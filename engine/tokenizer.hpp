@@ -45,7 +45,10 @@ struct ScanOptions {
 
 struct ScanResult {
     bool ok = false;                // false: sendmail's prescan returned NULL
+    // The tokens; when !ok, the ones finished before the error (they matter
+    // because sendmail leaves them in the token array a -bt workspace shares).
     Tokens tokens;
+    bool terminated = true;         // the token list was ended (false after an error)
     std::size_t delim_pos = 0;      // where the scan stopped (the delimiter or the end)
     // Messages in -bt form ("addr... Unbalanced '<'"), in the order issued.
     std::vector<std::string> errors;

@@ -32,10 +32,14 @@ def oracle_dir():
 
 
 def run_in_uts(argv, cwd, stdin_bytes, timeout=60):
-    """Runs argv with host name HOSTNAME in a private UTS namespace."""
+    """Runs argv with host name HOSTNAME in a private UTS namespace.
+    A run that does not finish in `timeout` seconds gives (None, None, None)."""
     script = 'hostname "$0"; exec "$@"'
     cmd = ["unshare", "-u", "sh", "-c", script, HOSTNAME] + argv
-    p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
+    try:
+        p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, None, None
     return p.stdout, p.stderr, p.returncode
 
 
@@ -65,6 +69,9 @@ def compare(case, cfkit, oracle):
     cf_argv = [str(cfkit), "bt", "-C", cf.name] + ["-O" + o for o in opts]
     want = run_in_uts(sm_argv, cf.parent, data)
     got = run_in_uts(cf_argv, cf.parent, data)
+    if want[0] is None or got[0] is None:
+        return "timed out after 60 s: %s" % ", ".join(
+            n for n, r in (("sendmail", want), ("cfkit", got)) if r[0] is None)
     if want == got:
         return None
     lines = []
