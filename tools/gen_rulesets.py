@@ -92,6 +92,18 @@ class Gen:
                 parts.append(self.pick(WORDS))
         if not parts:
             parts.append(self.pick(WORDS))
+        if parts[0] not in ("$:", "$@"):
+            # A rule without a prefix is applied up to 100 times: if it grew
+            # the workspace each time, later patterns with several wildcards
+            # would backtrack for hours in both programs. Keep it small.
+            seen = set()
+            kept = []
+            for p in parts:
+                if p in seen or p.startswith("$&") or p.startswith("$(") or p in ("$j", "${mac}", "$x"):
+                    continue
+                seen.add(p)
+                kept.append(p)
+            parts = kept[:3] or [self.pick(WORDS)]
         return " ".join(parts)
 
     def map_lookup(self, wild):
