@@ -21,6 +21,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$JOBS"
 (cd build-asan && ctest --output-on-failure)
 
+echo "== differential suite, sanitizer build (memory errors would show as stderr differences)"
+python3 tools/difftest.py --cfkit build-asan/cfkit testcases/diff/semantics testcases/diff/edge
+
 echo "== differential suite against sendmail 8.17"
 python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
     testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/examples
