@@ -17,6 +17,7 @@
 #include "engine/option_table.hpp"
 #include "engine/render.hpp"
 #include "engine/rulesets.hpp"
+#include "engine/textutil.hpp"
 #include "engine/translate.hpp"
 #include "grammar/comments.hpp"
 
@@ -334,35 +335,12 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
         return;
     }
     std::FILE* f = nullptr;
-    pid_t pid = -1;
+    int pid = -1;
     if (!file.empty() && file[0] == '|') {
         // prog_open(): the program runs without a shell, its arguments
         // split at blanks and TABs.
-        std::vector<std::string> args;
-        std::size_t p = 1;
-        while (p < file.size()) {
-            while (p < file.size() && (file[p] == ' ' || file[p] == '\t')) ++p;
-            std::size_t w = p;
-            while (p < file.size() && file[p] != ' ' && file[p] != '\t') ++p;
-            if (p > w) args.push_back(file.substr(w, p - w));
-        }
-        int fds[2];
-        if (!args.empty() && pipe(fds) == 0) {
-            pid = fork();
-            if (pid == 0) {
-                dup2(fds[1], 1);
-                close(fds[0]);
-                close(fds[1]);
-                std::vector<char*> argv;
-                for (std::string& a : args) argv.push_back(a.data());
-                argv.push_back(nullptr);
-                execv(argv[0], argv.data());
-                _exit(127);
-            }
-            close(fds[1]);
-            if (pid > 0) f = fdopen(fds[0], "r");
-            else close(fds[0]);
-        }
+        int fd = spawn_reader(split_words(std::string_view(file).substr(1), true), pid);
+        if (fd >= 0) f = fdopen(fd, "r");
     } else {
         f = std::fopen(file.c_str(), "r");
     }
@@ -380,17 +358,10 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
         wbuf[0] = '\0';
         if (std::sscanf(buf, fmt.c_str(), wbuf) != 1) continue;
         // parse_class_words(): every white-space separated word of the match
-        std::string words = wbuf;
-        std::size_t p = 0;
-        while (p < words.size()) {
-            while (p < words.size() && is_space(static_cast<unsigned char>(words[p]))) ++p;
-            std::size_t w = p;
-            while (p < words.size() && !is_space(static_cast<unsigned char>(words[p]))) ++p;
-            if (p > w) c_.env.classes.add(cls, words.substr(w, p - w));
-        }
+        for (const std::string& w : split_words(wbuf)) c_.env.classes.add(cls, w);
     }
     std::fclose(f);
-    if (pid > 0) waitpid(pid, nullptr, 0);
+    if (pid > 0) wait_child(pid);
 }
 
 void Compiler::file_class(const std::string& bp) {
@@ -524,13 +495,7 @@ void Compiler::mailer(const std::string& bp) {
         case 'A':
             if (!val.empty()) {
                 have_argv = true;
-                std::size_t a = 0;
-                while (a < val.size()) {
-                    while (a < val.size() && is_space(static_cast<unsigned char>(val[a]))) ++a;
-                    std::size_t w = a;
-                    while (a < val.size() && !is_space(static_cast<unsigned char>(val[a]))) ++a;
-                    if (a > w) argv.push_back(val.substr(w, a - w));
-                }
+                argv = split_words(val);
             }
             break;
         case 'D': if (val.empty()) rep_.syserr("mailer " + name + ": null working directory"); break;

@@ -18,6 +18,7 @@
 
 #include "engine/limits.hpp"
 #include "engine/metachar.hpp"
+#include "engine/textutil.hpp"
 #include "engine/translate.hpp"
 #include "grammar/comments.hpp"
 
@@ -93,7 +94,7 @@ std::size_t parse_flags(const std::string& s, std::size_t p, F handle) {
         char letter = p < s.size() ? s[p] : '\0';
         std::string word = s.substr(p, end - p);
         std::string rest = word.empty() ? std::string() : word.substr(1);
-        bool go_on = handle(letter, rest, p, end);
+        bool go_on = handle(letter, rest, p, end);  // may move `end` (-k 1)
         p = end < s.size() ? end + 1 : end;
         if (!go_on) break;
     }
@@ -103,22 +104,23 @@ std::size_t parse_flags(const std::string& s, std::size_t p, F handle) {
 bool parse_generic(MapDef& m, Extra& x, const std::string& args, const ClassInfo& cls, char blank_sub,
                    Reporter& rep) {
     m.space_sub = blank_sub;
-    std::size_t p = parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t at, std::size_t end) {
+    // -k and -v: the column may follow after white space ("-k 1").
+    auto column_name = [&](std::size_t at, std::size_t& end) {
+        std::size_t v = at + 1;
+        while (v < args.size() && is_space(static_cast<unsigned char>(args[v]))) ++v;
+        std::size_t e = v;
+        while (e < args.size() && !is_space(static_cast<unsigned char>(args[e]))) ++e;
+        end = e;
+        return args.substr(v, e - v);
+    };
+    std::size_t p = parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t at, std::size_t& end) {
         switch (c) {
         case 'A': break;
         case 'a': m.append = rest; break;
         case 'D': m.defer = true; break;
         case 'd': break;
         case 'f': m.no_fold = true; break;
-        case 'k': {
-            std::size_t v = at + 1;
-            while (v < args.size() && is_space(static_cast<unsigned char>(args[v]))) ++v;
-            std::size_t e = v;
-            while (e < args.size() && !is_space(static_cast<unsigned char>(args[e]))) ++e;
-            x.key_col = args.substr(v, e - v);
-            (void)end;
-            break;
-        }
+        case 'k': x.key_col = column_name(at, end); break;
         case 'm': m.match_only = true; break;
         case 'N': case 'O': break;
         case 'o': m.optional = true; break;
@@ -126,14 +128,7 @@ bool parse_generic(MapDef& m, Extra& x, const std::string& args, const ClassInfo
         case 'S': m.space_sub = rest.empty() ? '\0' : rest[0]; break;
         case 'T': m.tempfail_append = rest; break;
         case 't': m.no_defer = true; break;
-        case 'v': {
-            std::size_t v = at + 1;
-            while (v < args.size() && is_space(static_cast<unsigned char>(args[v]))) ++v;
-            std::size_t e = v;
-            while (e < args.size() && !is_space(static_cast<unsigned char>(args[e]))) ++e;
-            x.value_col = args.substr(v, e - v);
-            break;
-        }
+        case 'v': x.value_col = column_name(at, end); break;
         case 'z':
             if (rest.empty()) x.col_delim = 0;
             else if (rest[0] != '\\') x.col_delim = rest[0];
@@ -182,7 +177,7 @@ bool parse_dequote(MapDef& m, const std::string& args) {
 }
 
 bool parse_host(MapDef& m, const std::string& args) {
-    parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t) {
+    parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'a': m.append = rest; break;
         case 'T': m.tempfail_append = rest; break;
@@ -202,7 +197,7 @@ bool parse_host(MapDef& m, const std::string& args) {
 bool parse_dns(MapDef& m, const std::string& args, Reporter& rep) {
     bool have_type = false;
     m.space_sub = ' ';
-    parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t) {
+    parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'a': m.append = rest; break;
         case 'T': m.tempfail_append = rest; break;
@@ -289,7 +284,7 @@ bool parse_regex(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
     int pflags = REG_ICASE | REG_EXTENDED | REG_NOSUB;
     std::string sub_param;
     bool have_sub = false, have_delim = false;
-    std::size_t p = parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t) {
+    std::size_t p = parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'n': x.regex_not = true; break;
         case 'f': m.no_fold = true; pflags &= ~REG_ICASE; break;
@@ -559,12 +554,22 @@ MapResult regex_lookup(const MapDef& m, const Extra& x, const std::string& key, 
     return rewrite(out);
 }
 
+// user_map_open(): -v names a passwd field; 0 for none, -1 for a bad name.
+int user_column(const std::string& name) {
+    if (name.empty()) return 0;
+    static const char* kNames[] = {"name", "passwd", "uid", "gid", "gecos", "dir", "shell"};
+    for (int i = 0; i < 7; ++i) {
+        if (ascii_iequal(name, kNames[i])) return i + 1;
+    }
+    return -1;
+}
+
 MapResult user_lookup(const MapDef& m, const Extra& x, const std::string& key, const std::vector<std::string>& argv,
                       Reporter& rep) {
     struct passwd* pw = getpwnam(key.c_str());
     if (!pw) return {std::nullopt, ex::NOUSER};
     if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
-    int col = x.value_col.empty() ? 0 : std::atoi(x.value_col.c_str());
+    int col = user_column(x.value_col);
     std::string v;
     switch (col) {
     case 0: case 1: v = pw->pw_name; break;
@@ -583,34 +588,13 @@ MapResult user_lookup(const MapDef& m, const Extra& x, const std::string& key, c
 
 MapResult program_lookup(const MapDef& m, const Extra& x, const std::string& key, const std::vector<std::string>& argv) {
     std::vector<std::string> args{m.file};
-    std::size_t p = 0;
-    while (p < x.rebuild.size()) {
-        while (p < x.rebuild.size() && (x.rebuild[p] == ' ' || x.rebuild[p] == '\t')) ++p;
-        std::size_t w = p;
-        while (p < x.rebuild.size() && x.rebuild[p] != ' ' && x.rebuild[p] != '\t') ++p;
-        if (p > w) args.push_back(x.rebuild.substr(w, p - w));
-    }
+    for (std::string& a : split_words(x.rebuild, true)) args.push_back(std::move(a));
     args.push_back(key);
-    int fds[2];
-    if (pipe(fds) != 0) return {std::nullopt, ex::OSFILE};
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        std::vector<char*> cargv;
-        for (std::string& a : args) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        execv(cargv[0], cargv.data());
-        _exit(ex::UNAVAILABLE);
-    }
-    close(fds[1]);
-    if (pid < 0) {
-        close(fds[0]);
-        return {std::nullopt, ex::OSFILE};
-    }
+    int pid = -1;
+    int fd = spawn_reader(args, pid);
+    if (fd < 0) return {std::nullopt, ex::OSFILE};
     char buf[limits::kMaxLine];
-    ssize_t n = read(fds[0], buf, sizeof buf - 1);
+    ssize_t n = read(fd, buf, sizeof buf - 1);
     std::optional<std::string> value;
     if (n > 0) {
         buf[n] = '\0';
@@ -618,13 +602,12 @@ MapResult program_lookup(const MapDef& m, const Extra& x, const std::string& key
         std::size_t nl = s.find('\n');
         if (nl != std::string::npos) s.resize(nl);
         value = m.match_only ? map_rewrite(m, key, nullptr) : map_rewrite(m, s, &argv);
-        while (read(fds[0], buf, sizeof buf) > 0) {
+        while (read(fd, buf, sizeof buf) > 0) {
         }
     }
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    int st = WIFEXITED(status) ? WEXITSTATUS(status) : ex::UNAVAILABLE;
+    close(fd);
+    int st = wait_child(pid);
+    if (st < 0) st = ex::UNAVAILABLE;
     if (st != ex::OK) value.reset();
     return {value, st};
 }
@@ -637,13 +620,7 @@ MapResult text_lookup(const MapDef& m, const Extra& x, const std::string& key, c
     auto column = [&](const std::string& line, int col) -> std::optional<std::string> {
         std::vector<std::string> cols;
         if (x.col_delim == 0) {
-            std::size_t p = 0;
-            while (p < line.size()) {
-                while (p < line.size() && is_space(static_cast<unsigned char>(line[p]))) ++p;
-                std::size_t w = p;
-                while (p < line.size() && !is_space(static_cast<unsigned char>(line[p]))) ++p;
-                if (p > w) cols.push_back(line.substr(w, p - w));
-            }
+            cols = split_words(line);
         } else {
             std::size_t p = 0;
             for (;;) {
@@ -806,6 +783,13 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
     }
     if (c == "stab" || c == "implicit" || c == "userdb" || c == "ldap" || c == "socket" || c == "nisplus")
         return false;
+    if (c == "user") {
+        if (user_column(extra(m).value_col) < 0) {
+            ctx.rep.syserr("User map " + m.name + ": unknown column name " + extra(m).value_col);
+            return false;
+        }
+        return true;
+    }
     if (c == "switch") {
         std::vector<std::string> svc = switch_services(m.file);
         if (svc.empty()) return false;

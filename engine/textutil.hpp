@@ -1,0 +1,24 @@
+// Small text and process helpers shared by the compiler and the maps:
+// sendmail splits words and runs programs (F|prog, program maps) the same
+// way in several places, so cfkit does it in one.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cfkit {
+
+// Words separated by ASCII white space (SM_ISSPACE), or by blanks and TABs
+// only when `blank_tab_only` (strtok(" \t") in prog_open callers).
+std::vector<std::string> split_words(std::string_view s, bool blank_tab_only = false);
+
+// Starts argv[0] (no shell) with its standard output on a pipe.
+// Returns the read end, or -1; `pid` receives the child (or -1).
+int spawn_reader(const std::vector<std::string>& argv, int& pid);
+
+// Waits for a child started by spawn_reader; returns its exit status, or
+// -1 if it did not exit normally.
+int wait_child(int pid);
+
+} // namespace cfkit
