@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <grp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,6 +58,8 @@ private:
     void mailer(const std::string& bp);
     void option(const std::string& bp);
     void version(const std::string& bp);
+    void check_user_option(const std::string& lname, const std::string& val);
+    bool check_mailer_user(const std::string& name, const std::string& val);
     void map_line(const std::string& bp);
     void header(const std::string& bp);
     void after_file();
@@ -502,7 +506,8 @@ void Compiler::mailer(const std::string& bp) {
         case 'C': if (val.empty()) rep_.syserr("mailer " + name + ": null charset"); break;
         case 'Q': if (val.empty()) rep_.syserr("mailer " + name + ": null queue"); break;
         case '/': if (val.empty()) rep_.syserr("mailer " + name + ": null root directory"); break;
-        case 'M': case 'm': case 'r': case 'L': case 'N': case 'T': case 'U': case 'W': break;
+        case 'U': check_mailer_user(name, val); break;
+        case 'M': case 'm': case 'r': case 'L': case 'N': case 'T': case 'W': break;
         default:
             rep_.syserr("M" + name + ": unknown mailer equate " + std::string(1, fcode) + "=");
         }
@@ -552,6 +557,49 @@ void Compiler::mailer(const std::string& bp) {
         m.number = static_cast<int>(c_.mailers.size());
         c_.mailers.push_back(m);
     }
+}
+
+// Mailer U=user[:group]: names are looked up while reading, as in sendmail.
+bool Compiler::check_mailer_user(const std::string& name, const std::string& val) {
+    std::size_t p = 0;
+    auto is_name = [&](char c, const char* extra) {
+        return static_cast<unsigned char>(c) < 0x80 && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr(extra, c));
+    };
+    if (!val.empty() && static_cast<unsigned char>(val[0]) < 0x80 && !std::isdigit(static_cast<unsigned char>(val[0]))) {
+        std::size_t q = p;
+        while (p < val.size() && is_name(val[p], "-_")) ++p;
+        std::string user = val.substr(q, p - q);
+        while (p < val.size() && is_space(static_cast<unsigned char>(val[p]))) ++p;
+        if (p < val.size()) ++p;
+        if (user.empty()) {
+            rep_.syserr("mailer " + name + ": null user name");
+            return false;
+        }
+        if (!getpwnam(user.c_str())) {
+            rep_.syserr("readcf: mailer U= flag: unknown user " + user);
+            return false;
+        }
+    } else {
+        while (p < val.size() && std::isdigit(static_cast<unsigned char>(val[p]))) ++p;
+        while (p < val.size() && is_space(static_cast<unsigned char>(val[p]))) ++p;
+        if (p < val.size()) ++p;
+    }
+    while (p < val.size() && is_space(static_cast<unsigned char>(val[p]))) ++p;
+    if (p >= val.size()) return true;
+    if (static_cast<unsigned char>(val[p]) < 0x80 && !std::isdigit(static_cast<unsigned char>(val[p]))) {
+        std::size_t q = p;
+        while (p < val.size() && is_name(val[p], "-_.")) ++p;
+        std::string group = val.substr(q, p - q);
+        if (group.empty()) {
+            rep_.syserr("mailer " + name + ": null group name");
+            return false;
+        }
+        if (!getgrnam(group.c_str())) {
+            rep_.syserr("readcf: mailer U= flag: unknown group " + group);
+            return false;
+        }
+    }
+    return true;
 }
 
 // ---- O ------------------------------------------------------------------------
@@ -631,6 +679,7 @@ void Compiler::option(const std::string& bp) {
         }
     }
     std::string lname = o->name;
+    check_user_option(lname, val);
     if (setting_sticky_) {
         sticky_.push_back(lname);
     } else {
@@ -654,6 +703,28 @@ void Compiler::option(const std::string& bp) {
     } else if (lname == "HelpFile") {
         c_.options.help_file = val.empty() ? std::string("helpfile") : val;
     }
+}
+
+// Options naming a user (and group): sendmail looks them up while reading.
+void Compiler::check_user_option(const std::string& lname, const std::string& val) {
+    const char* shown = lname == "DefaultUser" ? "u" : lname == "RunAsUser" ? "RunAsUser"
+                        : lname == "TrustedUser" ? "TrustedUser" : nullptr;
+    if (!shown) return;
+    std::string user = val, group;
+    if (lname != "TrustedUser") {
+        std::size_t cut = val.find_first_of("./:");
+        if (cut != std::string::npos) {
+            user = val.substr(0, cut);
+            group = val.substr(cut + 1);
+        }
+    }
+    bool numeric = !user.empty() && std::isdigit(static_cast<unsigned char>(user[0]));
+    if (!numeric && !getpwnam(user.c_str())) {
+        rep_.syserr(std::string("readcf: option ") + shown + ": unknown user " + user);
+        return;
+    }
+    if (group.empty() || std::isdigit(static_cast<unsigned char>(group[0]))) return;
+    if (!getgrnam(group.c_str())) rep_.syserr(std::string("readcf: option ") + shown + ": unknown group " + group);
 }
 
 // ---- V, K, H --------------------------------------------------------------------
@@ -745,15 +816,7 @@ void Compiler::after_file() {
                                     "content-type", "mime-version"});
     long_class("persistentMacros", {"r", "s", "_", "{if_addr}", "{daemon_flags}"});
 
-    auto hs = c_.options.raw.find("HostStatusDirectory");
-    if (hs != c_.options.raw.end() && !hs->second.empty()) {
-        struct stat st {};
-        if (stat(hs->second.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-            int err = errno;
-            if (stat(hs->second.c_str(), &st) == 0) err = ENOTDIR;
-            rep_.plain("Warning: Cannot use HostStatusDirectory = " + hs->second + ": " + std::strerror(err));
-        }
-    }
+    // HostStatusDirectory is not checked: -bt mode drops it (main.c).
 }
 
 } // namespace
