@@ -93,11 +93,19 @@ def expand_mc_suites(dirs, oracle, workdir):
     for d in dirs:
         d = pathlib.Path(d)
         mcs = sorted(d.glob("*.mc"))
-        if not mcs:
+        # NAME.mcref: one line, a .mc of sendmail-cf's own, relative to its cf/ directory
+        refs = sorted(d.glob("*.mcref"))
+        if not mcs and not refs:
             out.append(str(d))
             continue
         dest = pathlib.Path(workdir) / d.name
         shutil.copytree(d, dest)
+        for ref in refs:
+            mc = cfdir / ref.read_text().strip()
+            cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(mc)],
+                                check=True, capture_output=True).stdout
+            (dest / ref.with_suffix(".cf").name).write_bytes(cf)
+            (dest / ref.name).unlink()
         for mc in mcs:
             cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(mc)],
                                 check=True, capture_output=True).stdout
