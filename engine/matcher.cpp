@@ -10,6 +10,22 @@ namespace cfkit {
 
 namespace {
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Adds ws[last] to `phrase` = cataddr(ws[first..last-1]) as cataddr() would
+// (separator between two atoms, METAQUOTE dropped: the external form).
+void append_cataddr(std::string& phrase, const Tokens& ws, int first, int last, const TokenTable& internal,
+                    char space_sub) {
+    const std::string& tok = ws[static_cast<std::size_t>(last)];
+    auto atom = [&](const std::string& t) {
+        return !t.empty() && internal[static_cast<unsigned char>(t[0])] == CharType::ATM;
+    };
+    if (last > first && atom(ws[static_cast<std::size_t>(last - 1)]) && atom(tok)) phrase.push_back(space_sub);
+    for (std::size_t q = 0; q < tok.size(); ++q) {
+        unsigned char c = static_cast<unsigned char>(tok[q]);
+        if (c == meta::METAQUOTE && q + 1 < tok.size()) c = static_cast<unsigned char>(tok[++q]);
+        phrase.push_back(static_cast<char>(c));
+    }
+}
 } // namespace
 
 bool token_equal(const std::string& a, const std::string& b) {
@@ -30,17 +46,33 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
         const std::string& t = lhs[static_cast<std::size_t>(r)];
         return t.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(t[1])) : 0;
     };
-    // Grows rec.last one token at a time until the phrase is in the class.
+    // Grows rec.last one token at a time until the phrase (cataddr() of the
+    // span) is in the class. The phrase is built up as the span grows, and
+    // the search stops once it is longer than any member: sendmail goes on
+    // to the end of the input, but nothing it tries there can match.
+    std::string phrase;
     auto extend_class = [&](MatchRecord& rec) -> bool {
         MacroId cls = class_id(rec.pattern);
+        const std::size_t longest = env.classes.max_length(cls);
+        bool incremental = rec.last >= rec.first;  // resuming: rebuild the phrase once
+        if (incremental) {
+            phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
+                             limits::kMaxLine, 0, true, env.internal, env.space_sub);
+        } else {
+            phrase.clear();
+        }
         for (;;) {
             int next = rec.last + 1;
             if (next >= na) return false;
             rec.last = next;
-            std::string phrase = cataddr(ws, static_cast<std::size_t>(rec.first),
-                                         static_cast<std::size_t>(rec.last), limits::kMaxLine, 0, true,
-                                         env.internal, env.space_sub);
-            if (env.classes.contains(cls, phrase)) return true;
+            if (phrase.size() > longest || phrase.size() + 3 >= static_cast<std::size_t>(limits::kMaxLine)) {
+                if (phrase.size() > longest) return false;
+                phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
+                                 limits::kMaxLine, 0, true, env.internal, env.space_sub);
+            } else {
+                append_cataddr(phrase, ws, rec.first, rec.last, env.internal, env.space_sub);
+            }
+            if (phrase.size() <= longest && env.classes.contains(cls, phrase)) return true;
         }
     };
 

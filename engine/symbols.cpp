@@ -104,6 +104,7 @@ void Classes::add(MacroId cls, const std::string& word) {
         it = words_.emplace(word, std::move(e)).first;
     }
     it->second.classes.set(cls);
+    max_len_[cls] = std::max(max_len_[cls], word.size());
 }
 
 bool Classes::contains(MacroId cls, const std::string& word) const {
@@ -115,6 +116,7 @@ void Classes::copy(MacroId from, MacroId to) {
     for (auto& [key, e] : words_) {
         if (e.classes.test(from)) e.classes.set(to);
     }
+    max_len_[to] = std::max(max_len_[to], max_len_[from]);
 }
 
 bool Classes::empty(MacroId cls) const {

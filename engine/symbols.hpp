@@ -60,6 +60,8 @@ public:
     // Members of `cls` in the order `$=X` prints them.
     std::vector<std::string> dump(MacroId cls) const;
     bool empty(MacroId cls) const;
+    // The longest member of `cls`, in bytes: a longer phrase cannot match.
+    std::size_t max_length(MacroId cls) const { return max_len_[cls]; }
 
 private:
     struct Entry {
@@ -78,6 +80,7 @@ private:
     };
     std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words_;
     std::uint64_t next_seq_ = 0;
+    std::array<std::size_t, 256> max_len_{};
 };
 
 // Sendmail's symbol-table hash for a name of the given symbol type
