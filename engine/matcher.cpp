@@ -50,10 +50,19 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
     // span) is in the class. The phrase is built up as the span grows, and
     // the search stops once it is longer than any member: sendmail goes on
     // to the end of the input, but nothing it tries there can match.
+    const bool steps = env.on_step && env.step_level >= 35 && env.names;
+    const bool steps36 = steps && env.step_level >= 36;
+    auto shown = [&](const Tokens& v, int i) {
+        return i >= 0 && i < static_cast<int>(v.size()) ? xputs(v[static_cast<std::size_t>(i)], *env.names)
+                                                        : std::string("<null>");
+    };
+    auto step = [&](const char* what, int r, int a) {
+        env.on_step(std::string(what) + " rp=" + shown(lhs, r) + ", ap=" + shown(ws, a) + "\n");
+    };
     std::string phrase;
     auto extend_class = [&](MatchRecord& rec) -> bool {
         MacroId cls = class_id(rec.pattern);
-        const std::size_t longest = env.classes.max_length(cls);
+        const std::size_t longest = steps36 ? std::string::npos : env.classes.max_length(cls);
         bool incremental = rec.last >= rec.first;  // resuming: rebuild the phrase once
         if (incremental) {
             phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
@@ -72,13 +81,18 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
             } else {
                 append_cataddr(phrase, ws, rec.first, rec.last, env.internal, env.space_sub);
             }
-            if (phrase.size() <= longest && env.classes.contains(cls, phrase)) return true;
+            if (phrase.size() <= longest && env.classes.contains(cls, phrase)) {
+                if (steps36) env.on_step("CLMATCH\n");
+                return true;
+            }
+            if (steps36) step("EXTEND ", rec.pattern, rec.last);
         }
     };
 
     for (;;) {
         bool ok = true;
         if (ai >= na && ri >= nl) return true;
+        if (steps) step("ADVANCE", ri, ai);
         if (ri >= nl) {
             ok = false;  // pattern used up before the input
         } else {
@@ -119,6 +133,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                     // (case-insensitively); it is not recorded as a wildcard.
                     MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
                     const std::string* v = env.macros.get(id);
+                    if (env.on_macro) env.on_macro(id, v);
                     if (!v) break;
                     std::size_t vp = 0;
                     int start = ai;
@@ -154,6 +169,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
         while (!records.empty()) {
             MatchRecord& rec = records.back();
             int next = rec.last + 1;
+            if (steps36) step("BACKUP ", rec.pattern, next);
             if (next >= na) {
                 records.pop_back();
                 continue;

@@ -5,6 +5,7 @@
 // that the tests compare this one against.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,14 @@ struct MatchEnv {
     const Macros& macros;
     const TokenTable& internal;  // decides where cataddr puts a space in `$=X` phrases
     char space_sub = ' ';
+    // Called each time a `$&x` element is evaluated (sendmail's -d21.2 line).
+    std::function<void(MacroId, const std::string*)> on_macro = {};
+    // -d21.35 / -d21.36: every step (ADVANCE, BACKUP, EXTEND, CLMATCH) as
+    // sendmail prints it; `names` renders tokens. Stepping is then exactly
+    // sendmail's (no shortcut in class matching).
+    std::function<void(const std::string&)> on_step = {};
+    int step_level = 0;
+    const MacroNames* names = nullptr;
 };
 
 // Returns true on a match; `records` then holds one entry per wildcard in

@@ -3,6 +3,8 @@
 // back (semantics.md section 4). Limits and messages are sendmail's.
 #include "engine/rewrite.hpp"
 
+#include <cstdio>
+
 #include "engine/compile.hpp"
 #include "engine/matcher.hpp"
 #include "engine/metachar.hpp"
@@ -20,6 +22,44 @@ Session::Session(const Config& cfg) : env(cfg.env), cfg_(&cfg) {
 const TokenTables& Session::tables() {
     if (!tables_) tables_ = freeze_token_tables(cfg_->options, cfg_->config_level, env);
     return *tables_;
+}
+
+void Session::set_debug_flags(const std::string& spec) {
+    std::size_t p = 0;
+    auto digit = [&](std::size_t i) { return i < spec.size() && spec[i] >= '0' && spec[i] <= '9'; };
+    const unsigned size = static_cast<unsigned>(debug.size());
+    while (p < spec.size()) {
+        char c = spec[p];
+        if (c == ',' || c == ' ' || c == '\t') {
+            ++p;
+            continue;
+        }
+        if (!digit(p)) {  // a named flag (ANSI, ...): not modelled, skipped
+            while (p < spec.size() && spec[p] != ',' && spec[p] != ' ' && spec[p] != '\t') ++p;
+            continue;
+        }
+        unsigned i = 0;
+        while (digit(p) && i < size) i = i * 10 + static_cast<unsigned>(spec[p++] - '0');
+        while (digit(p) && i >= size) ++p;
+        unsigned first = i;
+        if (p < spec.size() && spec[p] == '-') {
+            ++p;
+            i = 0;
+            while (digit(p) && i < size) i = i * 10 + static_cast<unsigned>(spec[p++] - '0');
+            while (digit(p) && i >= size) ++p;
+        }
+        unsigned last = i;
+        unsigned level = 1;
+        if (p < spec.size() && spec[p] == '.') {
+            ++p;
+            level = 0;
+            while (digit(p)) level = level * 10 + static_cast<unsigned>(spec[p++] - '0');
+        }
+        first = std::min(first, size - 1);
+        last = std::min(last, size - 1);
+        for (unsigned k = first; k <= last; ++k) debug[k] = static_cast<unsigned char>(level);
+        while (p < spec.size() && spec[p] != ',' && spec[p] != ' ' && spec[p] != '\t') ++p;
+    }
 }
 
 void Session::record_prescan(const ScanResult& r) {
@@ -76,6 +116,20 @@ private:
     // Phase 3: `$>name` calls, right to left.
     int callsubr(Tokens& npvp, int reclevel);
 
+    // -d21.x output, as sendmail's sm_dprintf() lines.
+    void dbg(const std::string& line) {
+        if (s_.observer) s_.observer->debug_line(line);
+    }
+    std::string av(const Tokens& t) const { return printav(t, s_.env.names); }
+    // macname(): the name of a macro id as -d21.2 shows it inside ${...}
+    std::string macro_name(MacroId id) const {
+        if (id <= 0x20 || id > 0x7f) {
+            const std::string& n = s_.env.names.name_of(id);
+            return n.empty() ? "***UNDEFINED MACRO***" : n;
+        }
+        return std::string(1, static_cast<char>(id));
+    }
+
     Session& s_;
     const Config& cfg_;
     Reporter& rep_;
@@ -99,6 +153,16 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
     const std::vector<Rule>& rules = cfg_.rulesets[static_cast<std::size_t>(rs)].rules;
     const TokenTable& internal = s_.tables().internal;
     MatchEnv menv{s_.env.classes, s_.env.macros, internal, cfg_.options.blank_sub};
+    if (s_.tTd(21, 35)) {
+        menv.on_step = [this](const std::string& line) { dbg(line); };
+        menv.step_level = s_.debug[21];
+        menv.names = &s_.env.names;
+    }
+    if (s_.tTd(21, 2)) {
+        menv.on_macro = [this](MacroId id, const std::string* v) {
+            dbg("rewrite: LHS $&{" + macro_name(id) + "} => \"" + (v ? *v : std::string("(NULL)")) + "\"\n");
+        };
+    }
     std::vector<MatchRecord> mlist;
     int rstat = EX_OK;
     std::size_t ri = 0;
@@ -108,11 +172,17 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         if (!ws.empty() && meta::first(ws[0]) == meta::CANONNET) break;
         const Rule& rule = rules[ri];
         if (s_.observer) s_.observer->rule_try(rs, ruleno, rule, ws);
+        if (s_.tTd(21, 12)) {
+            dbg((s_.tTd(21, 15) ? "-----trying rule (line " + std::to_string(rule.line) + "):" : std::string("-----trying rule:")) +
+                av(rule.lhs));
+        }
         if (++loopcount > limits::kLoopLimit) {
             rep_.syserr("Infinite loop in ruleset " + name + ", rule " + std::to_string(ruleno));
+            if (s_.tTd(21, 1)) dbg("workspace: " + av(ws));
             break;
         }
         if (!match_lhs(rule.lhs, ws, menv, mlist)) {
+            if (s_.tTd(21, 10)) dbg("----- rule fails\n");
             if (s_.observer) s_.observer->rule_fail(rs, ruleno, rule);
             ++ri;
             ++ruleno;
@@ -120,6 +190,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             continue;
         }
         if (s_.observer) s_.observer->rule_match(rs, ruleno, rule, mlist);
+        if (s_.tTd(21, 12)) dbg("-----rule matches:" + av(rule.rhs));
 
         // Phase 1: prefix and substitution.
         std::size_t rv = 0;
@@ -151,6 +222,17 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                     return early(EX_CONFIG);
                 }
                 const MatchRecord& m = mlist[static_cast<std::size_t>(n)];
+                if (s_.tTd(21, 15)) {
+                    // sendmail prints each token's address; cfkit prints a
+                    // stand-in (the token's position), as addresses differ anyway
+                    std::string line = "$" + std::string(1, rp[1]) + ":";
+                    for (int k = m.first; k <= m.last; ++k) {
+                        char buf[32];
+                        std::snprintf(buf, sizeof buf, " 0x%x=\"", 0x1000 + k);
+                        line += buf + ws[static_cast<std::size_t>(k)] + "\"";
+                    }
+                    dbg(line + "\n");
+                }
                 for (int k = m.first; k <= m.last; ++k) {
                     if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
                     npvp.push_back(ws[static_cast<std::size_t>(k)]);
@@ -164,6 +246,9 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             }
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
             const std::string* mval = s_.env.macros.get(id);
+            if (s_.tTd(21, 2)) {
+                dbg("rewrite: RHS $&{" + macro_name(id) + "} => \"" + (mval ? *mval : std::string("(NULL)")) + "\"\n");
+            }
             if (!mval || mval->empty()) continue;
             ScanOptions so;
             so.bufsize = limits::kPsBufSize;
@@ -173,9 +258,11 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             s_.record_prescan(r);
             if (!r.ok) return early(EX_DATAERR);  // errors, or no tokens at all: both NULL in sendmail
             for (std::string& t : r.tokens) {
+                if (s_.tTd(21, 19)) dbg(" ... " + t + "\n");
                 npvp.push_back(std::move(t));
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
+            if (s_.tTd(21, 19)) dbg(" ... DONE\n");
             // sendmail puts the workspace's slots back, but not its end marker
             if (in_array) s_.store_workspace(ws, false);
         }
@@ -191,6 +278,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         // Phase 4: copy back.
         ws = std::move(npvp);
         if (in_array) s_.store_workspace(ws, true);
+        if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
         if (s_.observer) s_.observer->rewritten(rs, ws);
     }
     if (s_.observer) s_.observer->ruleset_return(rs, name, ws, reclevel - 1);
@@ -338,6 +426,7 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel) {
             return EX_CONFIG;
         }
         if (!cfg_.rulesets[static_cast<std::size_t>(subr)].defined) {
+            if (s_.tTd(21, 3)) dbg("-----skip subr " + npvp[j + 1] + " (" + std::to_string(subr) + ")\n");
             // An empty ruleset is not called; the token that moves into
             // position j is not looked at again (sendmail's loop does the same).
             npvp.erase(npvp.begin() + static_cast<long>(j), npvp.begin() + static_cast<long>(j) + 2);

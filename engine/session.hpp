@@ -3,6 +3,7 @@
 // state), where messages go, and who watches the rewriting.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,8 @@ public:
     virtual void rule_match(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const std::vector<struct MatchRecord>& /*bindings*/) {}
     virtual void rule_fail(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/) {}
     virtual void rewritten(int /*rs*/, const Tokens& /*ws*/) {}
+    // A line of sendmail's debug output (-d21.x), already formatted.
+    virtual void debug_line(const std::string& /*line*/) {}
 };
 
 class Session {
@@ -39,6 +42,12 @@ public:
     Reporter* reporter = nullptr;       // required while rules run
     RewriteObserver* observer = nullptr;
     std::string current_to;             // e_to: the "addr... " prefix of 553 messages
+
+    // sendmail's debug levels (-dC.L), one per category; only category 21
+    // (rewriting) produces output in cfkit.
+    std::array<unsigned char, 100> debug{};
+    bool tTd(int category, int level) const { return debug[static_cast<std::size_t>(category)] >= level; }
+    void set_debug_flags(const std::string& spec);  // sendmail's tTflag() syntax
 
     // Sendmail's prescan() returns its tokens in one static array, and a -bt
     // address is rewritten in that very array. Later prescans (of `$&`

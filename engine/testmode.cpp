@@ -28,6 +28,7 @@ public:
     void ruleset_return(int, const std::string& name, const Tokens& ws, int) override {
         line(name, " returns:", ws);
     }
+    void debug_line(const std::string& text) override { out_ += text; }
 
 private:
     void line(const std::string& name, const char* what, const Tokens& ws) {
@@ -78,7 +79,7 @@ bool TestMode::line(std::string_view raw) {
     case '-':
         if (line.size() == 1) out() += "Usage: -d{debug arguments}\n";
         else if (line[1] != 'd') out() += "Unknown \"-\" command " + line + "\n";
-        // -d flags are accepted; traces beyond input/returns are not produced yet
+        else session_.set_debug_flags(line.substr(2));
         return true;
     case '$': dollar_command(line); return true;
     case '/': {

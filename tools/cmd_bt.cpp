@@ -41,7 +41,7 @@ int cmd_bt(int argc, char** argv) {
     app.add_flag("--no-interfaces", no_interfaces, "leave network interfaces out of $=w");
     app.add_option("--hosts-file", hosts_file, "hosts file for host name lookups")->capture_default_str();
     app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
-    app.add_option("-d", debug, "debug flags (accepted; only input/returns traces are produced)");
+    app.add_option("-d", debug, "debug flags, as sendmail's -d (category 21: rewriting traces)");
     app.add_flag("-v", verbose, "echo each input line (sendmail's verbose mode)");
     try {
         app.parse(argc, argv);
@@ -86,6 +86,7 @@ int cmd_bt(int argc, char** argv) {
     CfFile ast = parse_cf(content, cf);
     std::unique_ptr<Config> config = compile_cf(ast, co, rep);
     TestMode tm(*config, rep);
+    for (const std::string& d : debug) tm.session().set_debug_flags(d);
     if (verbose) tm.set_verbosity(1);
     if (isatty(0)) tm.set_verbosity(2);
     out += tm.banner();

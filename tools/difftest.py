@@ -16,6 +16,7 @@ import concurrent.futures
 import difflib
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,10 @@ def compare(case, cfkit, oracle):
     if want[0] is None or got[0] is None:
         return "timed out after 60 s: %s" % ", ".join(
             n for n, r in (("sendmail", want), ("cfkit", got)) if r[0] is None)
+    # -d21.15 prints token addresses, which differ between any two runs
+    mask = lambda out: re.sub(rb" 0x[0-9a-f]+=\"", b' 0xADDR="', out)
+    want = (mask(want[0]), want[1], want[2])
+    got = (mask(got[0]), got[1], got[2])
     if want == got:
         return None
     lines = []
