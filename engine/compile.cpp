@@ -47,6 +47,14 @@ public:
 
     void run(const CfFile& file);
     void sticky(const std::vector<std::string>& opts);
+    // setdefaults(): prog, *file* and *include* exist before the file is read.
+    void builtin_mailers() {
+        for (const char* m : {"Mprog, P=/bin/sh, F=lsouDq9, T=X-Unix/X-Unix/X-Unix, A=sh -c \x81u",
+                              "M*file*, P=[FILE], F=lsDFMPEouq9, T=X-Unix/X-Unix/X-Unix, A=FILE \x81u",
+                              "M*include*, P=/dev/null, F=su, A=INCLUDE \x81u"}) {
+            mailer(m);
+        }
+    }
 
 private:
     void line(std::string& bp);
@@ -59,7 +67,7 @@ private:
     void option(const std::string& bp);
     void version(const std::string& bp);
     void check_user_option(const std::string& lname, const std::string& val);
-    bool check_mailer_user(const std::string& name, const std::string& val);
+    bool check_mailer_user(Mailer& m, const std::string& val);
     void map_line(const std::string& bp);
     void header(const std::string& bp);
     void after_file();
@@ -441,8 +449,6 @@ void Compiler::mailer(const std::string& bp) {
     m.name = name;
     m.loc = rep_.loc;
     bool have_argv = false, have_path = false;
-    std::string path;
-    std::vector<std::string> argv;
     while (p < bp.size()) {
         while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
         if (p >= bp.size()) break;
@@ -477,18 +483,29 @@ void Compiler::mailer(const std::string& bp) {
         }
         m.fields[fcode] = val;
         switch (fcode) {
-        case 'P': if (!val.empty()) { have_path = true; path = val; } break;
+        case 'P':
+            if (!val.empty()) {
+                have_path = true;
+                m.path = val;
+            }
+            break;
         case 'F':
             for (char ch : val) {
                 if (!is_space(static_cast<unsigned char>(ch)) && m.flags.find(ch) == std::string::npos) m.flags.push_back(ch);
             }
             break;
-        case 'S': case 'R': {
+        case 'S':
+        case 'R': {
             std::size_t endp = 0;
             int i = rwset_enter(c_, val, &endp, rep_);
             if (i < 0) return;
+            int& env_rs = fcode == 'S' ? m.se_rwset : m.re_rwset;
+            int& hdr_rs = fcode == 'S' ? m.sh_rwset : m.rh_rwset;
+            env_rs = hdr_rs = i;
             if (endp < val.size() && val[endp] == '/') {
-                if (rwset_enter(c_, val.substr(endp + 1), nullptr, rep_) < 0) return;
+                int h = rwset_enter(c_, val.substr(endp + 1), nullptr, rep_);
+                if (h < 0) return;
+                hdr_rs = h;
             }
             break;
         }
@@ -499,15 +516,34 @@ void Compiler::mailer(const std::string& bp) {
         case 'A':
             if (!val.empty()) {
                 have_argv = true;
-                argv = split_words(val);
+                m.argv = split_words(val);
             }
             break;
+        case 'M': m.max_size = std::atol(val.c_str()); break;
+        case 'r': m.max_rcpt = std::atoi(val.c_str()); break;
+        case 'L': m.line_limit = std::max(0, std::atoi(val.c_str())); break;
         case 'D': if (val.empty()) rep_.syserr("mailer " + name + ": null working directory"); break;
-        case 'C': if (val.empty()) rep_.syserr("mailer " + name + ": null charset"); break;
+        case 'C':
+            if (val.empty()) rep_.syserr("mailer " + name + ": null charset");
+            else m.charset = val;
+            break;
         case 'Q': if (val.empty()) rep_.syserr("mailer " + name + ": null queue"); break;
         case '/': if (val.empty()) rep_.syserr("mailer " + name + ": null root directory"); break;
-        case 'U': check_mailer_user(name, val); break;
-        case 'M': case 'm': case 'r': case 'L': case 'N': case 'T': case 'W': break;
+        case 'T': {
+            // mta/addr/diag with defaults dns, rfc822, smtp
+            std::size_t s1 = val.find('/');
+            std::string mta = val.substr(0, s1);
+            std::string rest = s1 == std::string::npos ? std::string() : val.substr(s1 + 1);
+            std::size_t s2 = rest.find('/');
+            std::string addr = rest.substr(0, s2);
+            std::string diag = s2 == std::string::npos ? std::string() : rest.substr(s2 + 1);
+            m.mta_type = mta.empty() ? "dns" : mta;
+            m.addr_type = addr.empty() ? "rfc822" : addr;
+            m.diag_type = diag.empty() ? "smtp" : diag;
+            break;
+        }
+        case 'U': check_mailer_user(m, val); break;
+        case 'm': case 'N': case 'W': break;
         default:
             rep_.syserr("M" + name + ": unknown mailer equate " + std::string(1, fcode) + "=");
         }
@@ -525,28 +561,43 @@ void Compiler::mailer(const std::string& bp) {
         rep_.syserr("too many mailers defined (" + std::to_string(limits::kMaxMailers) + " max)");
         return;
     }
-    if (path == "[TCP]") {
+    if (m.max_rcpt <= 0) m.max_rcpt = 100;  // DEFAULT_MAX_RCPT
+    if (m.flags.find('L') != std::string::npos && m.line_limit == 0) m.line_limit = 990;  // SMTPLINELIM
+    if (m.path == "[TCP]") {
         rep_.syserr("M" + name + ": P=[TCP] must be replaced by P=[IPC]");
         return;
     }
-    if (path == "[IPC]") {
-        if (argv.size() < 2) {
+    if (m.path == "[IPC]") {
+        if (m.argv.size() < 2 || m.argv[1].empty()) {
             rep_.syserr("M" + name + ": too few parameters for [IPC] mailer");
             return;
         }
-        if (argv[0] != "TCP" && argv[0] != "FILE") {
+        if (m.argv[0] != "TCP" && m.argv[0] != "FILE") {
             rep_.plain("M" + name + ": Warning: first argument in [IPC] mailer must be TCP or FILE");
         }
-    } else if (path == "[FILE]") {
-        if (argv.size() != 2) {
-            rep_.syserr("M" + name + ": too " + std::string(argv.size() < 2 ? "few" : "many") +
+        if (!m.mta_type) m.mta_type = "dns";
+        if (!m.addr_type) m.addr_type = "rfc822";
+        if (!m.diag_type) m.diag_type = m.argv[0] == "FILE" ? "x-unix" : "smtp";
+    } else if (m.path == "[FILE]") {
+        if (m.argv.size() != 2) {
+            rep_.syserr("M" + name + ": too " + std::string(m.argv.size() < 2 ? "few" : "many") +
                         " parameters for [FILE] mailer");
             return;
         }
-        if (argv[0] != "FILE") {
+        if (m.argv[0] != "FILE") {
             rep_.syserr("M" + name + ": first argument in [FILE] mailer must be FILE");
             return;
         }
+    }
+    if (m.eol.empty()) {
+        // \r\n unless an argument mentions $u (local delivery)
+        bool local = false;
+        for (const std::string& a : m.argv) {
+            for (std::size_t i = 0; i + 1 < a.size(); ++i) {
+                if (static_cast<unsigned char>(a[i]) == meta::MACROEXPAND && a[i + 1] == 'u') local = true;
+            }
+        }
+        m.eol = local ? "\n" : "\r\n";
     }
     if (existing) {
         m.number = existing->number;
@@ -560,7 +611,8 @@ void Compiler::mailer(const std::string& bp) {
 }
 
 // Mailer U=user[:group]: names are looked up while reading, as in sendmail.
-bool Compiler::check_mailer_user(const std::string& name, const std::string& val) {
+bool Compiler::check_mailer_user(Mailer& m, const std::string& val) {
+    const std::string& name = m.name;
     std::size_t p = 0;
     auto is_name = [&](char c, const char* extra) {
         return static_cast<unsigned char>(c) < 0x80 && (std::isalnum(static_cast<unsigned char>(c)) || std::strchr(extra, c));
@@ -575,11 +627,15 @@ bool Compiler::check_mailer_user(const std::string& name, const std::string& val
             rep_.syserr("mailer " + name + ": null user name");
             return false;
         }
-        if (!getpwnam(user.c_str())) {
+        struct passwd* pw = getpwnam(user.c_str());
+        if (!pw) {
             rep_.syserr("readcf: mailer U= flag: unknown user " + user);
             return false;
         }
+        m.uid = static_cast<int>(pw->pw_uid);
+        m.gid = static_cast<int>(pw->pw_gid);
     } else {
+        m.uid = static_cast<int>(std::strtol(val.c_str(), nullptr, 0));
         while (p < val.size() && std::isdigit(static_cast<unsigned char>(val[p]))) ++p;
         while (p < val.size() && is_space(static_cast<unsigned char>(val[p]))) ++p;
         if (p < val.size()) ++p;
@@ -594,10 +650,14 @@ bool Compiler::check_mailer_user(const std::string& name, const std::string& val
             rep_.syserr("mailer " + name + ": null group name");
             return false;
         }
-        if (!getgrnam(group.c_str())) {
+        struct group* gr = getgrnam(group.c_str());
+        if (!gr) {
             rep_.syserr("readcf: mailer U= flag: unknown group " + group);
             return false;
         }
+        m.gid = static_cast<int>(gr->gr_gid);
+    } else {
+        m.gid = static_cast<int>(std::strtol(val.c_str() + p, nullptr, 0));
     }
     return true;
 }
@@ -801,6 +861,31 @@ void Compiler::after_file() {
         rep_.usrerr("WARNING: local host name (" + my_host + ") is not qualified; see cf/README: WHO AM I?");
     }
     if (!c_.find_mailer("local")) rep_.syserr("No local mailer defined");
+    if (!c_.find_mailer("prog")) rep_.syserr("No prog mailer defined");
+    if (!c_.find_mailer("*file*")) rep_.syserr("No *file* mailer defined");
+    if (!c_.find_mailer("*include*")) rep_.syserr("No *include* mailer defined");
+    // main.c adjusts some mailer flags after reading
+    auto set_flag = [&](const char* mailer, char f, bool on) {
+        for (Mailer& m : c_.mailers) {
+            if (!ascii_iequal(m.name, mailer)) continue;
+            std::size_t at = m.flags.find(f);
+            if (on && at == std::string::npos) m.flags.push_back(f);
+            if (!on && at != std::string::npos) m.flags.erase(at, 1);
+        }
+    };
+    set_flag("prog", 'm', false);    // M_MUSER
+    set_flag("*file*", 'm', false);
+    if (c_.config_level < 6) {
+        // back-compat flags for old configs: A w 5 : | / @ on local, o on prog and *file*
+        for (char f : std::string("Aw5:|/@")) set_flag("local", f, true);
+        set_flag("prog", 'o', true);
+        set_flag("*file*", 'o', true);
+    }
+    if (c_.config_level < 7) {
+        set_flag("local", 'q', true);  // M_VRFY250
+        set_flag("prog", 'q', true);
+        set_flag("*file*", 'q', true);
+    }
 
     c_.env.classes.add('n', "multipart/signed");
     c_.env.classes.add('s', "rfc822");
@@ -838,15 +923,10 @@ std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt
     auto cfg = std::make_unique<Config>();
     cfg->path = file.path;
     cfg->maps = std::make_shared<MapTable>();
-    for (const char* builtin : {"prog", "*file*", "*include*"}) {
-        Mailer m;
-        m.name = builtin;
-        m.number = static_cast<int>(cfg->mailers.size());
-        cfg->mailers.push_back(m);
-    }
     cfg->host = opt.host;
     apply_startup(cfg->env, opt.host);
     Compiler c(*cfg, opt, rep);
+    c.builtin_mailers();
     c.sticky(opt.sticky_options);
     c.run(file);
     return cfg;

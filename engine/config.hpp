@@ -39,8 +39,18 @@ struct Mailer {
     std::string name;
     int number = 0;
     std::map<char, std::string> fields;  // P= F= S= R= E= A= ... as written
-    std::string flags;                   // F= letters
-    std::string eol = "\n";
+    std::string path;                    // P=
+    std::string flags;                   // F= letters, in the order first set
+    std::string eol;                     // E= (default chosen after parsing)
+    std::vector<std::string> argv;       // A=
+    int se_rwset = 0, sh_rwset = 0;      // S=envelope/header
+    int re_rwset = 0, rh_rwset = 0;      // R=envelope/header
+    long max_size = 0;                   // M=
+    int uid = -1, gid = -1;              // U=
+    int line_limit = 0;                  // L=
+    int max_rcpt = 0;                    // r= (100 when unset)
+    std::optional<std::string> charset;  // C=
+    std::optional<std::string> mta_type, addr_type, diag_type;  // T=
     SourceLoc loc;
 };
 

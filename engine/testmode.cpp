@@ -180,12 +180,41 @@ void TestMode::equals_command(const std::string& line) {
             out() += '\n';
         }
     } else if (k == 'M') {
-        out() += "cfkit: =M is not implemented yet\n";
+        for (const Mailer& m : cfg_.mailers) out() += print_mailer(m);
     } else if (k == '\0') {
         out() += "Usage: =Sruleset or =M\n";
     } else {
         out() += "Unknown \"=\" command " + line + "\n";
     }
+}
+
+// printmailer(): one line per mailer, as =M shows it.
+std::string TestMode::print_mailer(const Mailer& m) const {
+    auto rs = [&](int n) {
+        const std::string& name = cfg_.rulesets[static_cast<std::size_t>(n)].name;
+        return name.empty() ? std::to_string(n) : name;
+    };
+    std::string flags;
+    for (int c = 0; c < 0x80; ++c) {
+        if (m.flags.find(static_cast<char>(c)) != std::string::npos) flags.push_back(static_cast<char>(c));
+    }
+    std::string out = "mailer " + std::to_string(m.number) + " (" + m.name + "): P=" + m.path + " S=" +
+                      rs(m.se_rwset) + "/" + rs(m.sh_rwset) + " R=" + rs(m.re_rwset) + "/" + rs(m.rh_rwset) +
+                      " M=" + std::to_string(m.max_size) + " U=" + std::to_string(m.uid) + ":" +
+                      std::to_string(m.gid) + " F=" + flags + " L=" + std::to_string(m.line_limit) + " E=" +
+                      xputs(m.eol, session_.env.names);
+    if (m.charset) out += " C=" + *m.charset;
+    out += " T=" + m.mta_type.value_or("<undefined>") + "/" + m.addr_type.value_or("<undefined>") + "/" +
+           m.diag_type.value_or("<undefined>");
+    out += " r=" + std::to_string(m.max_rcpt);
+    if (!m.argv.empty()) {
+        out += " A=";
+        for (std::size_t i = 0; i < m.argv.size(); ++i) {
+            if (i) out += " ";
+            out += xputs(m.argv[i], session_.env.names);
+        }
+    }
+    return out + "\n";
 }
 
 void TestMode::dollar_command(const std::string& line) {

@@ -47,6 +47,7 @@ private:
     void dollar_command(const std::string& line);
     void slash_command(std::string line);
     void help();
+    std::string print_mailer(const Mailer& m) const;
 
     std::string& out() { return *rep_.out; }
 
