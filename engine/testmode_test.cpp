@@ -40,6 +40,13 @@ TEST_CASE("testmode: commands") {
         {"Name,nosuch a", "> Name               input: a\nName             returns: a\nUndefined ruleset nosuch\n> "},
         {",3 a", "> invalid ruleset name: \",3\"\nUndefined ruleset ,3\n> "},
         {"300 a", "> bad ruleset 300 (100 max)\nUndefined ruleset 300\n> "},
+        {"=M",
+         "> mailer 0 (prog): P=/bin/sh S=0/0 R=0/0 M=0 U=-1:-1 F=9Dloqsu L=0 E=\\n T=X-Unix/X-Unix/X-Unix r=100 A=sh -c $u\n"
+         "mailer 1 (*file*): P=[FILE] S=0/0 R=0/0 M=0 U=-1:-1 F=9DEFMPloqsu L=0 E=\\n T=X-Unix/X-Unix/X-Unix r=100 A=FILE $u\n"
+         "mailer 2 (*include*): P=/dev/null S=0/0 R=0/0 M=0 U=-1:-1 F=su L=0 E=\\n T=<undefined>/<undefined>/<undefined> r=100 A=INCLUDE $u\n"
+         "mailer 3 (local): P=/bin/true S=0/0 R=0/0 M=0 U=-1:-1 F= L=0 E=\\r\\n T=<undefined>/<undefined>/<undefined> r=100 A=x\n> "},
+        {"-d21.12\nName one", "> > Name               input: one\n-----trying rule: $=X $*\n-----rule matches: $@ in-X $2\n"
+                                "Name             returns: in-X\n> "},
         {"/quit\nName x", "> "},
     };
     for (const Case& c : cases) {
