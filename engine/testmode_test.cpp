@@ -46,7 +46,7 @@ TEST_CASE("testmode: commands") {
          "mailer 2 (*include*): P=/dev/null S=0/0 R=0/0 M=0 U=-1:-1 F=su L=0 E=\\n T=<undefined>/<undefined>/<undefined> r=100 A=INCLUDE $u\n"
          "mailer 3 (local): P=/bin/true S=0/0 R=0/0 M=0 U=-1:-1 F= L=0 E=\\r\\n T=<undefined>/<undefined>/<undefined> r=100 A=x\n> "},
         {"-d21.12\nName one", "> > Name               input: one\n-----trying rule: $=X $*\n-----rule matches: $@ in-X $2\n"
-                                "Name             returns: in-X\n> "},
+                                "rewritten as: in-X\nName             returns: in-X\n> "},
         {"/quit\nName x", "> "},
     };
     for (const Case& c : cases) {
