@@ -208,6 +208,17 @@ void Compiler::rule(std::string& bp) {
         r.lhs.clear();
     }
     r.wildcards = nfuzzy;
+    for (const std::string& t : r.lhs) {
+        switch (meta::first(t)) {
+        case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND: break;
+        case meta::MATCHANY: case meta::MATCHONE: case meta::MATCHCLASS: case meta::MATCHNCLASS:
+            ++r.min_tokens;
+            break;
+        default:
+            ++r.min_tokens;
+            r.literal_bits |= token_bit(t);
+        }
+    }
 
     std::size_t p = tab;
     while (p < bp.size() && bp[p] == '\t') ++p;

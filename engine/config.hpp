@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,12 +22,20 @@
 
 namespace cfkit {
 
+// A one-bit summary of a token, case-folded: a literal LHS token can only
+// match a workspace token with the same bit.
+std::uint64_t token_bit(const std::string& tok);
+
 struct Rule {
     Tokens lhs;        // internal-form tokens; empty: matches only an empty workspace
     Tokens rhs;
     int line = 0;      // the line number sendmail records (-d21.15)
     SourceLoc loc;     // where the R line starts
     int wildcards = 0; // $* $+ $- $= $~ in the LHS, i.e. how many $N exist
+    // Facts about the LHS that let the interpreter skip a rule that cannot
+    // match without running the matcher (the result is the same).
+    std::uint64_t literal_bits = 0;  // token_bit() of every literal LHS token
+    int min_tokens = 0; // the fewest workspace tokens the LHS can match
 };
 
 struct Ruleset {

@@ -164,6 +164,19 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         };
     }
     std::vector<MatchRecord> mlist;
+    // The quick test skips the matcher, so not while its steps are traced.
+    const bool quick = !s_.tTd(21, 2);
+    std::uint64_t ws_bits = 0;
+    auto summarize = [&]() {
+        ws_bits = 0;
+        for (const std::string& t : ws) ws_bits |= token_bit(t);
+    };
+    summarize();
+    auto could_match = [&](const Rule& rule, const Tokens& w) {
+        if (!quick) return true;
+        if (static_cast<int>(w.size()) < rule.min_tokens) return false;
+        return (rule.literal_bits & ~ws_bits) == 0;
+    };
     int rstat = EX_OK;
     std::size_t ri = 0;
     int ruleno = 1;
@@ -181,7 +194,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             if (s_.tTd(21, 1)) dbg("workspace: " + av(ws));
             break;
         }
-        if (!match_lhs(rule.lhs, ws, menv, mlist)) {
+        if (!could_match(rule, ws) || !match_lhs(rule.lhs, ws, menv, mlist)) {
             if (s_.tTd(21, 10)) dbg("----- rule fails\n");
             if (s_.observer) s_.observer->rule_fail(rs, ruleno, rule);
             ++ri;
@@ -277,6 +290,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
 
         // Phase 4: copy back.
         ws = std::move(npvp);
+        summarize();
         if (in_array) s_.store_workspace(ws, true);
         if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
         if (s_.observer) s_.observer->rewritten(rs, ws);

@@ -112,6 +112,15 @@ std::string ruleset_display_name(const Config& cfg, int rs) {
     return n.empty() ? std::to_string(rs) : n;
 }
 
+std::uint64_t token_bit(const std::string& tok) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (unsigned char c : tok) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return std::uint64_t{1} << (h % 64);
+}
+
 int Config::find_ruleset(const std::string& name) const {
     CollectingReporter quiet;
     return rwset_find(*this, name, nullptr, quiet);
