@@ -182,6 +182,7 @@ CfFile parse_cf(std::string_view content, const std::string& path) {
     pegtl::memory_input<> in(content.data(), content.size(), path);
     pegtl::parse<g::file, fold_action>(in, raws);
 
+    file.lines.reserve(raws.size());
     int level = 0;
     int lf_count = 0;  // sendmail's LineNumber counts LFs read so far
     for (const RawLine& r : raws) {
