@@ -3,6 +3,7 @@
 #include "engine/hostinfo.hpp"
 
 #include <arpa/inet.h>
+#include <cstdio>
 #include <fstream>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -127,6 +128,11 @@ HostInfo probe_host(const ProbeOptions& opt) {
             freeifaddrs(ifs);
         }
     }
+    if (std::FILE* la = std::fopen("/proc/loadavg", "r")) {
+        double v = 0;
+        if (std::fscanf(la, "%lf", &v) == 1) hi.load_avg = static_cast<int>(v + 0.5);
+        std::fclose(la);
+    }
     if (const char* u = getenv("USER")) {
         if (*u) hi.user = u;
     }
@@ -163,9 +169,9 @@ void apply_startup(Env& env, const HostInfo& host) {
     // Fixed state of -bt mode (main.c), visible with `$x` commands.
     env.macros.set('v', "8.17.1.9");
     env.macros.set('_', host.user + "@localhost");
-    if (auto id = env.names.intern("addr_type")) env.macros.set(*id, "e r");
-    if (auto id = env.names.intern("opMode")) env.macros.set(*id, "t");
-    if (auto id = env.names.intern("deliveryMode")) env.macros.set(*id, "i");
+    if (auto id = env.names.find("opMode")) env.macros.set(*id, "t");
+    if (auto id = env.names.find("deliveryMode")) env.macros.set(*id, "i");
+    if (auto id = env.names.find("load_avg")) env.macros.set(*id, std::to_string(host.load_avg));
 }
 
 std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {

@@ -32,6 +32,7 @@ struct HostInfo {
     std::vector<HostsLine> hosts;       // the hosts file
     std::vector<Interface> interfaces;  // up IPv4 interfaces, kernel order
     std::string user = "root";          // $_ is "user@localhost" in -bt
+    int load_avg = 0;                   // ${load_avg}: the 1-minute load, rounded
 };
 
 struct ProbeOptions {

@@ -35,8 +35,13 @@ int stab_bucket(const std::string& name, int type) {
 }
 
 MacroNames::MacroNames() {
-    // {opMode} is bound before any file is read (initmacros()).
-    intern("opMode");
+    // Before any file is read: initmacros() binds {opMode} to the fixed id
+    // 0x82 (MID_OPMODE); setdefaults() has already used {deliveryMode} (the
+    // first long id, 0xA0) and sm_getla() then {load_avg} (0xA1).
+    names_[0x82] = "opMode";
+    ids_.emplace("opMode", static_cast<MacroId>(0x82));
+    intern("deliveryMode");
+    intern("load_avg");  // sm_getla(), also before the file is read
 }
 
 std::optional<MacroId> MacroNames::intern(const std::string& name) {

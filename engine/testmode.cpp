@@ -57,6 +57,8 @@ void TextReporter::report(Diagnostic d) {
 
 TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg) {
     session_.reporter = &rep_;
+    // main.c sets {addr_type} when test mode starts, after reading the file
+    if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;
 }
 

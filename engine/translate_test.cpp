@@ -48,14 +48,16 @@ TEST_CASE("macid_parse: names and sendmail's messages") {
     }
 }
 
-TEST_CASE("macid_parse: long names get ids from 0xA0 up; {opMode} is first") {
+TEST_CASE("macid_parse: long names get ids from 0xA2 up ({deliveryMode} 0xA0, {load_avg} 0xA1, {opMode} 0x82)") {
     MacroNames names;
     CollectingReporter rep;
-    CHECK(macid_parse("{opMode}", 0, names, rep).id == 0xA0);
-    CHECK(macid_parse("{first}", 0, names, rep).id == 0xA1);
-    CHECK(macid_parse("{First}", 0, names, rep).id == 0xA2);  // case-sensitive
-    CHECK(macid_parse("{first}", 0, names, rep).id == 0xA1);
-    for (int i = 0; i < 93; ++i) macid_parse("{n" + std::to_string(i) + "}", 0, names, rep);
+    CHECK(macid_parse("{opMode}", 0, names, rep).id == 0x82);
+    CHECK(macid_parse("{deliveryMode}", 0, names, rep).id == 0xA0);
+    CHECK(macid_parse("{load_avg}", 0, names, rep).id == 0xA1);
+    CHECK(macid_parse("{first}", 0, names, rep).id == 0xA2);
+    CHECK(macid_parse("{First}", 0, names, rep).id == 0xA3);  // case-sensitive
+    CHECK(macid_parse("{first}", 0, names, rep).id == 0xA2);
+    for (int i = 0; i < 92; ++i) macid_parse("{n" + std::to_string(i) + "}", 0, names, rep);
     CHECK(rep.diagnostics.empty());
     CHECK(macid_parse("{onemore}", 0, names, rep).id == 0);
     CHECK(messages(rep) == "Macro/class {onemore}: too many long names|Unable to assign macro/class ID (mid = 0xffffffff)");
