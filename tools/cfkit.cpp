@@ -18,6 +18,7 @@ struct Command {
 
 const Command kCommands[] = {
     {"bt", "address test mode, byte-compatible with sendmail -bt", cfkit::cmd_bt},
+    {"run", "rewrite one address and show every rule tried (--trace, --json)", cfkit::cmd_run},
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
@@ -57,12 +58,16 @@ int main(int argc, char** argv) {
         if (name == c.name) return c.run(argc - 1, argv + 1);
     }
     std::fprintf(stderr, "cfkit: unknown command '%s'", name.c_str());
+    const Command* best = nullptr;
+    std::size_t best_d = 3;
     for (const Command& c : kCommands) {
-        if (edit_distance(name, c.name) <= 2) {
-            std::fprintf(stderr, " (did you mean '%s'?)", c.name);
-            break;
+        std::size_t d = edit_distance(name, c.name);
+        if (d < best_d) {
+            best = &c;
+            best_d = d;
         }
     }
+    if (best) std::fprintf(stderr, " (did you mean '%s'?)", best->name);
     std::fprintf(stderr, "\n");
     usage(stderr);
     return 2;

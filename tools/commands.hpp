@@ -4,5 +4,6 @@
 namespace cfkit {
 
 int cmd_bt(int argc, char** argv);
+int cmd_run(int argc, char** argv);
 
 } // namespace cfkit
