@@ -15,6 +15,7 @@
 #include "engine/testmode.hpp"
 #include "grammar/cf_parser.hpp"
 #include "tools/commands.hpp"
+#include "tools/config_input.hpp"
 
 namespace cfkit {
 
@@ -36,7 +37,9 @@ int cmd_bt(int argc, char** argv) {
     std::string hosts_file = "/etc/hosts";
     std::vector<std::string> options;
     std::vector<std::string> debug;
-    app.add_option("-C,--config", cf, "the .cf file")->required();
+    std::string cf_dir = kDefaultCfDir;
+    app.add_option("-C,--config", cf, "the .cf file (or a .mc, expanded with m4)")->required();
+    app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("--hostname", hostname, "host name to use instead of this machine's");
     app.add_flag("--no-interfaces", no_interfaces, "leave network interfaces out of $=w");
     app.add_option("--hosts-file", hosts_file, "hosts file for host name lookups")->capture_default_str();
@@ -66,9 +69,20 @@ int cmd_bt(int argc, char** argv) {
         std::printf("%s: line 0: cannot open: %s\n", cf.c_str(), std::strerror(err));
         return 72;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string content = ss.str();
+    std::string content;
+    if (cf.size() > 3 && cf.compare(cf.size() - 3, 3, ".mc") == 0) {
+        std::string error;
+        std::optional<ConfigText> t = read_config(cf, cf_dir, error);
+        if (!t) {
+            std::fprintf(stderr, "cfkit bt: %s\n", error.c_str());
+            return 72;
+        }
+        content = std::move(t->content);
+    } else {
+        std::stringstream ss;
+        ss << in.rdbuf();
+        content = ss.str();
+    }
 
     ProbeOptions po;
     po.hostname = hostname;

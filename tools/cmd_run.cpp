@@ -18,6 +18,7 @@
 #include "engine/translate.hpp"
 #include "grammar/cf_parser.hpp"
 #include "tools/commands.hpp"
+#include "tools/config_input.hpp"
 
 namespace cfkit {
 
@@ -70,7 +71,9 @@ int cmd_run(int argc, char** argv) {
     std::vector<std::string> macros, classes;
     bool trace = false, json = false;
     std::optional<std::string> hostname;
-    app.add_option("config", cf, "the .cf file")->required();
+    std::string cf_dir = kDefaultCfDir;
+    app.add_option("config", cf, "the .cf file (or a .mc, expanded with m4)")->required();
+    app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("rulesets", rulesets, "ruleset list, as in -bt: 3,0 or check_mail")->required();
     app.add_option("address", address, "the address (one; quote it for the shell)")->required();
     app.add_option("--macro", macros, "set a macro before running: x=value or {name}=value");
@@ -84,14 +87,12 @@ int cmd_run(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 2;
     }
 
-    struct stat st {};
-    std::ifstream in(cf, std::ios::binary);
-    if (stat(cf.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || !in) {
-        std::fprintf(stderr, "cfkit run: %s: cannot read the configuration file\n", cf.c_str());
+    std::string error;
+    std::optional<ConfigText> text = read_config(cf, cf_dir, error);
+    if (!text) {
+        std::fprintf(stderr, "cfkit run: %s\n", error.c_str());
         return 2;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
 
     ProbeOptions po;
     po.hostname = hostname;
@@ -100,7 +101,7 @@ int cmd_run(int argc, char** argv) {
     co.display_path = cf;
     co.test_mode = false;
     CollectingReporter load;
-    std::unique_ptr<Config> config = compile_cf(parse_cf(ss.str(), cf), co, load);
+    std::unique_ptr<Config> config = compile_cf(parse_cf(text->content, cf), co, load);
 
     TraceRecorder rec;
     TraceReporter rrep(rec);
