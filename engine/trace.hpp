@@ -40,6 +40,7 @@ public:
     void message(const std::string& text);
 
 private:
+    TraceEvent& push(TraceEvent::Kind kind, int rs);  // at the current depth
     std::vector<int> depth_stack_;  // depth of the ruleset now running
     Tokens last_try_ws_;
 };

@@ -121,26 +121,25 @@ int cmd_run(int argc, char** argv) {
         if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
         return true;
     };
-    for (const std::string& m : macros) {
-        std::string name, value;
-        if (!split(m, "macro", name, value)) return 2;
+    // Returns the id for NAME in a NAME=value argument, or 0 (reported).
+    auto parse_id = [&](const std::string& arg, const char* what, std::string& value) -> MacroId {
+        std::string name;
+        if (!split(arg, what, name, value)) return 0;
         MacroIdResult id = macid_parse(name, 0, session.env.names, load);
-        if (id.id == 0) {
-            std::fprintf(stderr, "cfkit run: --macro %s: bad macro name\n", m.c_str());
-            return 2;
-        }
-        session.env.macros.set(static_cast<MacroId>(id.id),
-                               translate_dollars(value, config->config_level, session.env.names, load));
+        if (id.id == 0) std::fprintf(stderr, "cfkit run: --%s %s: bad name\n", what, arg.c_str());
+        return static_cast<MacroId>(id.id);
+    };
+    for (const std::string& m : macros) {
+        std::string value;
+        MacroId id = parse_id(m, "macro", value);
+        if (id == 0) return 2;
+        session.env.macros.set(id, translate_dollars(value, config->config_level, session.env.names, load));
     }
     for (const std::string& c : classes) {
-        std::string name, value;
-        if (!split(c, "class", name, value)) return 2;
-        MacroIdResult id = macid_parse(name, 0, session.env.names, load);
-        if (id.id == 0) {
-            std::fprintf(stderr, "cfkit run: --class %s: bad class name\n", c.c_str());
-            return 2;
-        }
-        session.env.classes.add(static_cast<MacroId>(id.id), value);
+        std::string value;
+        MacroId id = parse_id(c, "class", value);
+        if (id == 0) return 2;
+        session.env.classes.add(id, value);
     }
 
     // The address is tokenized as -bt input is.
