@@ -38,7 +38,7 @@ def addresses(n, seed=1):
 def timed(argv, cwd, data):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    cmd = ["unshare", "-u", "sh", "-c", 'hostname "$0"; exec "$@"', difftest.HOSTNAME] + argv
+    cmd = difftest.UNSHARE + ["sh", "-c", 'hostname "$0"; exec "$@"', difftest.HOSTNAME] + argv
     p = subprocess.run(cmd, cwd=cwd, input=data, capture_output=True)
     dt = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -24,6 +24,9 @@ import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HOSTNAME = "mail.example.com"
+# Setting the host name needs root: a user namespace would do for that, but
+# sendmail then fails to drop its privileges (setgroups is denied there).
+UNSHARE = ["unshare", "-u"]
 
 
 def oracle_dir():
@@ -36,7 +39,7 @@ def run_in_uts(argv, cwd, stdin_bytes, timeout=60):
     """Runs argv with host name HOSTNAME in a private UTS namespace.
     A run that does not finish in `timeout` seconds gives (None, None, None)."""
     script = 'hostname "$0"; exec "$@"'
-    cmd = ["unshare", "-u", "sh", "-c", script, HOSTNAME] + argv
+    cmd = UNSHARE + ["sh", "-c", script, HOSTNAME] + argv
     try:
         p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -145,6 +148,10 @@ def main():
     cfkit = pathlib.Path(args.cfkit).resolve()
     if not cfkit.exists():
         print("difftest: %s: not found (build first)" % cfkit, file=sys.stderr)
+        return 2
+    if os.geteuid() != 0:
+        print("difftest: needs root, to give both programs the same host name with unshare -u "
+              "(tools/test.sh runs it with sudo)", file=sys.stderr)
         return 2
     if shutil.which("unshare") is None:
         print("difftest: unshare(1) not found (util-linux)", file=sys.stderr)
