@@ -41,7 +41,6 @@ public:
     MapRuntime maps;
     Reporter* reporter = nullptr;       // required while rules run
     RewriteObserver* observer = nullptr;
-    std::string current_to;             // e_to: the "addr... " prefix of 553 messages
 
     // sendmail's debug levels (-dC.L), one per category; only category 21
     // (rewriting) produces output in cfkit.
