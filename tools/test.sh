@@ -16,6 +16,9 @@ cmake --build build -j"$JOBS"
 echo "== unit tests"
 (cd build && ctest --output-on-failure)
 
+echo "== cfkit's own output formats (golden files)"
+python3 tools/clitest.py --cfkit build/cfkit
+
 echo "== unit tests under ASan+UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$JOBS"
