@@ -1,5 +1,14 @@
-// See hostinfo.hpp; shared/research notes (startup) have the evidence for
-// each step, checked against sendmail 8.17 under several hosts files.
+// See hostinfo.hpp. What sendmail 8.17 does, checked against it under
+// several hosts files (main.c, conf.c load_if_names(), daemon.c):
+//  - before reading: host name from gethostname(); looked up in the hosts
+//    file (IPv6 lines first, then IPv4; all matching lines merged); $j is
+//    the canonical name if dotted, else the first dotted alias; $w=$j, $m
+//    the part after the first dot, $k the uname node name; $=w gets $j, $k,
+//    the aliases and the addresses ("[a.b.c.d]", "[IPv6:full]").
+//  - after reading: $=m gets $m; unless DontProbeInterfaces, every up IPv4
+//    interface address "[a.b.c.d]" (0.0.0.0 and 255.255.255.255 skipped)
+//    and the names of its reverse lookup (first matching hosts line only)
+//    with their "[name]" forms; then $j again.
 #include "engine/hostinfo.hpp"
 
 #include <arpa/inet.h>
