@@ -2,6 +2,7 @@
 // map.c class table; what each prints and returns was checked against the
 // real sendmail 8.17 (testcases/diff/semantics/m.cf, edge/maps.cf).
 #include "engine/maps.hpp"
+#include "engine/dbfile.hpp"
 
 #include <arpa/inet.h>
 #include <cctype>
@@ -122,7 +123,8 @@ bool parse_generic(MapDef& m, Extra& x, const std::string& args, const ClassInfo
         case 'f': m.no_fold = true; break;
         case 'k': x.key_col = column_name(at, end); break;
         case 'm': m.match_only = true; break;
-        case 'N': case 'O': break;
+        case 'N': m.try_no_null = false; break;
+        case 'O': m.try_null = false; break;
         case 'o': m.optional = true; break;
         case 'q': m.keep_quotes = true; break;
         case 'S': m.space_sub = rest.empty() ? '\0' : rest[0]; break;
@@ -663,6 +665,32 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
     return {map_rewrite(m, *ans, &argv), ex::OK};
 }
 
+// db_map_lookup(): the key is cut to MAXNAME bytes and folded to lower case
+// unless -f; it is tried without and then with a trailing NUL, until one
+// form has been found once.
+MapResult db_lookup(const MapDef& m, const std::string& key, const std::vector<std::string>& argv,
+                    MapLookupContext& ctx) {
+    auto it = ctx.runtime.dbs.find(ascii_lower(m.name));
+    if (it == ctx.runtime.dbs.end() || !it->second.file) return {std::nullopt, ex::NOTFOUND};
+    DbState& d = it->second;
+    std::string k = key.substr(0, static_cast<std::size_t>(limits::kMaxName));
+    if (!m.no_fold) k = ascii_lower(k);
+    std::optional<std::string> v;
+    bool failed = false;
+    if (d.try_no_null) {
+        v = d.file->get(k, failed);
+        if (v) d.try_null = false;
+    }
+    if (!v && !failed && d.try_null) {
+        v = d.file->get(k + '\0', failed);
+        if (v) d.try_no_null = false;
+    }
+    if (failed) ctx.rep.syserr("db_map_lookup: get (" + key + ")");
+    if (!v) return {std::nullopt, ex::OK};  // sendmail leaves the status alone
+    if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
+    return {map_rewrite(m, v->substr(0, v->find('\0')), &argv), ex::OK};
+}
+
 const Extra& extra(const MapDef& m) {
     static const Extra kNone;
     return m.impl ? *static_cast<const Extra*>(m.impl.get()) : kNone;
@@ -748,17 +776,41 @@ std::vector<std::string> switch_services(const std::string& service) {
 // A class's open routine; false: could not open (messages as sendmail's).
 bool class_open(const MapDef& m, MapLookupContext& ctx) {
     const std::string& c = m.class_name;
-    auto missing_db = [&](const std::string& file) {
-        std::string path = file;
+    // db_map_open(): the file name gets ".db" unless it has it; `quiet`
+    // for the implicit class, which tries quietly.
+    auto open_db = [&](DbFile::Kind kind, const char* what, bool quiet) {
+        std::string path = m.file;
         if (path.size() < 3 || path.compare(path.size() - 3, 3, ".db") != 0) path += ".db";
+        bool speak = !m.optional && !quiet;
         struct stat st {};
-        if (stat(path.c_str(), &st) == 0) return true;  // present: reading it is not implemented yet
-        int err = errno;
-        if (!m.optional)
-            ctx.rep.syserr(c + " map \"" + m.name + "\": missing map file " + path + ": " + std::strerror(err), true);
-        return false;
+        if (stat(path.c_str(), &st) != 0) {
+            int err = errno;
+            if (speak)
+                ctx.rep.syserr(std::string(what) + " map \"" + m.name + "\": missing map file " + path + ": " +
+                                   std::strerror(err), true);
+            return false;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            if (speak)
+                ctx.rep.syserr(std::string(what) + " map \"" + m.name + "\": unsafe map file " + path + ": " +
+                                   std::strerror(EPERM), true);
+            return false;
+        }
+        std::string error;
+        std::unique_ptr<DbFile> f = DbFile::open(path, kind, error);
+        if (!f) {
+            if (speak) ctx.rep.syserr(std::string("Cannot open ") + what + " database " + path + ": " + error, true);
+            return false;
+        }
+        DbState& d = ctx.runtime.dbs[ascii_lower(m.name)];
+        d.file = std::move(f);
+        d.try_no_null = m.try_no_null;
+        d.try_null = m.try_null;
+        return true;
     };
-    if (c == "hash" || c == "btree") return missing_db(m.file) && false;
+    if (c == "hash") return open_db(DbFile::Kind::Hash, "hash", false);
+    if (c == "btree") return open_db(DbFile::Kind::Btree, "btree", false);
+    if (c == "implicit") return open_db(DbFile::Kind::Hash, "hash", true);
     if (c == "text") {
         if (m.file.empty()) {
             ctx.rep.syserr("text map \"" + m.name + "\": file name required");
@@ -781,7 +833,7 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
         ctx.rep.syserr("NIS map " + m.file + " specified, but NIS not running");
         return false;
     }
-    if (c == "stab" || c == "implicit" || c == "userdb" || c == "ldap" || c == "socket" || c == "nisplus")
+    if (c == "stab" || c == "userdb" || c == "ldap" || c == "socket" || c == "nisplus")
         return false;
     if (c == "user") {
         if (user_column(extra(m).value_col) < 0) {
@@ -836,6 +888,7 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
     if (c == "program") return program_lookup(map, x, key, argv);
     if (c == "text") return text_lookup(map, x, key, argv);
     if (c == "host") return host_lookup(map, key, argv, ctx.runtime.resolver);
+    if (c == "hash" || c == "btree" || c == "implicit") return db_lookup(map, key, argv, ctx);
     if (c == "sequence" || c == "switch") {
         std::vector<std::string> members = x.members;
         if (c == "switch") {

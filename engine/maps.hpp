@@ -57,6 +57,8 @@ struct MapDef {
     bool match_only = false; // -m
     bool no_defer = false;   // -t
     bool defer = false;      // -D
+    bool try_no_null = true;   // db maps: look the key up without a trailing NUL (off with -N)
+    bool try_null = true;      // ... and with one (off with -O)
     std::string append;      // -a
     std::optional<std::string> tempfail_append;  // -T
     char space_sub = ' ';    // -S, default the BlankSub at K-line time
@@ -88,8 +90,19 @@ private:
 };
 
 // Per-session map state (sendmail keeps it in the map structs).
+class DbFile;
+
+// An open hash/btree file and which key forms still get tried: like
+// sendmail, the first hit with or without the trailing NUL fixes the form.
+struct DbState {
+    std::shared_ptr<DbFile> file;
+    bool try_no_null = true;
+    bool try_null = true;
+};
+
 struct MapRuntime {
     std::map<std::string, int> open_state;  // 0 unopened, 1 open, -1 failed (bogus), -2 failed optional
+    std::map<std::string, DbState> dbs;     // key: lower-cased map name
     const Resolver* resolver = nullptr;
 };
 

@@ -104,6 +104,18 @@ std::string stripquotes(const std::string& s) {
     return out;
 }
 
+} // namespace
+
+Tokens Session::shown_rhs(const Rule& r) const {
+    if (stripped_rhs.empty()) return r.rhs;
+    Tokens out = r.rhs;
+    for (std::size_t k = 0; k < out.size(); ++k)
+        if (stripped_rhs.count(&r.rhs[k])) out[k] = stripquotes(out[k]);
+    return out;
+}
+
+namespace {
+
 class Rewriter {
 public:
     explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
@@ -114,7 +126,7 @@ private:
     // Phase 2: `$( map key $@ arg $: default $)` and `$[ host $]`.
     bool lookups(Tokens& npvp, int maxatom, int& rstat, int& err);
     // Phase 3: `$>name` calls, right to left.
-    int callsubr(Tokens& npvp, int reclevel);
+    int callsubr(Tokens& npvp, int reclevel, const Rule& rule);
 
     // -d21.x output, as sendmail's sm_dprintf() lines.
     void dbg(const std::string& line) {
@@ -203,7 +215,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             continue;
         }
         if (s_.observer) s_.observer->rule_match(rs, ruleno, rule, mlist);
-        if (s_.tTd(21, 12)) dbg("-----rule matches:" + av(rule.rhs));
+        if (s_.tTd(21, 12)) dbg("-----rule matches:" + av(s_.shown_rhs(rule)));
 
         // Phase 1: prefix and substitution.
         std::size_t rv = 0;
@@ -285,7 +297,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         if (!lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
-        int status = callsubr(npvp, reclevel);
+        int status = callsubr(npvp, reclevel, rule);
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
@@ -425,7 +437,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
     return true;
 }
 
-int Rewriter::callsubr(Tokens& npvp, int reclevel) {
+int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
     struct Call {
         int rs;
         std::size_t index;
@@ -433,7 +445,14 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel) {
     std::vector<Call> calls;
     for (std::size_t j = 0; j < npvp.size(); ++j) {
         if (meta::first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
-        npvp[j + 1] = stripquotes(npvp[j + 1]);
+        std::string bare = stripquotes(npvp[j + 1]);
+        if (bare != npvp[j + 1]) {
+            // the name came from the rule's own RHS: sendmail changed the rule
+            for (std::size_t k = 1; k < rule.rhs.size(); ++k)
+                if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
+                    s_.stripped_rhs.insert(&rule.rhs[k]);
+        }
+        npvp[j + 1] = std::move(bare);
         int subr = rwset_find(cfg_, npvp[j + 1], nullptr, rep_);
         if (subr < 0) {
             rep_.syserr("Unknown ruleset " + npvp[j + 1]);

@@ -6,6 +6,7 @@
 #include <array>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "engine/config.hpp"
@@ -58,6 +59,12 @@ public:
     void record_prescan(const ScanResult& r);
     void store_workspace(const Tokens& ws, bool terminate);  // copy back into the array
     Tokens array_workspace() const;                           // the array up to its first NULL
+
+    // sendmail strips the quotes of a `$>"name"` call in place, in the
+    // rule itself, the first time the rule fires; =S and -d21 traces show the
+    // name without quotes from then on. The RHS tokens so changed:
+    std::set<const std::string*> stripped_rhs;
+    Tokens shown_rhs(const Rule& r) const;  // the RHS as sendmail would print it now
 
 private:
     const Config* cfg_;

@@ -178,7 +178,7 @@ void TestMode::equals_command(const std::string& line) {
             out() += 'R';
             for (const std::string& t : r.lhs) out() += xputs(t, session_.env.names) + " ";
             out() += "\t\t";
-            for (const std::string& t : r.rhs) out() += xputs(t, session_.env.names) + " ";
+            for (const std::string& t : session_.shown_rhs(r)) out() += xputs(t, session_.env.names) + " ";
             out() += '\n';
         }
     } else if (k == 'M') {

@@ -93,9 +93,29 @@ def compare(case, cfkit, oracle):
     return "\n".join(lines)
 
 
+MAP_SUFFIXES = {".hash": ["hash"], ".btree": ["btree"], ".hashN": ["-N", "hash"], ".hashf": ["-f", "hash"]}
+
+
+def build_maps(dest, oracle):
+    """NAME.hash, NAME.btree, NAME.hashN (-N), NAME.hashf (-f): makemap input
+    text, turned into NAME.db by the real makemap in the copied suite."""
+    makemap = oracle / "root/usr/libexec/sendmail/makemap"
+    mincf = dest / ".makemap.cf"
+    mincf.write_text("V10\n")  # makemap reads a .cf for its options
+    for src in sorted(dest.iterdir()):
+        flags = MAP_SUFFIXES.get(src.suffix)
+        if flags is None:
+            continue
+        with open(src, "rb") as f:
+            subprocess.run([str(makemap), "-C", str(mincf)] + flags + [str(dest / src.stem)],
+                           stdin=f, check=True, capture_output=True)
+    mincf.unlink()
+
+
 def expand_mc_suites(dirs, oracle, workdir):
-    """A suite with NAME.mc files is copied to `workdir` and each .mc expanded
-    to NAME.cf with m4 and the oracle's sendmail-cf macros."""
+    """A suite with NAME.mc files or map sources is copied to `workdir`; each
+    .mc is expanded to NAME.cf with m4 and the oracle's sendmail-cf macros,
+    and map sources are built with makemap."""
     cfdir = oracle / "root/usr/share/sendmail/cf"
     out = []
     for d in dirs:
@@ -103,7 +123,8 @@ def expand_mc_suites(dirs, oracle, workdir):
         mcs = sorted(d.glob("*.mc"))
         # NAME.mcref: one line, a .mc of sendmail-cf's own, relative to its cf/ directory
         refs = sorted(d.glob("*.mcref"))
-        if not mcs and not refs:
+        maps = [f for f in d.iterdir() if f.suffix in MAP_SUFFIXES]
+        if not mcs and not refs and not maps:
             out.append(str(d))
             continue
         dest = pathlib.Path(workdir) / d.name
@@ -118,6 +139,7 @@ def expand_mc_suites(dirs, oracle, workdir):
             cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(mc)],
                                 check=True, capture_output=True).stdout
             (dest / mc.with_suffix(".cf").name).write_bytes(cf)
+        build_maps(dest, oracle)
         out.append(str(dest))
     return out
 
