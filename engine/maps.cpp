@@ -660,7 +660,7 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
     } else if (res) {
         ans = res->canonical_name(key);
     }
-    if (!ans) return {std::nullopt, ex::NOHOST};
+    if (!ans) return {std::nullopt, res && res->temporary_failure(key) ? ex::TEMPFAIL : ex::NOHOST};
     if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
     return {map_rewrite(m, *ans, &argv), ex::OK};
 }
@@ -875,6 +875,16 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
                      MapLookupContext& ctx) {
     auto it = ctx.runtime.open_state.find(ascii_lower(map.name));
     if (it != ctx.runtime.open_state.end() && it->second == kBogus) return {std::nullopt, ex::TEMPFAIL};
+    if (!ctx.runtime.added.empty()) {
+        auto m = ctx.runtime.added.find(ascii_lower(map.name));
+        if (m != ctx.runtime.added.end()) {
+            auto e = m->second.find(map.no_fold ? key : ascii_lower(key));
+            if (e != m->second.end()) {
+                if (map.match_only) return {map_rewrite(map, key, nullptr), ex::OK};
+                return {map_rewrite(map, e->second, &argv), ex::OK};
+            }
+        }
+    }
     const Extra& x = extra(map);
     const std::string& c = map.class_name;
     if (c == "dequote") return dequote_lookup(map, key);

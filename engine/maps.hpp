@@ -43,6 +43,8 @@ public:
     virtual std::optional<std::string> canonical_name(const std::string& host) const = 0;
     // Host name for an address literal (without brackets), or nullopt.
     virtual std::optional<std::string> name_for_address(const std::string& addr) const = 0;
+    // No answer because of a temporary failure (SERVFAIL, a timeout).
+    virtual bool temporary_failure(const std::string& /*host*/) const { return false; }
 };
 
 // Parsed K line. Flag fields follow map_parseargs(); class-specific options
@@ -103,6 +105,9 @@ struct DbState {
 struct MapRuntime {
     std::map<std::string, int> open_state;  // 0 unopened, 1 open, -1 failed (bogus), -2 failed optional
     std::map<std::string, DbState> dbs;     // key: lower-cased map name
+    // Entries a session script added (`map NAME KEY VALUE`): found before
+    // the map's own data. Keys as the map would fold them.
+    std::map<std::string, std::map<std::string, std::string>> added;
     const Resolver* resolver = nullptr;
 };
 

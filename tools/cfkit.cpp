@@ -19,6 +19,8 @@ struct Command {
 const Command kCommands[] = {
     {"bt", "address test mode, byte-compatible with sendmail -bt", cfkit::cmd_bt},
     {"run", "rewrite one address and show every rule tried (--trace, --json)", cfkit::cmd_run},
+    {"session", "dry-run an SMTP session script: the replies sendmail would send", cfkit::cmd_session},
+    {"test", "run session cases with expected replies (for CI)", cfkit::cmd_test},
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {

@@ -5,5 +5,7 @@ namespace cfkit {
 
 int cmd_bt(int argc, char** argv);
 int cmd_run(int argc, char** argv);
+int cmd_session(int argc, char** argv);
+int cmd_test(int argc, char** argv);
 
 } // namespace cfkit

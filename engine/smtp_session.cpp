@@ -1,0 +1,786 @@
+#include "engine/smtp_session.hpp"
+
+#include <pwd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <ctime>
+#include <dirent.h>
+#include <fstream>
+
+#include "engine/dbfile.hpp"
+#include "engine/metachar.hpp"
+#include "engine/render.hpp"
+#include "engine/rewrite.hpp"
+#include "engine/rulesets.hpp"
+#include "engine/smtp_reply.hpp"
+#include "engine/textutil.hpp"
+#include "engine/tokenizer.hpp"
+#include "engine/translate.hpp"
+
+namespace cfkit {
+
+namespace {
+
+constexpr int kMaxBadCommands = 25;  // MAXBADCOMMANDS
+
+// Messages from the rules while a check runs: kept for the trace; the
+// first error of a command can become its reply.
+class CheckReporter : public Reporter {
+public:
+    std::vector<Diagnostic> got;
+    void report(Diagnostic d) override { got.push_back(std::move(d)); }
+};
+
+// Finds the rule that first produced a `$#` result.
+class DecidingRule : public RewriteObserver {
+public:
+    struct Hit {
+        SourceLoc loc;
+        std::string ruleset;
+        int rule = 0;
+    };
+    std::optional<Hit> hit;
+    const Config* cfg = nullptr;
+    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
+        last_ = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
+    }
+    void rewritten(int /*rs*/, const Tokens& ws) override {
+        if (!hit && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = last_;
+    }
+
+private:
+    Hit last_;
+};
+
+std::string upper(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+}
+
+std::string trim_left(const std::string& s) {
+    std::size_t p = s.find_first_not_of(" \t");
+    return p == std::string::npos ? std::string() : s.substr(p);
+}
+
+// Plugin file names of Cyrus SASL 2 and the mechanisms they provide.
+std::vector<std::string> installed_sasl_mechs() {
+    static const std::pair<const char*, std::vector<std::string>> kPlugins[] = {
+        {"libanonymous.so", {"ANONYMOUS"}}, {"libcrammd5.so", {"CRAM-MD5"}},
+        {"libdigestmd5.so", {"DIGEST-MD5"}}, {"liblogin.so", {"LOGIN"}},
+        {"libplain.so", {"PLAIN"}},         {"libntlm.so", {"NTLM"}},
+        {"libgssapiv2.so", {"GSSAPI"}},     {"libotp.so", {"OTP"}},
+        {"libscram.so", {"SCRAM-SHA-1", "SCRAM-SHA-256"}}, {"libgs2.so", {"GS2-KRB5", "GS2-IAKERB"}},
+        {"libsrp.so", {"SRP"}},
+    };
+    std::vector<std::string> out;
+    for (const char* dir : {"/usr/lib/x86_64-linux-gnu/sasl2", "/usr/lib/sasl2", "/usr/lib64/sasl2"}) {
+        for (const auto& p : kPlugins) {
+            std::string f = std::string(dir) + "/" + p.first;
+            if (std::ifstream(f).good())
+                for (const std::string& m : p.second)
+                    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+        }
+    }
+    return out;
+}
+
+std::string rfc822_now() {
+    char buf[64];
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buf;
+}
+
+} // namespace
+
+struct SmtpServer::Impl {
+    const Config& cfg;
+    ServerSetup setup;
+    Session s;
+    DnsResolver resolver;
+    CheckReporter rep;
+    DecidingRule decider;
+
+    // connection state
+    bool closed = false;
+    bool in_data = false;
+    std::optional<std::string> nullserver;  // check_relay's rejection
+    int bad_commands = 0;
+    bool gothello = false;
+    std::string protocol;       // "SMTP" / "ESMTP" (+S, +A)
+    std::optional<std::string> sendinghost;
+    std::string peerhostname;
+    std::string client_addr;
+    bool authenticated = false;
+    // envelope state
+    bool gotmail = false;
+    int nrcpts = 0;
+    bool discard = false;
+    std::vector<std::string> rcpts;  // accepted recipients, as typed
+    SmtpReply* cur = nullptr;        // the reply being built
+    bool replied_error = false;      // only the first error of a command is sent
+
+    Impl(const Config& c, ServerSetup st) : cfg(c), setup(std::move(st)), s(c), resolver(setup.dns) {
+        s.reporter = &rep;
+        s.maps.resolver = &resolver;
+        s.observer = &decider;
+        decider.cfg = &cfg;
+    }
+
+    MacroId mid(const std::string& name) {
+        if (name.size() == 1) return static_cast<MacroId>(static_cast<unsigned char>(name[0]));
+        MacroIdResult r = macid_parse("{" + name + "}", 0, s.env.names, rep);
+        return static_cast<MacroId>(r.id);
+    }
+    void define(const std::string& name, const std::string& v) { s.env.macros.set(mid(name), v); }
+    void undefine(const std::string& name) { s.env.macros.unset(mid(name)); }
+    std::string macro(const std::string& name) {
+        const std::string* v = s.env.macros.get(mid(name));
+        return v ? *v : std::string();
+    }
+    std::string option(const std::string& name) const {  // by sendmail's long name
+        auto it = cfg.options.raw.find(name);
+        return it == cfg.options.raw.end() ? std::string() : it->second;
+    }
+    bool privacy(const std::string& flag) const {
+        std::string p = ascii_lower(option("PrivacyOptions"));
+        for (std::string w : split_words_on(p, ", \t")) {
+            if (w == flag) return true;
+            if (w == "goaway" && (flag == "noexpn" || flag == "novrfy" || flag == "noverb" || flag == "noetrn" ||
+                                  flag == "needmailhelo" || flag == "needexpnhelo" || flag == "needvrfyhelo" ||
+                                  flag == "noreceipts" || flag == "authwarnings" || flag == "nobodyreturn"))
+                return true;
+            if (w == "public") continue;
+        }
+        return false;
+    }
+    static std::vector<std::string> split_words_on(const std::string& s, const char* seps) {
+        std::vector<std::string> out;
+        std::string w;
+        for (char c : s) {
+            if (std::strchr(seps, c)) {
+                if (!w.empty()) out.push_back(w);
+                w.clear();
+            } else {
+                w += c;
+            }
+        }
+        if (!w.empty()) out.push_back(w);
+        return out;
+    }
+    std::string myhostname() { return macro("j"); }
+
+    void say(const std::string& line) { cur->lines.push_back(line); }
+    // usrerr(): the first error of a command is sent, later ones are not
+    void error(const std::string& text, const std::string& to = "") {
+        if (replied_error) return;
+        replied_error = true;
+        say(format_reply(text, to, "", soft_bounce()));
+    }
+    bool soft_bounce() const {
+        std::string v = ascii_lower(option("SoftBounce"));
+        return v == "true" || v == "t" || v == "yes" || v == "y";
+    }
+
+    // rscheck(): runs `name` on A1 [$| A2]. Returns 0 pass, 1 reject, with
+    // the reply sent; discard and quarantine pass.
+    enum class Check { Pass, Reject };
+    Check rscheck(const std::string& name, const std::string& a1, const std::optional<std::string>& a2,
+                  bool rmcomm, bool unstructured, const std::string& to) {
+        CheckRun run;
+        run.ruleset = name;
+        run.input = a1 + (a2 ? " $| " + *a2 : std::string());
+        int rs = cfg.find_ruleset(name);
+        if (rs < 0) {
+            run.defined = false;
+            run.outcome = "pass";
+            cur->checks.push_back(std::move(run));
+            return Check::Pass;
+        }
+        std::string buf = a1;
+        if (a2) buf += static_cast<char>(meta::CONDELSE) + *a2;
+        ScanOptions so;
+        so.bufsize = limits::kPsBufSize;
+        const TokenTable& table = rmcomm ? s.tables().internal : s.tables().nocomment;
+        ScanResult sr = prescan(buf, table, so);
+        if (!sr.ok) {
+            run.outcome = "pass";
+            cur->checks.push_back(std::move(run));
+            return Check::Pass;
+        }
+        Tokens ws = sr.tokens;
+        rep.got.clear();
+        decider.hit.reset();
+        rewrite(s, ws, rs);
+        run.result = ws;
+        for (const Diagnostic& d : rep.got) run.messages.push_back(d.message);
+        if (decider.hit) {
+            run.deciding = decider.hit->loc;
+            run.deciding_ruleset = decider.hit->ruleset;
+            run.deciding_rule = decider.hit->rule;
+        }
+        // errors while rewriting reach the client (unstructured checks: not)
+        if (!unstructured) {
+            for (const Diagnostic& d : rep.got) {
+                if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
+                else error(d.message, to);
+            }
+        }
+        Check result = Check::Pass;
+        run.outcome = "pass";
+        if (ws.size() >= 2 && meta::first(ws[0]) == meta::CANONNET) {
+            if (ws[1] == "discard") {
+                discard = true;
+                run.outcome = "discard";
+            } else if (ws[1] == "error" && ws.size() >= 4 && meta::first(ws[2]) == meta::CANONHOST &&
+                       ws[3] == "quarantine") {
+                run.outcome = "quarantine";
+                std::string reason = name;
+                if (ws.size() >= 6 && meta::first(ws[4]) == meta::CANONUSER)
+                    reason = join(ws, 5, std::string::npos, ' ', true);
+                define("quarantine", reason);
+            } else if (ws[1] == "error") {
+                ErrorReply er = error_reply(ws, to);
+                if (!replied_error) {
+                    replied_error = true;
+                    say(er.line);
+                }
+                run.outcome = er.tempfail ? "tempfail" : "reject";
+                result = Check::Reject;
+            }
+        }
+        cur->checks.push_back(std::move(run));
+        return result;
+    }
+
+    std::string join(const Tokens& t, std::size_t first, std::size_t last, int spacesub, bool external) {
+        if (first >= t.size()) return std::string();
+        return cataddr(t, first, last, limits::kMaxName + 1 + 2, spacesub, external, s.tables().internal,
+                       cfg.options.blank_sub);
+    }
+
+    // buildaddr() for a `$#error` workspace.
+    ErrorReply error_reply(const Tokens& ws, const std::string& to) {
+        std::size_t i = 2;
+        bool has_host = false;
+        std::size_t host_first = 0;
+        if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
+            has_host = true;
+            host_first = ++i;
+        }
+        while (i < ws.size() && meta::first(ws[i]) != meta::CANONUSER) ++i;
+        if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce());
+        std::string host;
+        if (has_host && i > host_first) host = join(ws, host_first, i - 1, '\0', true);
+        else has_host = has_host && i > host_first;
+        std::string user = join(ws, i + 1, std::string::npos, ' ', false);
+        return error_mailer_reply(has_host, host, true, user, to, soft_bounce());
+    }
+
+    // parseaddr(): rulesets 3 and 0 and buildaddr(). nullopt: an error was
+    // sent. The triple otherwise.
+    struct Parsed {
+        std::string mailer, host, user;
+        bool local = false;
+        std::size_t end = 0;  // where the address ended in the text
+    };
+    std::optional<Parsed> parseaddr(const std::string& addr, const std::string& to) {
+        ScanOptions so;
+        so.delim = ' ';
+        so.bufsize = limits::kPsBufSize;
+        ScanResult sr = prescan(addr, s.tables().external, so);
+        if (!sr.ok) {
+            for (const std::string& e : sr.errors) error(e.substr(0, 3) == "553" ? e : "553 5.1.0 " + e, "");
+            if (sr.errors.empty()) error("553 5.1.0 " + to + "... Address syntax error");
+            return std::nullopt;
+        }
+        Tokens ws = sr.tokens;
+        rep.got.clear();
+        rewrite(s, ws, 3);
+        rewrite(s, ws, 0);
+        for (const Diagnostic& d : rep.got) {
+            if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
+            else error(d.message, to);
+        }
+        if (ws.empty() || meta::first(ws[0]) != meta::CANONNET) {
+            error("554 5.3.5 buildaddr: no mailer in parsed address", to);
+            return std::nullopt;
+        }
+        if (ws.size() > 1 && ascii_lower(ws[1]) == "error") {
+            ErrorReply er = error_reply(ws, to);
+            if (!replied_error) {
+                replied_error = true;
+                say(er.line);
+            }
+            return std::nullopt;
+        }
+        Parsed p;
+        p.end = sr.delim_pos;
+        p.mailer = ws.size() > 1 ? ws[1] : std::string();
+        std::size_t i = 2;
+        bool has_host = false;
+        std::size_t host_first = 0;
+        if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
+            has_host = true;
+            host_first = ++i;
+        }
+        while (i < ws.size() && meta::first(ws[i]) != meta::CANONUSER) ++i;
+        if (i >= ws.size()) {
+            error("554 5.3.5 buildaddr: no user", to);
+            return std::nullopt;
+        }
+        if (has_host && i == host_first) has_host = false;
+        if (has_host) p.host = join(ws, host_first, i - 1, '\0', true);
+        p.user = join(ws, i + 1, std::string::npos, ' ', false);
+        const Mailer* m = cfg.find_mailer(p.mailer);
+        if (!m) {
+            error("554 5.3.5 buildaddr: unknown mailer " + p.mailer, to);
+            return std::nullopt;
+        }
+        p.mailer = m->name;
+        p.local = m->flags.find('l') != std::string::npos;
+        if (!has_host && !p.local) {
+            error("554 5.3.5 buildaddr: no host", to);
+            return std::nullopt;
+        }
+        if (m->flags.find('u') == std::string::npos) p.user = ascii_lower(p.user);
+        return p;
+    }
+
+    // The alias database (AliasFile, "aliases files"): a .db when there is
+    // one, else the text file. true: `user` has an alias.
+    bool has_alias(const std::string& user) {
+        std::string files = option("AliasFile");
+        for (std::string f : split_words_on(files, ",")) {
+            f = trim_left(f);
+            std::size_t colon = f.find(':');
+            if (colon != std::string::npos && f[0] != '/') f = f.substr(colon + 1);
+            if (f.empty()) continue;
+            std::string err;
+            std::unique_ptr<DbFile> db = DbFile::open(f + ".db", DbFile::Kind::Hash, err);
+            std::string key = ascii_lower(user);
+            if (db) {
+                bool failed = false;
+                if (db->get(key, failed) || db->get(key + '\0', failed)) return true;
+                continue;
+            }
+            std::ifstream in(f);
+            std::string line;
+            while (std::getline(in, line)) {
+                if (line.empty() || line[0] == '#' || line[0] == ' ' || line[0] == '\t') continue;
+                std::size_t c = line.find(':');
+                if (c == std::string::npos) continue;
+                std::string name = line.substr(0, c);
+                while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+                if (ascii_lower(name) == key) return true;
+            }
+        }
+        return false;
+    }
+
+    void clear_envelope() {
+        gotmail = false;
+        nrcpts = 0;
+        rcpts.clear();
+        discard = false;
+        for (const char* m : {"s", "r", "f", "mail_mailer", "mail_host", "mail_addr", "rcpt_mailer",
+                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine"})
+            undefine(m);
+    }
+
+    std::string greeting_text() {
+        CollectingReporter sink;
+        std::string g = option("SmtpGreetingMessage");
+        if (g.empty()) g = translate_dollars("$j Sendmail $v ready at $b", cfg.config_level, s.env.names, sink);
+        
+        std::string x = expand(g, s.env, sink);  // the O line was translated when read
+        // "ESMTP" goes after the first word
+        std::size_t sp = x.find(' ');
+        if (sp == std::string::npos) return x + " ESMTP";
+        return x.substr(0, sp) + " ESMTP" + x.substr(sp);
+    }
+
+    std::vector<std::string> ehlo_extensions() {
+        std::vector<std::string> out;
+        out.push_back("ENHANCEDSTATUSCODES");
+        out.push_back("PIPELINING");
+        if (!privacy("noexpn")) {
+            out.push_back("EXPN");
+            if (!privacy("noverb")) out.push_back("VERB");
+        }
+        out.push_back("8BITMIME");
+        std::string max = option("MaxMessageSize");
+        long mx = max.empty() ? 0 : std::atol(max.c_str());
+        out.push_back(mx > 0 ? "SIZE " + std::to_string(mx) : "SIZE");
+        out.push_back("DSN");
+        if (!privacy("noetrn")) out.push_back("ETRN");
+        std::vector<std::string> have = setup.sasl_mechs ? *setup.sasl_mechs : installed_sasl_mechs();
+        std::string want = option("AuthMechanisms");
+        if (want.empty()) want = "EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5";
+        std::string list;
+        for (const std::string& w : split_words_on(want, " ,\t")) {
+            std::string u = upper(w);
+            if (std::find(have.begin(), have.end(), u) == have.end()) continue;
+            if (!list.empty()) list += ' ';
+            list += u;
+        }
+        if (!list.empty() && !authenticated) out.push_back("AUTH " + list);
+        out.push_back("DELIVERBY");
+        out.push_back("HELP");
+        return out;
+    }
+};
+
+SmtpServer::SmtpServer(const Config& cfg, ServerSetup setup) : impl_(std::make_unique<Impl>(cfg, std::move(setup))) {}
+SmtpServer::~SmtpServer() = default;
+bool SmtpServer::closed() const { return impl_->closed; }
+bool SmtpServer::in_data() const { return impl_->in_data; }
+Session& SmtpServer::session() { return impl_->s; }
+
+SmtpReply SmtpServer::connect(const ClientInfo& client) {
+    Impl& d = *impl_;
+    SmtpReply r;
+    d.cur = &r;
+    d.replied_error = false;
+    d.client_addr = client.address;
+    // getrequests(): the PTR name, then getauthinfo()'s forward check
+    std::string ptr;
+    DnsRecords::Status ps = d.setup.dns.lookup_ptr(client.address, ptr);
+    std::string realname = ps == DnsRecords::Status::Found ? ptr : "[" + client.address + "]";
+    std::string resolve = ps == DnsRecords::Status::Found ? "OK"
+                        : ps == DnsRecords::Status::TempFail ? "TEMP" : "FAIL";
+    bool forged = false;
+    if (realname[0] != '[') {
+        std::vector<std::string> addrs;
+        forged = !(d.setup.dns.lookup_a(realname, addrs) == DnsRecords::Status::Found &&
+                   std::find(addrs.begin(), addrs.end(), client.address) != addrs.end());
+    }
+    std::string authinfo = realname[0] == '[' ? realname : realname + " [" + client.address + "]";
+    if (forged) {
+        authinfo += " (may be forged)";
+        resolve = "FORGED";
+    }
+    d.peerhostname = realname;
+    d.define("_", authinfo);
+    d.define("client_name", forged ? "[" + client.address + "]" : realname);
+    d.define("client_ptr", realname);
+    d.define("client_addr", client.address);
+    d.define("client_port", std::to_string(client.port));
+    d.define("client_resolve", resolve);
+    d.define("daemon_name", "MTA");
+    d.define("daemon_addr", "127.0.0.1");
+    d.define("daemon_port", "25");
+    d.define("daemon_family", "inet");
+    d.define("daemon_flags", "");
+    d.define("opMode", "d");
+    d.define("v", d.setup.version);
+    d.define("Z", d.setup.version);
+    d.define("b", d.setup.date.empty() ? rfc822_now() : d.setup.date);
+
+    // check_relay, before the greeting (daemon only)
+    std::string relay_name = d.macro("client_name");
+    if (d.rscheck("check_relay", relay_name, client.address, true, false, "") == Impl::Check::Reject) {
+        std::string text = r.lines.empty() ? std::string() : r.lines.back();
+        r.lines.clear();
+        // the stored reply, used as the answer to most commands later
+        if (text.size() < 3) text = "550 5.7.1 Access denied";
+        d.nullserver = text;
+        if (text.compare(0, 4, "421 ") == 0) {
+            r.lines.push_back(text);
+            r.closes = true;
+            d.closed = true;
+            return r;
+        }
+    }
+    if (!d.nullserver) d.rscheck("srv_features", authinfo, std::string(), false, true, "");
+    r.lines.push_back("220 " + d.greeting_text());
+    return r;
+}
+
+SmtpReply SmtpServer::authenticate(const std::string& user, const std::string& mech) {
+    Impl& d = *impl_;
+    SmtpReply r;
+    d.cur = &r;
+    d.replied_error = false;
+    if (d.nullserver) {
+        r.lines.push_back(*d.nullserver);
+        return r;
+    }
+    d.authenticated = true;
+    d.define("auth_type", upper(mech));
+    d.define("auth_authen", user);
+    d.define("auth_author", user);
+    d.define("auth_ssf", "0");
+    r.lines.push_back("235 2.0.0 OK Authenticated");
+    return r;
+}
+
+SmtpReply SmtpServer::command(const std::string& line_in) {
+    Impl& d = *impl_;
+    SmtpReply r;
+    d.cur = &r;
+    d.replied_error = false;
+    if (d.closed) return r;
+    std::string line = line_in;
+    std::string verb = line.substr(0, line.find(' '));
+    std::string arg = line.size() > verb.size() ? trim_left(line.substr(verb.size() + 1)) : std::string();
+    std::string v = upper(verb);
+
+    // null server (check_relay rejected): only a few commands work
+    if (d.nullserver && v != "QUIT" && v != "HELO" && v != "EHLO" && v != "NOOP" && v != "RSET") {
+        static const char* kKnown[] = {"MAIL", "RCPT", "DATA", "VRFY", "EXPN", "ETRN", "HELP", "VERB",
+                                       "AUTH", "STARTTLS", "ONEX", "XUSR", "VERB"};
+        bool known = false;
+        for (const char* k : kKnown) known = known || v == k;
+        if (known) {
+            if (++d.bad_commands > kMaxBadCommands) {
+                r.lines.push_back("421 4.7.0 " + d.myhostname() + " Too many bad commands; closing connection");
+                r.closes = d.closed = true;
+                return r;
+            }
+            r.lines.push_back(*d.nullserver);
+            return r;
+        }
+    }
+
+    if (v == "HELO" || v == "EHLO") {
+        if (arg.empty()) {
+            d.error("501 5.0.0 " + line + " requires domain address");
+            return r;
+        }
+        bool ok = true;
+        std::string name = arg;
+        for (std::size_t i = 0; i < arg.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(arg[i]);
+            if (c >= 0x80) { ok = false; break; }
+            if (std::isalnum(c)) continue;
+            if (c == ' ' || c == '\t') {
+                name = arg.substr(0, i);
+                ok = arg.find_first_not_of(" \t", i) == std::string::npos;
+                break;
+            }
+            if (!std::strchr("[].-_#:", c)) { ok = false; break; }
+        }
+        if (!ok) {
+            d.error("501 5.0.0 Invalid domain name");
+            return r;
+        }
+        if (d.gothello || d.gotmail) d.clear_envelope();
+        d.protocol = v == "EHLO" ? (d.authenticated ? "ESMTPA" : "ESMTP") : "SMTP";
+        d.sendinghost = name;
+        d.gothello = true;
+        std::string client = d.macro("_");
+        if (v == "HELO") {
+            r.lines.push_back("250 " + d.myhostname() + " Hello " + client + ", pleased to meet you");
+            return r;
+        }
+        r.lines.push_back("250-" + d.myhostname() + " Hello " + client + ", pleased to meet you");
+        if (d.nullserver) {
+            r.lines.push_back("250 ENHANCEDSTATUSCODES");
+            return r;
+        }
+        std::vector<std::string> ext = d.ehlo_extensions();
+        for (std::size_t i = 0; i < ext.size(); ++i)
+            r.lines.push_back((i + 1 < ext.size() ? "250-" : "250 ") + ext[i]);
+        return r;
+    }
+    if (v == "MAIL") {
+        if (!d.gothello && d.privacy("needmailhelo")) {
+            d.error("503 5.0.0 Polite people say HELO first");
+            return r;
+        }
+        if (d.gotmail) {
+            d.error("503 5.5.0 Sender already specified");
+            return r;
+        }
+        std::size_t colon = arg.find(':');
+        if (ascii_lower(arg.substr(0, 4)) != "from" || colon == std::string::npos ||
+            arg.find_first_not_of(" \t", 4) != colon) {
+            d.error("501 5.5.2 Syntax error in parameters scanning \"from\"");
+            return r;
+        }
+        std::string addr = trim_left(arg.substr(colon + 1));
+        if (addr.empty()) {
+            d.error("501 5.5.2 Syntax error in parameters scanning \"from\"");
+            return r;
+        }
+        d.define("r", d.protocol.empty() ? "SMTP" : d.protocol);
+        d.define("s", d.sendinghost ? *d.sendinghost : d.peerhostname);
+        d.define("ntries", "0");
+        d.define("nrcpts", "0");
+        d.define("nbadrcpts", "0");
+        d.define("addr_type", "e s");
+        std::optional<Impl::Parsed> p = d.parseaddr(addr, addr);
+        if (!p) return r;
+        std::string text = addr.substr(0, p->end);
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        // $f: the sender through rulesets 3, 1 and 4
+        {
+            ScanOptions so;
+            so.delim = ' ';
+            ScanResult sr = prescan(addr, d.s.tables().internal, so);
+            Tokens ws = sr.tokens;
+            rewrite(d.s, ws, 3);
+            rewrite(d.s, ws, 1);
+            rewrite(d.s, ws, 4);
+            std::string f = d.join(ws, 0, std::string::npos, '\0', false);
+            const Mailer* m = d.cfg.find_mailer(p->mailer);
+            if (!f.empty() && f[0] == '@' && !(m && m->flags.find('<') != std::string::npos)) f = "<" + f + ">";
+            d.define("f", f);
+        }
+        d.define("addr_type", "e s");
+        d.define("mail_mailer", p->mailer);
+        d.define("mail_host", p->host.empty() && p->local ? "localhost" : p->host);
+        d.define("mail_addr", p->user);
+        d.define("mail_from", text);
+        if (d.rscheck("check_mail", text, std::nullopt, true, false, text) == Impl::Check::Reject) return r;
+        d.undefine("addr_type");
+        r.lines.push_back(format_reply("250 2.1.0 Sender ok", text));
+        d.gotmail = true;
+        return r;
+    }
+    if (v == "RCPT") {
+        for (const char* m : {"rcpt_mailer", "rcpt_host", "rcpt_addr"}) d.undefine(m);
+        if (!d.gotmail) {
+            d.error("503 5.0.0 Need MAIL before RCPT");
+            return r;
+        }
+        std::size_t colon = arg.find(':');
+        if (ascii_lower(arg.substr(0, 2)) != "to" || colon == std::string::npos ||
+            arg.find_first_not_of(" \t", 2) != colon) {
+            d.error("501 5.5.2 Syntax error in parameters scanning \"to\"");
+            return r;
+        }
+        std::string addr = trim_left(arg.substr(colon + 1));
+        if (addr.empty()) {
+            d.error("501 5.0.0 Missing recipient");
+            return r;
+        }
+        d.define("addr_type", "e r");
+        std::optional<Impl::Parsed> p = d.parseaddr(addr, addr);
+        if (!p) return r;
+        std::string text = addr.substr(0, p->end);
+        while (!text.empty() && text.back() == ' ') text.pop_back();
+        d.define("rcpt_mailer", p->mailer);
+        d.define("rcpt_host", p->host);
+        d.define("rcpt_addr", p->user);
+        d.define("nrcpts", std::to_string(d.nrcpts));
+        if (d.rscheck("check_rcpt", text, std::nullopt, true, false, text) == Impl::Check::Reject) return r;
+        d.undefine("addr_type");
+        if (p->local && !d.discard) {
+            std::string user = p->user;
+            bool known = d.has_alias(user) || getpwnam(user.c_str()) != nullptr;
+            if (!known) {
+                d.error("550 5.1.1 User unknown", text);
+                return r;
+            }
+        }
+        ++d.nrcpts;
+        d.rcpts.push_back(text);
+        for (const char* m : {"rcpt_mailer", "rcpt_host", "rcpt_addr"}) d.undefine(m);
+        r.lines.push_back(format_reply("250 2.1.5 Recipient ok", text));
+        return r;
+    }
+    if (v == "DATA") {
+        if (!d.gotmail) {
+            d.error("503 5.0.0 Need MAIL command");
+            return r;
+        }
+        if (d.nrcpts == 0) {
+            d.error("503 5.0.0 Need RCPT (recipient)");
+            return r;
+        }
+        if (d.rscheck("check_data", std::to_string(d.nrcpts), std::nullopt, true, true, "") ==
+            Impl::Check::Reject)
+            return r;
+        r.lines.push_back("354 End data with <CR><LF>.<CR><LF>");
+        d.in_data = true;
+        return r;
+    }
+    if (v == "RSET") {
+        d.clear_envelope();
+        r.lines.push_back("250 2.0.0 Reset state");
+        return r;
+    }
+    if (v == "NOOP") {
+        d.rscheck("check_other", line, std::string("2"), false, true, "");
+        r.lines.push_back("250 2.0.0 OK");
+        return r;
+    }
+    if (v == "QUIT") {
+        r.lines.push_back("221 2.0.0 " + d.myhostname() + " closing connection");
+        r.closes = d.closed = true;
+        return r;
+    }
+    if (v == "VRFY" || v == "EXPN") {
+        bool vrfy = v == "VRFY";
+        if (vrfy ? d.privacy("novrfy") : d.privacy("noexpn")) {
+            if (vrfy) r.lines.push_back("252 2.5.2 Cannot VRFY user; try RCPT to attempt delivery (or try finger)");
+            else r.lines.push_back("502 5.7.0 Sorry, we do not allow this operation");
+            return r;
+        }
+        if (d.rscheck(vrfy ? "check_vrfy" : "check_expn", arg, std::nullopt, true, false, "") ==
+            Impl::Check::Reject)
+            return r;
+        r.lines.push_back("502 5.7.0 cfkit: " + v + " of a permitted address is not simulated");
+        return r;
+    }
+    if (v == "ETRN") {
+        if (d.privacy("noetrn")) {
+            r.lines.push_back("502 5.7.0 Sorry, we do not allow this operation");
+            return r;
+        }
+        if (arg.empty()) {
+            d.error("501 5.5.2 Parameter required");
+            return r;
+        }
+        if (d.rscheck("check_etrn", arg, std::nullopt, true, false, "") == Impl::Check::Reject) return r;
+        r.lines.push_back("250 2.0.0 Queuing for node " + arg + " started");
+        return r;
+    }
+    if (v == "HELP") {
+        r.lines.push_back("502 5.3.0 cfkit: HELP is not simulated");
+        return r;
+    }
+    // unknown command: check_other first; its error replaces the 500
+    if (d.rscheck("check_other", line, std::string("5"), false, true, "") == Impl::Check::Reject) return r;
+    r.lines.push_back("500 5.5.1 Command unrecognized: \"" + line + "\"");
+    return r;
+}
+
+SmtpReply SmtpServer::message(const std::vector<std::string>& lines) {
+    Impl& d = *impl_;
+    SmtpReply r;
+    d.cur = &r;
+    d.replied_error = false;
+    d.in_data = false;
+    std::size_t headers = 0, hbytes = 0, size = 0;
+    bool in_headers = true;
+    for (const std::string& l : lines) {
+        size += l.size() + 1;
+        if (in_headers) {
+            if (l.empty()) {
+                in_headers = false;
+                continue;
+            }
+            if (l[0] != ' ' && l[0] != '\t') ++headers;
+            hbytes += l.size() + 1;
+        }
+    }
+    bool rejected = false;
+    if (d.rscheck("check_eoh", std::to_string(headers), std::to_string(hbytes), false, false, "") ==
+        Impl::Check::Reject)
+        rejected = true;
+    d.define("msg_size", std::to_string(size));
+    if (!rejected &&
+        d.rscheck("check_eom", std::to_string(size), std::nullopt, false, false, "") == Impl::Check::Reject)
+        rejected = true;
+    if (!rejected) r.lines.push_back("250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery");
+    d.clear_envelope();
+    return r;
+}
+
+} // namespace cfkit
