@@ -128,8 +128,8 @@ bool parse_session_script(const std::string& text, const std::string& path, Sess
             out.steps.push_back(st);
             continue;
         }
-        if (!connected) {
-            fail(lineno, "'" + w[0] + "' before connect: a script starts with `connect ADDR`");
+        if (!connected && cmd != "macro" && cmd != "class" && cmd != "map") {
+            fail(lineno, "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
             continue;
         }
         if (cmd == "macro" || cmd == "class" || cmd == "map") {

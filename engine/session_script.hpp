@@ -6,7 +6,8 @@
 //   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
 //   auth USER MECH                      a successful AUTH (no SASL exchange)
-//   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only)
+//   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only;
+//                                       before connect they apply to check_relay)
 //   expect CODE [TEXT] | expect /REGEX/ what the step before must answer
 // `#` starts a comment line; blank lines are skipped (but not in data).
 #pragma once

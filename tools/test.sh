@@ -24,6 +24,13 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$JOBS"
 (cd build-asan && ctest --output-on-failure)
 
+echo "== session cases (cfkit test): the seed's rules with and without delay_checks, access_db, relaying"
+CFDIR="$(tools/oracle/fetch-sendmail.sh)/root/usr/share/sendmail/cf"
+for c in seed seed-delay; do
+    build/cfkit test testcases/sessions/$c.mc testcases/sessions/$c --cf-dir "$CFDIR" \
+        --hostname mail.example.com --no-interfaces
+done
+
 # The differential runs need root (unshare -u, see tools/difftest.py).
 AS_ROOT=""
 [ "$(id -u)" -eq 0 ] || AS_ROOT="sudo"
