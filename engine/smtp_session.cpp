@@ -85,6 +85,24 @@ std::vector<std::string> installed_sasl_mechs() {
     return out;
 }
 
+// The passwd GECOS field as sendmail shows it: up to the first comma, `&`
+// replaced by the login name with its first letter upper-cased.
+std::string fullname(const struct passwd* pw) {
+    std::string g = pw->pw_gecos ? pw->pw_gecos : "";
+    g = g.substr(0, g.find(','));
+    std::string out;
+    for (char c : g) {
+        if (c != '&') {
+            out += c;
+            continue;
+        }
+        std::string login = pw->pw_name;
+        if (!login.empty()) login[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(login[0])));
+        out += login;
+    }
+    return out;
+}
+
 std::string rfc822_now() {
     char buf[64];
     std::time_t t = std::time(nullptr);
@@ -725,7 +743,21 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
         if (d.rscheck(vrfy ? "check_vrfy" : "check_expn", arg, std::nullopt, true, false, "") ==
             Impl::Check::Reject)
             return r;
-        r.lines.push_back("502 5.7.0 cfkit: " + v + " of a permitted address is not simulated");
+        // a local user without an alias: "250 2.1.5 Full Name <user@$j>"
+        std::optional<Impl::Parsed> p = d.parseaddr(arg, arg);
+        if (!p) return r;
+        if (p->local && !d.has_alias(p->user)) {
+            struct passwd* pw = getpwnam(p->user.c_str());
+            if (!pw) {
+                d.error("550 5.1.1 User unknown", arg);
+                return r;
+            }
+            std::string full = fullname(pw);
+            std::string who = "<" + p->user + "@" + d.myhostname() + ">";
+            r.lines.push_back("250 2.1.5 " + (full.empty() ? who : full + " " + who));
+            return r;
+        }
+        r.lines.push_back("502 5.7.0 cfkit: " + v + " of an alias or remote address is not simulated");
         return r;
     }
     if (v == "ETRN") {
@@ -734,7 +766,7 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             return r;
         }
         if (arg.empty()) {
-            d.error("501 5.5.2 Parameter required");
+            d.error("500 5.5.2 Parameter required");
             return r;
         }
         if (d.rscheck("check_etrn", arg, std::nullopt, true, false, "") == Impl::Check::Reject) return r;

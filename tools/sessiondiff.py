@@ -217,9 +217,11 @@ def inner(args):
         for cmd, body in script_commands(script):
             if closed:
                 break
-            s.sendall(cmd.encode("latin-1") + b"\r\n")
             try:
+                s.sendall(cmd.encode("latin-1") + b"\r\n")
                 lines, closed = read_reply(f)
+            except (ConnectionResetError, BrokenPipeError):
+                break  # the server had closed the connection
             except socket.timeout:
                 print("sessiondiff: no reply to %r within 30 s; so far:\n%s" % (cmd, "\n".join(out)),
                       file=sys.stderr)
