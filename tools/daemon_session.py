@@ -70,6 +70,8 @@ class Script:
     def __init__(self):
         self.client = None
         self.port = 0
+        # Owner names are keys in lower case without the trailing dot; the
+        # names in PTR and MX data keep their case, as a real server's would.
         self.a = {}      # name -> [IPv4]
         self.mx = {}     # name -> [(pref, host)]
         self.ptr = {}    # IPv4 -> [name]
@@ -86,9 +88,9 @@ class Script:
         elif typ == "A" and len(w) == 3 and is_ipv4(w[2]):
             self.a.setdefault(name, []).append(w[2])
         elif typ == "MX" and len(w) == 4 and w[2].isdigit():
-            self.mx.setdefault(name, []).append((int(w[2]), dns_key(w[3])))
+            self.mx.setdefault(name, []).append((int(w[2]), w[3].rstrip(".")))
         elif typ == "PTR" and len(w) == 3 and is_ipv4(w[0]):
-            self.ptr.setdefault(w[0], []).append(dns_key(w[2]))
+            self.ptr.setdefault(w[0], []).append(w[2].rstrip("."))
         else:
             raise ScriptError("line %d: dns: expected NAME A IP, NAME MX PREF HOST, ADDR PTR NAME "
                               "or NAME TEMP" % lineno)
@@ -126,7 +128,7 @@ def parse_script(text):
             for kv in w[2:]:
                 key, _, val = kv.partition("=")
                 if key == "name" and val:
-                    s.ptr.setdefault(w[1], []).append(dns_key(val))
+                    s.ptr.setdefault(w[1], []).append(val.rstrip("."))
                     s.a.setdefault(dns_key(val), []).append(w[1])
                 elif key == "port" and val.isdigit():
                     s.port = int(val)
@@ -304,7 +306,7 @@ def setup_namespace(work, client):
     # 127.0.0.1 is mail.example.com first: sendmail's own name is canonical
     # from /etc/hosts (no DNS needed at start-up), and a client connecting
     # from 127.0.0.1 is named mail.example.com ("files" before "dns").
-    (etc / "hosts").write_text("127.0.0.1\t%s mail localhost\n" % HOST)
+    (etc / "hosts").write_text("127.0.0.1\t%s localhost\n" % HOST)
     (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions attempts:1 timeout:2\n")
     (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nshadow: files\n"
                                        "hosts: files dns\nnetworks: files\nservices: files\n"
