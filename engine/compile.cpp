@@ -133,7 +133,13 @@ void Compiler::line(std::string& bp) {
     case 'Q': {
         std::size_t p = 1;
         while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
-        if (p >= bp.size() || bp[p] == ',' ) rep_.syserr("name required for queue");
+        if (p >= bp.size() || bp[p] == ',' ) {
+            rep_.syserr("name required for queue");
+            break;
+        }
+        std::size_t e = p;
+        while (e < bp.size() && bp[e] != ',' && !is_space(static_cast<unsigned char>(bp[e]))) ++e;
+        c_.queue_groups.push_back(bp.substr(p, e - p));
         break;
     }
     case 'V': version(bp); break;

@@ -85,6 +85,7 @@ struct Config {
     Env env;                                  // macros and classes after reading
     std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
     std::vector<Mailer> mailers;
+    std::vector<std::string> queue_groups;  // Q lines' names ("mqueue" exists always)
     Options options;
     // The token tables, fixed by the first tokenization (normally the first R
     // line). Unset if the file tokenized nothing.

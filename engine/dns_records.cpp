@@ -6,6 +6,12 @@
 
 namespace cfkit {
 
+std::string dns_name(const std::string& name) {
+    std::string k = name;
+    while (!k.empty() && k.back() == '.') k.pop_back();
+    return k;
+}
+
 std::string dns_key(const std::string& name) {
     std::string k = ascii_lower(name);
     while (!k.empty() && k.back() == '.') k.pop_back();
@@ -57,7 +63,7 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
             error = "expected IPv4-ADDRESS PTR NAME";
             return false;
         }
-        ptr[w[0]].push_back(dns_key(w[2]));
+        ptr[w[0]].push_back(dns_name(w[2]));
         return true;
     }
     error = "unknown record type " + w[1] + " (A, MX, PTR or TEMP)";

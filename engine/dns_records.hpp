@@ -44,6 +44,7 @@ private:
     const DnsRecords& r_;
 };
 
-std::string dns_key(const std::string& name);  // lower case, no trailing dot
+std::string dns_key(const std::string& name);   // lower case, no trailing dot
+std::string dns_name(const std::string& name);  // as written, no trailing dot (PTR answers keep their case)
 
 } // namespace cfkit

@@ -116,7 +116,7 @@ bool parse_session_script(const std::string& text, const std::string& path, Sess
                 std::string key = eq == std::string::npos ? w[k] : w[k].substr(0, eq);
                 std::string val = eq == std::string::npos ? std::string() : w[k].substr(eq + 1);
                 if (key == "name" && !val.empty()) {
-                    out.dns.ptr[w[1]].push_back(dns_key(val));
+                    out.dns.ptr[w[1]].push_back(dns_name(val));
                     out.dns.a[dns_key(val)].push_back(w[1]);
                 } else if (key == "port" && !val.empty() && val.find_first_not_of("0123456789") == std::string::npos) {
                 } else {

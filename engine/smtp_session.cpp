@@ -8,7 +8,9 @@
 #include <dirent.h>
 #include <fstream>
 
-#include "engine/dbfile.hpp"
+#include "engine/address.hpp"
+#include "engine/recipients.hpp"
+#include "engine/smtp_args.hpp"
 #include "engine/metachar.hpp"
 #include "engine/render.hpp"
 #include "engine/rewrite.hpp"
@@ -85,24 +87,6 @@ std::vector<std::string> installed_sasl_mechs() {
     return out;
 }
 
-// The passwd GECOS field as sendmail shows it: up to the first comma, `&`
-// replaced by the login name with its first letter upper-cased.
-std::string fullname(const struct passwd* pw) {
-    std::string g = pw->pw_gecos ? pw->pw_gecos : "";
-    g = g.substr(0, g.find(','));
-    std::string out;
-    for (char c : g) {
-        if (c != '&') {
-            out += c;
-            continue;
-        }
-        std::string login = pw->pw_name;
-        if (!login.empty()) login[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(login[0])));
-        out += login;
-    }
-    return out;
-}
-
 std::string rfc822_now() {
     char buf[64];
     std::time_t t = std::time(nullptr);
@@ -137,11 +121,13 @@ struct SmtpServer::Impl {
     bool gotmail = false;
     int nrcpts = 0;
     bool discard = false;
-    std::vector<std::string> rcpts;  // accepted recipients, as typed
+    AliasFiles aliases;
+    RecipientList rcpt_list;         // the envelope's recipients (e_sendqueue)
+    EsmtpState esmtp;                // MAIL's parameters
     SmtpReply* cur = nullptr;        // the reply being built
     bool replied_error = false;      // only the first error of a command is sent
 
-    Impl(const Config& c, ServerSetup st) : cfg(c), setup(std::move(st)), s(c), resolver(setup.dns) {
+    Impl(const Config& c, ServerSetup st) : cfg(c), setup(std::move(st)), s(c), resolver(setup.dns), aliases(c), rcpt_list(s, aliases) {
         s.reporter = &rep;
         s.maps.resolver = &resolver;
         s.observer = &decider;
@@ -280,132 +266,43 @@ struct SmtpServer::Impl {
                        cfg.options.blank_sub);
     }
 
-    // buildaddr() for a `$#error` workspace.
-    ErrorReply error_reply(const Tokens& ws, const std::string& to) {
-        std::size_t i = 2;
-        bool has_host = false;
-        std::size_t host_first = 0;
-        if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
-            has_host = true;
-            host_first = ++i;
-        }
-        while (i < ws.size() && meta::first(ws[i]) != meta::CANONUSER) ++i;
-        if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce());
-        std::string host;
-        if (has_host && i > host_first) host = join(ws, host_first, i - 1, '\0', true);
-        else has_host = has_host && i > host_first;
-        std::string user = join(ws, i + 1, std::string::npos, ' ', false);
-        return error_mailer_reply(has_host, host, true, user, to, soft_bounce());
-    }
+    ErrorReply error_reply(const Tokens& ws, const std::string& to) { return error_result_reply(s, ws, to); }
 
-    // parseaddr(): rulesets 3 and 0 and buildaddr(). nullopt: an error was
-    // sent. The triple otherwise.
-    struct Parsed {
-        std::string mailer, host, user;
-        bool local = false;
-        std::size_t end = 0;  // where the address ended in the text
-    };
-    std::optional<Parsed> parseaddr(const std::string& addr, const std::string& to) {
-        ScanOptions so;
-        so.delim = ' ';
-        so.bufsize = limits::kPsBufSize;
-        ScanResult sr = prescan(addr, s.tables().external, so);
-        if (!sr.ok) {
-            for (const std::string& e : sr.errors) error(e.substr(0, 3) == "553" ? e : "553 5.1.0 " + e, "");
-            if (sr.errors.empty()) error("553 5.1.0 " + to + "... Address syntax error");
-            return std::nullopt;
-        }
-        Tokens ws = sr.tokens;
-        rep.got.clear();
-        rewrite(s, ws, 3);
-        rewrite(s, ws, 0);
-        for (const Diagnostic& d : rep.got) {
-            if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
-            else error(d.message, to);
-        }
-        if (ws.empty() || meta::first(ws[0]) != meta::CANONNET) {
-            error("554 5.3.5 buildaddr: no mailer in parsed address", to);
-            return std::nullopt;
-        }
-        if (ws.size() > 1 && ascii_lower(ws[1]) == "error") {
-            ErrorReply er = error_reply(ws, to);
+    // Sends the first of `errs` (QuickAbort ends the command there).
+    bool send_first(const std::vector<AddressError>& errs) {
+        if (errs.empty()) return false;
+        const AddressError& e = errs.front();
+        if (e.complete) {
             if (!replied_error) {
                 replied_error = true;
-                say(er.line);
+                say(e.text);
             }
-            return std::nullopt;
+        } else {
+            error(e.text, e.to);
         }
-        Parsed p;
-        p.end = sr.delim_pos;
-        p.mailer = ws.size() > 1 ? ws[1] : std::string();
-        std::size_t i = 2;
-        bool has_host = false;
-        std::size_t host_first = 0;
-        if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
-            has_host = true;
-            host_first = ++i;
-        }
-        while (i < ws.size() && meta::first(ws[i]) != meta::CANONUSER) ++i;
-        if (i >= ws.size()) {
-            error("554 5.3.5 buildaddr: no user", to);
-            return std::nullopt;
-        }
-        if (has_host && i == host_first) has_host = false;
-        if (has_host) p.host = join(ws, host_first, i - 1, '\0', true);
-        p.user = join(ws, i + 1, std::string::npos, ' ', false);
-        const Mailer* m = cfg.find_mailer(p.mailer);
-        if (!m) {
-            error("554 5.3.5 buildaddr: unknown mailer " + p.mailer, to);
-            return std::nullopt;
-        }
-        p.mailer = m->name;
-        p.local = m->flags.find('l') != std::string::npos;
-        if (!has_host && !p.local) {
-            error("554 5.3.5 buildaddr: no host", to);
-            return std::nullopt;
-        }
-        if (m->flags.find('u') == std::string::npos) p.user = ascii_lower(p.user);
-        return p;
+        return true;
     }
 
-    // The alias database (AliasFile, "aliases files"): a .db when there is
-    // one, else the text file. true: `user` has an alias.
-    bool has_alias(const std::string& user) {
-        std::string files = option("AliasFile");
-        for (std::string f : split_words_on(files, ",")) {
-            f = trim_left(f);
-            std::size_t colon = f.find(':');
-            if (colon != std::string::npos && f[0] != '/') f = f.substr(colon + 1);
-            if (f.empty()) continue;
-            std::string err;
-            std::unique_ptr<DbFile> db = DbFile::open(f + ".db", DbFile::Kind::Hash, err);
-            std::string key = ascii_lower(user);
-            if (db) {
-                bool failed = false;
-                if (db->get(key, failed) || db->get(key + '\0', failed)) return true;
-                continue;
-            }
-            std::ifstream in(f);
-            std::string line;
-            while (std::getline(in, line)) {
-                if (line.empty() || line[0] == '#' || line[0] == ' ' || line[0] == '\t') continue;
-                std::size_t c = line.find(':');
-                if (c == std::string::npos) continue;
-                std::string name = line.substr(0, c);
-                while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-                if (ascii_lower(name) == key) return true;
-            }
-        }
-        return false;
+    // parseaddr() of a MAIL/RCPT argument (delimiter ' '). nullopt: an
+    // error was sent, or (none sent) there was no address.
+    std::optional<Address> parseaddr(const std::string& text, bool isrcpt, unsigned flags, std::size_t& end) {
+        ParsedAddress pa = parse_address(s, text, ' ', flags, isrcpt);
+        end = pa.end;
+        if (send_first(pa.errors)) return std::nullopt;
+        return pa.address;
     }
+
+    static bool local(const Address& a) { return a.mailer && a.mailer->flags.find('l') != std::string::npos; }
 
     void clear_envelope() {
         gotmail = false;
         nrcpts = 0;
-        rcpts.clear();
+        rcpt_list.queue.clear();
+        esmtp = EsmtpState{};
         discard = false;
         for (const char* m : {"s", "r", "f", "mail_mailer", "mail_host", "mail_addr", "rcpt_mailer",
-                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine"})
+                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine", "msg_size",
+                              "dsn_envid", "dsn_ret", "dsn_notify"})
             undefine(m);
     }
 
@@ -614,27 +511,26 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             d.error("503 5.5.0 Sender already specified");
             return r;
         }
-        std::size_t colon = arg.find(':');
-        if (ascii_lower(arg.substr(0, 4)) != "from" || colon == std::string::npos ||
-            arg.find_first_not_of(" \t", 4) != colon) {
-            d.error("501 5.5.2 Syntax error in parameters scanning \"from\"");
+        SkipWord sw = skip_word(arg, "from");
+        if (!sw.rest) {
+            d.error(sw.error);
             return r;
         }
-        std::string addr = trim_left(arg.substr(colon + 1));
-        if (addr.empty()) {
-            d.error("501 5.5.2 Syntax error in parameters scanning \"from\"");
-            return r;
-        }
+        std::string addr = *sw.rest;
         d.define("r", d.protocol.empty() ? "SMTP" : d.protocol);
         d.define("s", d.sendinghost ? *d.sendinghost : d.peerhostname);
         d.define("ntries", "0");
         d.define("nrcpts", "0");
         d.define("nbadrcpts", "0");
         d.define("addr_type", "e s");
-        std::optional<Impl::Parsed> p = d.parseaddr(addr, addr);
-        if (!p) return r;
-        std::string text = addr.substr(0, p->end);
-        while (!text.empty() && text.back() == ' ') text.pop_back();
+        std::size_t end = 0;
+        std::optional<Address> a = d.parseaddr(addr, false, kSenderAddress, end);
+        if (d.replied_error) return r;
+        if (!a) {
+            d.error("553 5.1.0 " + addr + "... Address syntax error");
+            return r;
+        }
+        std::string text = a->paddr;
         // $f: the sender through rulesets 3, 1 and 4
         {
             ScanOptions so;
@@ -645,17 +541,33 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             rewrite(d.s, ws, 1);
             rewrite(d.s, ws, 4);
             std::string f = d.join(ws, 0, std::string::npos, '\0', false);
-            const Mailer* m = d.cfg.find_mailer(p->mailer);
-            if (!f.empty() && f[0] == '@' && !(m && m->flags.find('<') != std::string::npos)) f = "<" + f + ">";
+            if (!f.empty() && f[0] == '@' && !(a->mailer && a->mailer->flags.find('<') != std::string::npos))
+                f = "<" + f + ">";
             d.define("f", f);
         }
         d.define("addr_type", "e s");
-        d.define("mail_mailer", p->mailer);
-        d.define("mail_host", p->host.empty() && p->local ? "localhost" : p->host);
-        d.define("mail_addr", p->user);
+        d.define("mail_mailer", a->mailer ? a->mailer->name : a->mailer_name);
+        d.define("mail_host", !a->has_host && Impl::local(*a) ? "localhost" : a->host);
+        d.define("mail_addr", a->user);
         d.define("mail_from", text);
+        // the ESMTP parameters, before check_mail
+        d.esmtp = EsmtpState{};
+        std::string params = end < addr.size() ? addr.substr(end + 1) : std::string();
+        for (const EsmtpParam& prm : split_esmtp_params(params)) {
+            std::string err = mail_param(prm, d.esmtp);
+            for (const auto& m : d.esmtp.macros) d.define(m.first, m.second);
+            if (!err.empty()) {
+                d.error(err);
+                return r;
+            }
+        }
         if (d.rscheck("check_mail", text, std::nullopt, true, false, text) == Impl::Check::Reject) return r;
         d.undefine("addr_type");
+        long max = std::atol(d.option("MaxMessageSize").c_str());
+        if (max > 0 && (d.esmtp.size > max || d.esmtp.size < 0)) {
+            d.error("552 5.2.3 Message size exceeds fixed maximum message size (" + std::to_string(max) + ")");
+            return r;
+        }
         r.lines.push_back(format_reply("250 2.1.0 Sender ok", text));
         d.gotmail = true;
         return r;
@@ -666,40 +578,61 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             d.error("503 5.0.0 Need MAIL before RCPT");
             return r;
         }
-        std::size_t colon = arg.find(':');
-        if (ascii_lower(arg.substr(0, 2)) != "to" || colon == std::string::npos ||
-            arg.find_first_not_of(" \t", 2) != colon) {
-            d.error("501 5.5.2 Syntax error in parameters scanning \"to\"");
+        long max_rcpts = std::atol(d.option("MaxRecipientsPerMessage").c_str());
+        if (max_rcpts > 0 && d.nrcpts >= max_rcpts) {
+            d.error("452 4.5.3 Too many recipients");
             return r;
         }
-        std::string addr = trim_left(arg.substr(colon + 1));
-        if (addr.empty()) {
+        SkipWord sw = skip_word(arg, "to");
+        if (!sw.rest) {
+            d.error(sw.error);
+            return r;
+        }
+        std::string addr = *sw.rest;
+        d.define("addr_type", "e r");
+        std::size_t end = 0;
+        std::optional<Address> a = d.parseaddr(addr, true, 0, end);
+        d.undefine("addr_type");
+        if (d.replied_error) return r;
+        if (!a) {
             d.error("501 5.0.0 Missing recipient");
             return r;
         }
-        d.define("addr_type", "e r");
-        std::optional<Impl::Parsed> p = d.parseaddr(addr, addr);
-        if (!p) return r;
-        std::string text = addr.substr(0, p->end);
-        while (!text.empty() && text.back() == ' ') text.pop_back();
-        d.define("rcpt_mailer", p->mailer);
-        d.define("rcpt_host", p->host);
-        d.define("rcpt_addr", p->user);
-        d.define("nrcpts", std::to_string(d.nrcpts));
-        if (d.rscheck("check_rcpt", text, std::nullopt, true, false, text) == Impl::Check::Reject) return r;
-        d.undefine("addr_type");
-        if (p->local && !d.discard) {
-            std::string user = p->user;
-            bool known = d.has_alias(user) || getpwnam(user.c_str()) != nullptr;
-            if (!known) {
-                d.error("550 5.1.1 User unknown", text);
+        std::string text = a->paddr;
+        d.define("rcpt_mailer", a->mailer ? a->mailer->name : a->mailer_name);
+        d.define("rcpt_host", a->host);
+        d.define("rcpt_addr", a->user);
+        std::string params = end < addr.size() ? addr.substr(end + 1) : std::string();
+        EsmtpState rs;
+        bool have_orcpt = false;
+        for (const EsmtpParam& prm : split_esmtp_params(params)) {
+            std::string err = rcpt_param(prm, rs, have_orcpt);
+            for (const auto& m : rs.macros) d.define(m.first, m.second);
+            if (!err.empty()) {
+                d.error(err);
                 return r;
             }
         }
+        d.define("nrcpts", std::to_string(d.nrcpts));
+        d.define("addr_type", "e r");
+        if (d.rscheck("check_rcpt", text, std::nullopt, true, false, text) == Impl::Check::Reject) return r;
+        d.undefine("addr_type");
+        if (d.discard) a->state = Address::State::Verified;
+        // aliases are expanded at RCPT time only when delivery is interactive
+        std::string mode = ascii_lower(d.option("DeliveryMode"));
+        d.rcpt_list.vrfy_only = mode.empty() || mode[0] != 'i';
+        std::vector<AddressError> errs;
+        int idx = d.rcpt_list.add(*a, 0, errs);
+        if (d.send_first(errs) || idx < 0) return r;
+        const Address& q = d.rcpt_list.queue[static_cast<std::size_t>(idx)];
+        if (q.state == Address::State::BadAddr) {
+            d.error("550 5.1.1 Addressee unknown", q.paddr);
+            return r;
+        }
         ++d.nrcpts;
-        d.rcpts.push_back(text);
-        for (const char* m : {"rcpt_mailer", "rcpt_host", "rcpt_addr"}) d.undefine(m);
-        r.lines.push_back(format_reply("250 2.1.5 Recipient ok", text));
+        for (const char* m : {"rcpt_mailer", "rcpt_host", "rcpt_addr", "dsn_notify"}) d.undefine(m);
+        bool queued = q.state == Address::State::QueueUp;
+        r.lines.push_back(format_reply(std::string("250 2.1.5 Recipient ok") + (queued ? " (will queue)" : ""), q.paddr));
         return r;
     }
     if (v == "DATA") {
@@ -740,24 +673,37 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             else r.lines.push_back("502 5.7.0 Sorry, we do not allow this operation");
             return r;
         }
+        if (!d.gothello && d.privacy(vrfy ? "needvrfyhelo" : "needexpnhelo")) {
+            d.error("503 5.0.0 I demand that you introduce yourself first");
+            return r;
+        }
+        if (arg.empty()) {
+            d.error("501 5.5.2 Argument required");
+            return r;
+        }
         if (d.rscheck(vrfy ? "check_vrfy" : "check_expn", arg, std::nullopt, true, false, "") ==
             Impl::Check::Reject)
             return r;
-        // a local user without an alias: "250 2.1.5 Full Name <user@$j>"
-        std::optional<Impl::Parsed> p = d.parseaddr(arg, arg);
-        if (!p) return r;
-        if (p->local && !d.has_alias(p->user)) {
-            struct passwd* pw = getpwnam(p->user.c_str());
-            if (!pw) {
-                d.error("550 5.1.1 User unknown", arg);
-                return r;
-            }
-            std::string full = fullname(pw);
-            std::string who = "<" + p->user + "@" + d.myhostname() + ">";
-            r.lines.push_back("250 2.1.5 " + (full.empty() ? who : full + " " + who));
+        RecipientList vq(d.s, d.aliases);
+        vq.vrfy_only = vrfy;
+        std::vector<AddressError> errs;
+        vq.send_to_list(arg, -1, 0, errs);
+        if (d.send_first(errs)) return r;
+        if (vq.queue.empty()) {
+            d.error(std::string("554 5.5.2 Nothing to ") + (vrfy ? "VRFY" : "EXPN"));
             return r;
         }
-        r.lines.push_back("502 5.7.0 cfkit: " + v + " of an alias or remote address is not simulated");
+        std::vector<const Address*> shown = vq.in_sendmail_order();
+        for (std::size_t i = 0; i < shown.size(); ++i) {  // printvrfyaddr()
+            const Address& q = *shown[i];
+            bool is250 = !vrfy || !q.mailer || q.mailer->flags.find('q') != std::string::npos;
+            std::string head = std::string(is250 ? "250" : "252") + (i + 1 == shown.size() ? " " : "-") + "2.1.5 ";
+            bool rfc822 = !q.mailer || !q.mailer->addr_type || ascii_lower(*q.mailer->addr_type) == "rfc822";
+            std::string who = rfc822 && q.user.find('@') == std::string::npos
+                                  ? "<" + q.user + "@" + d.myhostname() + ">"
+                                  : "<" + q.user + ">";
+            r.lines.push_back(head + (q.fullname.empty() ? who : q.fullname + " " + who));
+        }
         return r;
     }
     if (v == "ETRN") {
@@ -770,11 +716,28 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             return r;
         }
         if (d.rscheck("check_etrn", arg, std::nullopt, true, false, "") == Impl::Check::Reject) return r;
+        if (arg[0] == '#') {  // a queue group
+            std::string id = arg.substr(1);
+            bool known = ascii_lower(id) == "mqueue";
+            for (const std::string& g : d.cfg.queue_groups) known = known || ascii_lower(g) == ascii_lower(id);
+            if (!known) d.error("459 4.5.4 Queue " + id + " unknown");
+            else r.lines.push_back("250 2.0.0 Queuing for queue group " + id + " started");
+            return r;
+        }
         r.lines.push_back("250 2.0.0 Queuing for node " + arg + " started");
         return r;
     }
     if (v == "HELP") {
-        r.lines.push_back("502 5.3.0 cfkit: HELP is not simulated");
+        std::optional<std::string> text;
+        if (d.cfg.options.help_file) {
+            std::ifstream in(*d.cfg.options.help_file);
+            if (in) text = std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        }
+        CollectingReporter sink;
+        auto expand_line = [&](const std::string& l) {
+            return expand(translate_dollars(l, d.cfg.config_level, d.s.env.names, sink), d.s.env, sink);
+        };
+        for (std::string& l : help_reply(text, arg, d.setup.version, expand_line)) r.lines.push_back(l);
         return r;
     }
     // unknown command: check_other first; its error replaces the 500

@@ -78,7 +78,8 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
         res.errors.push_back(msg);
     };
     // usrerr("553 ...") while e_to points at the address: "addr... msg".
-    auto err553 = [&](const std::string& msg) {
+    auto err553 = [&](const std::string& msg, const char* code = "553") {
+        res.replies.push_back(std::string(code) + " " + msg);
         std::string to(addr.substr(0, addr.find('\0')));
         std::string prefix;
         if (!to.empty()) {
@@ -113,7 +114,7 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
         for (;;) {
             if (c != kNoChar && !bslash) {
                 if (used >= limit) {
-                    err553("Address too long");
+                    err553("Address too long", "553 5.1.1");
                     res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                     return finish_null();
                 }
@@ -155,7 +156,7 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
                 }
                 if (c != '!' || state == CT::QST) {
                     if (used >= limit) {
-                        err553("Address too long");
+                        err553("Address too long", "553 5.1.1");
                         res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                         return finish_null();
                     }
@@ -220,17 +221,17 @@ ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptio
 
         if (!tok.empty()) {
             if (used >= limit) {
-                err553("Address too long");
+                err553("Address too long", "553 5.1.1");
                 res.truncated_input = addr.size() > static_cast<std::size_t>(limits::kMaxName);
                 return finish_null();
             }
             ++used;
             if (static_cast<int>(res.tokens.size()) >= limits::kMaxAtom) {
-                err553("prescan: too many tokens");
+                err553("prescan: too many tokens", "553 5.1.0");
                 return finish_null();
             }
             if (xlen > limits::kMaxName) {
-                err553("prescan: token too long");
+                err553("prescan: token too long", "553 5.1.0");
                 return finish_null();
             }
             res.tokens.push_back(std::move(tok));

@@ -52,6 +52,9 @@ struct ScanResult {
     std::size_t delim_pos = 0;      // where the scan stopped (the delimiter or the end)
     // Messages in -bt form ("addr... Unbalanced '<'"), in the order issued.
     std::vector<std::string> errors;
+    // The same messages as usrerr() got them, with their SMTP code
+    // ("553 Unbalanced '<'"): the replies of an SMTP server.
+    std::vector<std::string> replies;
     // "Address too long": sendmail also cuts its input string to MAXNAME
     // bytes in place; callers whose input outlives the call (a `$&` macro
     // value) must do the same to match later runs.

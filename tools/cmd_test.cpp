@@ -79,6 +79,7 @@ int cmd_test(int argc, char** argv) {
     app.add_option("cases", cases, "case files (session scripts with `expect` lines) or directories")->required();
     app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
+    app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
     app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
     app.add_option("--junit", junit, "also write a JUnit XML report to this file");
     app.add_flag("-v,--verbose", verbose, "print the transcript of failing cases");

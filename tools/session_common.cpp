@@ -25,6 +25,7 @@ std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const c
     ProbeOptions po;
     po.hostname = o.hostname;
     po.probe_interfaces = o.probe_interfaces;
+    po.hosts_file = o.hosts_file;
     CompileOptions co;
     co.host = probe_host(po);
     co.display_path = o.cf;

@@ -16,6 +16,7 @@ struct ServerConfigOptions {
     std::string cf_dir;
     std::optional<std::string> hostname;
     bool probe_interfaces = true;
+    std::string hosts_file = "/etc/hosts";  // for $=w: the host name's aliases and addresses
 };
 
 // nullptr after printing a message prefixed with `who` to stderr.

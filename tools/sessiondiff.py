@@ -170,7 +170,11 @@ def run_daemon(case, cf, oracle):
 
 def run_cfkit(cfkit, case, cf):
     """(transcript, error text or None, stderr)"""
-    argv = [cfkit, "session", str(cf), str(case.script), "--replies", "--hostname", HOST, "--no-interfaces"]
+    # the daemon's /etc/hosts (tools/daemon_session.py): its own names join $=w
+    hosts = pathlib.Path(cf).parent / ("hosts." + re.sub(r"[^A-Za-z0-9_.-]", "_", case.name))
+    hosts.write_text("127.0.0.1\t%s localhost\n" % HOST)
+    argv = [cfkit, "session", str(cf), str(case.script), "--replies", "--hostname", HOST, "--no-interfaces",
+            "--hosts-file", str(hosts)]
     try:
         r = subprocess.run(argv, capture_output=True, timeout=120)
     except FileNotFoundError:

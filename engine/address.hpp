@@ -1,0 +1,69 @@
+// parseaddr() and buildaddr() (parseaddr.c): an address through rulesets 3
+// and 0 into sendmail's mailer/host/user triple; the user part then goes
+// through ruleset 2, the mailer's R= ruleset and 4. The SMTP server's MAIL,
+// RCPT, VRFY and EXPN use it, and so can test mode's /parse.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/session.hpp"
+#include "engine/smtp_reply.hpp"
+
+namespace cfkit {
+
+// One message sendmail would issue (usrerr/syserr) while parsing: `text`
+// starts with its SMTP code ("553 Unbalanced '<'"), `to` is e->e_to then.
+struct AddressError {
+    std::string text;
+    std::string to;
+    bool syserr = false;
+    bool complete = false;  // a finished reply line (an `error` mailer's)
+};
+
+struct Address {
+    enum class State { Ok, Verified, Expanded, BadAddr, QueueUp, DontSend };
+    const Mailer* mailer = nullptr;  // nullptr: the error mailer
+    std::string mailer_name;         // as ruleset 0 gave it
+    std::string host;                // "" when there is none (allocaddr)
+    bool has_host = false;
+    std::string user;
+    std::string paddr;  // the address as written, up to its delimiter
+    std::string fullname;
+    State state = State::Ok;
+    bool quoted = false;  // the user had a backslash (no aliasing then)
+    int parent = -1;      // the alias it came from (an index in a recipient list)
+    bool primary = false, rcpt_ok = false;
+};
+
+bool same_address(const Address& a, const Address& b);  // sameaddr()
+
+enum AddressFlags : unsigned {
+    kSenderAddress = 1,  // RF_SENDERADDR
+    kHeaderAddress = 2,  // RF_HEADERADDR
+};
+
+struct ParsedAddress {
+    // nullopt: prescan or the syntax check failed (parseaddr returned NULL).
+    std::optional<Address> address;
+    std::vector<AddressError> errors;  // in the order sendmail issues them
+    std::size_t end = 0;               // where the address ended (the delimiter)
+    bool tempfail = false;             // a ruleset returned EX_TEMPFAIL
+};
+
+// parseaddr(text, delim): `flags` from AddressFlags; `isrcpt` picks the
+// recipient forms of the syntax messages.
+ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt);
+
+// cataddr() of tokens as buildaddr() joins them.
+std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,
+                        bool external);
+
+// buildaddr() of a `$#error ...` workspace: the reply it sends.
+ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to);
+
+// The SoftBounce option: 5xx replies become 4xx.
+bool soft_bounce(const Config& cfg);
+
+} // namespace cfkit
