@@ -1,5 +1,7 @@
 #include "engine/address.hpp"
 
+#include "engine/crackaddr.hpp"
+#include "engine/translate.hpp"
 #include "engine/metachar.hpp"
 #include "engine/render.hpp"
 #include "engine/rewrite.hpp"
@@ -23,10 +25,12 @@ std::size_t find_meta(const Tokens& ws, std::size_t from, int meta_char) {
 class Collect : public Reporter {
 public:
     std::vector<AddressError>* out = nullptr;
+    Reporter* live = nullptr;
     std::string to;
     void report(Diagnostic d) override {
         if (d.emit == Emit::Syserr) out->push_back({"554 5.3.0 " + d.message, "", true});
         else if (d.emit == Emit::Usrerr) out->push_back({d.message, to, false});
+        if (live) live->report(std::move(d));
     }
 };
 
@@ -49,6 +53,56 @@ ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& t
     return error_mailer_reply(has_host, host, true, user, to, soft_bounce(s.config()));
 }
 
+std::string bt_text(const AddressError& e) {
+    std::string line = e.complete ? e.text : format_reply(e.text, e.to);
+    std::string t = line.size() > 4 ? line.substr(4) : std::string();
+    if (std::size_t l = enhanced_code_length(t, ' ')) t = t.substr(l + 1);
+    return t;
+}
+
+CrackOptions crack_options(const Config& cfg) {
+    CrackOptions o;
+    auto mq = cfg.options.raw.find("MustQuoteChars");
+    if (mq != cfg.options.raw.end()) o.must_quote = "@,;:\\()[]" + mq->second;
+    auto co = cfg.options.raw.find("ColonOkInAddr");
+    if (co != cfg.options.raw.end()) {
+        std::string v = ascii_lower(co->second);
+        o.colon_ok = v.empty() || v[0] == 't' || v[0] == 'y';
+    } else {
+        o.colon_ok = cfg.config_level < 6;
+    }
+    return o;
+}
+
+std::string remote_name(Session& s, const std::string& name, const Mailer& m, unsigned flags, int& status) {
+    bool sender = flags & kSenderAddress, header = flags & kHeaderAddress;
+    int rwset = sender ? (header ? m.sh_rwset : m.se_rwset) : (header ? m.rh_rwset : m.re_rwset);
+    if (rwset < 0) return name;
+    if (auto id = s.env.names.intern("addr_type"))
+        s.env.macros.set(*id, std::string(header ? "h" : "e") + " " + (sender ? "s" : "r"));
+    std::string fancy = m.flags.find('c') != std::string::npos ? std::string("\x81g")
+                                                               : crackaddr(name, crack_options(s.config()));
+    ScanOptions so;
+    ScanResult sr = prescan(name, s.tables().external, so);
+    for (const std::string& e : sr.errors) s.reporter->usrerr(e);
+    if (!sr.ok) return name;
+    Tokens ws = sr.tokens;
+    if (rewrite(s, ws, 3) == kExTempfail) status = kExTempfail;
+    if (rewrite(s, ws, sender ? 1 : 2) == kExTempfail) status = kExTempfail;
+    if (rwset > 0 && rewrite(s, ws, rwset) == kExTempfail) status = kExTempfail;
+    if (rewrite(s, ws, 4) == kExTempfail) status = kExTempfail;
+    std::string g = join_tokens(s, ws, 0, std::string::npos, '\0', false);
+    MacroId gid = static_cast<MacroId>('g');
+    std::optional<std::string> old;
+    if (const std::string* v = s.env.macros.get(gid)) old = *v;
+    s.env.macros.set(gid, g);
+    CollectingReporter sink;
+    std::string out = expand(fancy, s.env, sink, limits::kMaxName + 1);
+    if (old) s.env.macros.set(gid, *old);
+    else s.env.macros.unset(gid);
+    return out;
+}
+
 bool soft_bounce(const Config& cfg) {
     auto it = cfg.options.raw.find("SoftBounce");
     if (it == cfg.options.raw.end()) return false;
@@ -69,8 +123,8 @@ bool same_address(const Address& a, const Address& b) {
     return a.host == b.host;
 }
 
-ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt) {
-    (void)isrcpt;
+ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt,
+                            Reporter* live) {
     ParsedAddress out;
     ScanOptions so;
     so.delim = delim;
@@ -80,18 +134,41 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     out.end = sr.delim_pos;
     // e->e_to is the whole text until the address is copied
     for (const std::string& r : sr.replies) out.errors.push_back({r, text, false});
+    if (live)
+        for (const std::string& e : sr.errors) live->usrerr(e);
+    auto issue = [&](const AddressError& e) {
+        out.errors.push_back(e);
+        if (!live) return;
+        if (e.syserr) live->syserr(bt_text(e));
+        else live->usrerr(bt_text(e));
+    };
     if (!sr.ok) return out;
     std::string paddr = text.substr(0, sr.delim_pos);
-    if (paddr.size() > static_cast<std::size_t>(limits::kMaxName - 1)) {  // invalidaddr()
-        out.errors.push_back({"553 5.1.0 Address \"" + paddr.substr(0, limits::kMaxName - 1) +
-                                  "\" too long (" + std::to_string(limits::kMaxName - 1) + " bytes max)",
-                              text, false});
+    // invalidaddr(): too long, or bytes 0x80-0x9f (sendmail's meta range)
+    bool bad8 = false;
+    for (std::size_t i = 0; i < paddr.size(); ++i) {
+        if (i + 1 > static_cast<std::size_t>(limits::kMaxName - 1)) {
+            issue({"553 5.1.0 Address \"" + paddr.substr(0, i) + "\" too long (" +
+                       std::to_string(limits::kMaxName - 1) + " bytes max)",
+                   text, false});
+            return out;
+        }
+        if (!s.config().options.eight_bit_ok && (static_cast<unsigned char>(paddr[i]) & 0xE0) == 0x80) {
+            bad8 = true;
+            paddr[i] = '?';
+        }
+    }
+    if (bad8) {
+        issue({std::string(isrcpt ? "501 5.1.3" : "501 5.1.7") + " 8-bit character in mailbox address \"" + paddr +
+                   "\"",
+               text, false});
         return out;
     }
 
     std::vector<AddressError> rule_errors;
     Collect col;
     col.out = &rule_errors;
+    col.live = live;
     col.to = paddr;
     Reporter* saved = s.reporter;
     s.reporter = &col;
@@ -103,7 +180,10 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     a.paddr = paddr;
     // buildaddr()
     auto bad = [&](const std::string& msg) {
-        if (!msg.empty()) rule_errors.push_back({msg, paddr, true});
+        if (!msg.empty()) {
+            rule_errors.push_back({msg, paddr, true});
+            if (live) live->syserr(bt_text(rule_errors.back()));
+        }
         a.state = out.tempfail ? Address::State::QueueUp : Address::State::BadAddr;
         a.mailer = nullptr;
     };
@@ -124,6 +204,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
         } else if (ascii_lower(a.mailer_name) == "error") {
             ErrorReply er = error_result_reply(s, ws, paddr);
             rule_errors.push_back({er.line, "", false, true});
+            if (live) live->usrerr(bt_text(rule_errors.back()));
             if (er.tempfail) out.tempfail = true;
             if (has_host && user_at > host_first) {
                 a.host = join_tokens(s, ws, host_first, user_at - 1, '\0', true);
@@ -181,6 +262,18 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
                 for (char c : a.user)
                     if (c == '\\') a.quoted = true;
             }
+        }
+    }
+    // a recipient's queue group: the "queuegroup" ruleset, errors suppressed
+    if (a.state == Address::State::Ok && !(flags & (kSenderAddress | kHeaderAddress))) {
+        int qg = s.config().find_ruleset("queuegroup");
+        if (qg >= 0) {
+            ScanOptions qo;
+            ScanResult qr = prescan(a.user, s.tables().internal, qo);
+            CollectingReporter quiet;
+            s.reporter = &quiet;
+            Tokens qws = qr.tokens;
+            if (qr.ok) rewrite(s, qws, qg);
         }
     }
     s.reporter = saved;

@@ -53,8 +53,23 @@ struct ParsedAddress {
 };
 
 // parseaddr(text, delim): `flags` from AddressFlags; `isrcpt` picks the
-// recipient forms of the syntax messages.
-ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt);
+// recipient forms of the syntax messages. With `live` (test mode) each
+// message is also reported there as it happens, in -bt form, so that it
+// lands between the rewriting traces where sendmail prints it.
+ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt,
+                            Reporter* live = nullptr);
+
+// A message as test mode prints it: no reply codes; the address in front
+// for the codes that show it (fmtmsg()).
+std::string bt_text(const AddressError& e);
+
+// remotename(): an address as it would be handed to mailer `m` (rulesets
+// 3, 1 or 2, the mailer's S= or R=, 4, the comments put back). `status`
+// becomes 75 when a ruleset failed temporarily.
+std::string remote_name(Session& s, const std::string& name, const Mailer& m, unsigned flags, int& status);
+
+struct CrackOptions;
+CrackOptions crack_options(const Config& cfg);  // MustQuoteChars, ColonOkInAddr
 
 // cataddr() of tokens as buildaddr() joins them.
 std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,

@@ -3,6 +3,9 @@
 // each format with transcripts from the real program.
 #include "engine/testmode.hpp"
 
+#include "engine/address.hpp"
+#include "engine/crackaddr.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -302,13 +305,75 @@ void TestMode::slash_command(std::string l) {
         if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, v);
         return;
     }
-    if (ascii_iequal(cmd, "mx") || ascii_iequal(cmd, "canon") || ascii_iequal(cmd, "parse") ||
-        ascii_iequal(cmd, "try") || ascii_iequal(cmd, "sender") || ascii_iequal(cmd, "header") ||
+    if (ascii_iequal(cmd, "parse")) {
+        parse_command(arg);
+        return;
+    }
+    if (ascii_iequal(cmd, "try")) {
+        try_command(arg);
+        return;
+    }
+    if (ascii_iequal(cmd, "mx") || ascii_iequal(cmd, "canon") ||
+        ascii_iequal(cmd, "sender") || ascii_iequal(cmd, "header") ||
         ascii_iequal(cmd, "gethostbyname")) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
     }
     out() += "Unknown \"/\" command " + l + (arg.empty() ? "" : " " + arg) + "\n";
+}
+
+unsigned TestMode::try_flags() const {
+    return (tryflags_header_ ? kHeaderAddress : 0u) | (tryflags_sender_ ? kSenderAddress : 0u);
+}
+
+std::string TestMode::try_flags_words() const {
+    return std::string(tryflags_header_ ? "header" : "envelope") + " " + (tryflags_sender_ ? "sender" : "recipient");
+}
+
+// /parse ADDRESS: crackaddr(), then parseaddr() with the rulesets traced.
+void TestMode::parse_command(const std::string& arg) {
+    if (arg.empty()) {
+        out() += "Usage: /parse address\n";
+        return;
+    }
+    out() += "Cracked address = " + xputs(crackaddr(arg, crack_options(cfg_)), session_.env.names) + "\n";
+    out() += "Parsing " + try_flags_words() + " address\n";
+    BtObserver obs(out(), session_.env.names);
+    session_.observer = &obs;
+    ParsedAddress pa = parse_address(session_, arg, '\0', try_flags(), true, &rep_);
+    session_.observer = nullptr;
+    if (!pa.address) {
+        out() += "Cannot parse\n";
+        return;
+    }
+    const Address& a = *pa.address;
+    std::string mailer = a.mailer ? a.mailer->name : "*error*";
+    if (!a.host.empty()) out() += "mailer " + mailer + ", host " + a.host + ", user " + a.user + "\n";
+    else out() += "mailer " + mailer + ", user " + a.user + "\n";
+}
+
+// /try MAILER ADDRESS: remotename() for that mailer.
+void TestMode::try_command(const std::string& arg) {
+    std::size_t sp = arg.find_first_of(" \t");
+    std::size_t q = sp;
+    while (q < arg.size() && is_space(static_cast<unsigned char>(arg[q]))) ++q;
+    if (sp == std::string::npos || q >= arg.size()) {
+        out() += "Usage: /try mailer address\n";
+        return;
+    }
+    std::string name = arg.substr(0, sp), addr = arg.substr(q);
+    const Mailer* m = cfg_.find_mailer(name);
+    if (!m) {
+        out() += "Unknown mailer " + name + "\n";
+        return;
+    }
+    out() += "Trying " + try_flags_words() + " address " + addr + " for mailer " + name + "\n";
+    BtObserver obs(out(), session_.env.names);
+    session_.observer = &obs;
+    int status = 0;
+    std::string r = remote_name(session_, addr, *m, try_flags(), status);
+    session_.observer = nullptr;
+    out() += "Rcode = " + std::to_string(status) + ", addr = " + r + "\n";
 }
 
 void TestMode::ruleset_and_address(const std::string& line) {

@@ -46,6 +46,10 @@ private:
     void equals_command(const std::string& line);
     void dollar_command(const std::string& line);
     void slash_command(std::string line);
+    void parse_command(const std::string& arg);
+    void try_command(const std::string& arg);
+    unsigned try_flags() const;
+    std::string try_flags_words() const;
     void help();
     std::string print_mailer(const Mailer& m) const;
 
