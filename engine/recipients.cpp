@@ -54,6 +54,12 @@ std::string unquoted(const std::string& s) {
 
 } // namespace
 
+std::optional<PasswdEntry> lookup_passwd(const std::string& user) {
+    struct passwd* pw = getpwnam(user.c_str());
+    if (!pw) return std::nullopt;
+    return PasswdEntry{pw->pw_name, pw->pw_dir ? pw->pw_dir : "", gecos_name(pw)};
+}
+
 AliasFiles::AliasFiles(const Config& cfg) {
     auto it = cfg.options.raw.find("AliasFile");
     if (it == cfg.options.raw.end()) return;
@@ -144,14 +150,13 @@ int RecipientList::add(Address a, int aliaslevel, std::vector<AddressError>& err
     }
     Address& q = queue[static_cast<std::size_t>(idx)];
     if (q.state == Address::State::Ok && has_flag(q.mailer, 'w')) {
-        struct passwd* pw = getpwnam(unquoted(q.user).c_str());
+        std::optional<PasswdEntry> pw = lookup_passwd(unquoted(q.user));
         if (!pw) {
             q.state = Address::State::BadAddr;
             errors.push_back({"550 5.1.1 User unknown", q.paddr, false});
             return -1;
         }
-        std::string full = gecos_name(pw);
-        if (!full.empty()) q.fullname = full;
+        if (!pw->full_name.empty()) q.fullname = pw->full_name;
         if (vrfy_only) q.state = Address::State::Verified;
     }
     q.rcpt_ok = true;

@@ -13,6 +13,13 @@
 
 namespace cfkit {
 
+// A passwd entry as sendmail's mailbox database gives it (sm_mbdb_lookup).
+struct PasswdEntry {
+    std::string name, home;
+    std::string full_name;  // the GECOS field up to ',' with '&' expanded
+};
+std::optional<PasswdEntry> lookup_passwd(const std::string& user);
+
 // The alias files of the AliasFile option: NAME.db when there is one (as
 // newaliases makes it), else the text file itself.
 class AliasFiles {

@@ -5,9 +5,11 @@
 
 #include "engine/address.hpp"
 #include "engine/crackaddr.hpp"
+#include "engine/recipients.hpp"
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "engine/metachar.hpp"
@@ -63,6 +65,7 @@ TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep),
     // main.c sets {addr_type} when test mode starts, after reading the file
     if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;
+    if (const char* name = std::getenv("NAME")) full_name_ = name;  // main.c: FullName from $NAME
 }
 
 std::string TestMode::banner() const {
@@ -313,8 +316,12 @@ void TestMode::slash_command(std::string l) {
         try_command(arg);
         return;
     }
+    if (ascii_iequal(cmd, "sender")) {
+        sender_command(arg);
+        return;
+    }
     if (ascii_iequal(cmd, "mx") || ascii_iequal(cmd, "canon") ||
-        ascii_iequal(cmd, "sender") || ascii_iequal(cmd, "header") ||
+        ascii_iequal(cmd, "header") ||
         ascii_iequal(cmd, "gethostbyname")) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
@@ -374,6 +381,82 @@ void TestMode::try_command(const std::string& arg) {
     std::string r = remote_name(session_, addr, *m, try_flags(), status);
     session_.observer = nullptr;
     out() += "Rcode = " + std::to_string(status) + ", addr = " + r + "\n";
+}
+
+// /sender ADDRESS: setsender() (envelope.c) sets $f, $x and $z the way a
+// message's sender does, then shows the sender's user part.
+void TestMode::sender_command(const std::string& arg) {
+    Env& env = session_.env;
+    std::optional<MacroId> addr_type = env.names.intern("addr_type");
+    env.macros.set(static_cast<MacroId>('x'), "");
+    const std::string realname = cfg_.host.user;
+    if (addr_type) env.macros.set(*addr_type, "e s");
+    BtObserver obs(out(), env.names);
+    session_.observer = &obs;
+    const Mailer* prog = cfg_.find_mailer("prog");
+    const Mailer* file = cfg_.find_mailer("*file*");
+    const Mailer* incl = cfg_.find_mailer("*include*");
+    std::string from = arg;
+    ParsedAddress pa = parse_address(session_, from, '\0', kSenderAddress, false, &rep_);
+    auto unusable = [&](const ParsedAddress& p) {
+        return !p.address || p.address->state == Address::State::BadAddr || p.address->mailer == prog ||
+               p.address->mailer == file || p.address->mailer == incl;
+    };
+    if (unusable(pa)) {
+        if (pa.address && pa.address->state != Address::State::BadAddr)
+            rep_.usrerr(bt_text({"553 5.1.7 Invalid sender address", pa.address->paddr, false}));
+        // the real user, then $n, then postmaster; their errors are suppressed
+        bool ok = false;
+        if (from != realname) {
+            from = realname;
+            pa = parse_address(session_, from, ' ', kSenderAddress, false);
+            ok = pa.address.has_value();
+        }
+        if (!ok) {
+            CollectingReporter quiet;
+            from = expand(std::string("\x81n"), env, quiet, 100);
+            pa = parse_address(session_, from, ' ', 0, false);
+            if (!pa.address) {
+                from = "postmaster";
+                pa = parse_address(session_, from, ' ', 0, false);
+            }
+            if (!pa.address) rep_.syserr("553 5.3.0 setsender: can't even parse postmaster!");
+        }
+    }
+    Address a = pa.address.value_or(Address{});
+    if (a.mailer && a.mailer->flags.find('w') != std::string::npos) {
+        if (!full_name_) {
+            const std::string* x = env.macros.get(static_cast<MacroId>('x'));
+            if (x && !x->empty()) full_name_ = *x;
+        }
+        std::optional<PasswdEntry> pw;
+        if (!a.user.empty()) pw = lookup_passwd(a.user);
+        if (pw) {
+            if (pw->home.empty()) env.macros.unset(static_cast<MacroId>('z'));
+            else env.macros.set(static_cast<MacroId>('z'), pw->home == "/" ? std::string() : pw->home);
+            if (!full_name_ && !pw->full_name.empty() && pw->name == a.user) full_name_ = pw->full_name;
+        }
+        if (full_name_) env.macros.set(static_cast<MacroId>('x'), *full_name_);
+    }
+    // $f: the sender through rulesets 3, 1 and 4
+    ScanOptions so;
+    so.bufsize = limits::kPsBufSize;
+    ScanResult sr = prescan(from, session_.tables().internal, so);
+    for (const std::string& e : sr.errors) rep_.usrerr(e);
+    Tokens ws = sr.tokens;
+    for (int rs : {3, 1, 4}) rewrite(session_, ws, rs);
+    if (addr_type) env.macros.unset(*addr_type);
+    std::string f = cataddr(ws, 0, std::string::npos, limits::kMaxName, '\0', false, session_.tables().internal,
+                            cfg_.options.blank_sub);
+    if (!f.empty() && f[0] == '@' && !(a.mailer && a.mailer->flags.find('<') != std::string::npos)) f = "<" + f + ">";
+    env.macros.set(static_cast<MacroId>('f'), f);
+    if (a.mailer && a.mailer->flags.find('C') != std::string::npos) {
+        if (addr_type) env.macros.set(*addr_type, "e s");
+        for (int rs : {3, 1, 4}) rewrite(session_, ws, rs);
+        if (addr_type) env.macros.unset(*addr_type);
+    }
+    session_.observer = nullptr;
+    out() += "addr=" + a.user + "\n";
 }
 
 void TestMode::ruleset_and_address(const std::string& line) {

@@ -3,6 +3,7 @@
 // written for it; tools/cmd_bt.cpp does the reading and writing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,7 @@ private:
     void slash_command(std::string line);
     void parse_command(const std::string& arg);
     void try_command(const std::string& arg);
+    void sender_command(const std::string& arg);
     unsigned try_flags() const;
     std::string try_flags_words() const;
     void help();
@@ -61,6 +63,9 @@ private:
     int verbose_ = 2;
     bool tryflags_header_ = false;  // /tryflags: header vs envelope address
     bool tryflags_sender_ = false;  // sender vs recipient
+    // sendmail's FullName: set by the first /sender with a passwd entry (or
+    // $NAME) and kept for every later one
+    std::optional<std::string> full_name_;
 };
 
 } // namespace cfkit

@@ -53,6 +53,7 @@ def main():
     args = ap.parse_args()
     oracle = difftest.oracle_dir()
     cfdir = oracle / "root/usr/share/sendmail/cf"
+    (ROOT / "build").mkdir(exist_ok=True)
     work = tempfile.mkdtemp(prefix="cfkit-bench-", dir=str(ROOT / "build"))
     os.chmod(work, 0o755)
     cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(cfdir / "cf/generic-linux.mc")],

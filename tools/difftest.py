@@ -182,7 +182,9 @@ def main():
     dirs = args.dirs or sorted(str(p) for p in (ROOT / "testcases/diff").iterdir() if p.is_dir())
     # Work files live under build/, not /tmp: sendmail complains about
     # world-writable directories on the way to the files it reads.
-    tmp = tempfile.mkdtemp(prefix="cfkit-difftest-", dir=os.environ.get("CFKIT_TMP", str(ROOT / "build")))
+    tmp_base = os.environ.get("CFKIT_TMP", str(ROOT / "build"))
+    os.makedirs(tmp_base, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="cfkit-difftest-", dir=tmp_base)
     os.chmod(tmp, 0o755)
     shown = list(dirs)
     dirs = expand_mc_suites(dirs, oracle, tmp)
