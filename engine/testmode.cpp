@@ -7,6 +7,8 @@
 #include "engine/crackaddr.hpp"
 #include "engine/recipients.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -320,8 +322,15 @@ void TestMode::slash_command(std::string l) {
         sender_command(arg);
         return;
     }
-    if (ascii_iequal(cmd, "mx") || ascii_iequal(cmd, "canon") ||
-        ascii_iequal(cmd, "header") ||
+    if (ascii_iequal(cmd, "canon")) {
+        canon_command(arg);
+        return;
+    }
+    if (ascii_iequal(cmd, "mx")) {
+        mx_command(arg);
+        return;
+    }
+    if (ascii_iequal(cmd, "header") ||
         ascii_iequal(cmd, "gethostbyname")) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
@@ -457,6 +466,55 @@ void TestMode::sender_command(const std::string& arg) {
     }
     session_.observer = nullptr;
     out() += "addr=" + a.user + "\n";
+}
+
+namespace {
+constexpr std::size_t kMaxHostNameLen = 256;  // MAXHOSTNAMELEN as sendmail defines it: /canon's buffer
+}
+
+// /canon HOST: getcanonname() with the service switch's "hosts files".
+void TestMode::canon_command(const std::string& arg) {
+    if (arg.empty()) {
+        out() += "Usage: /canon address\n";
+        return;
+    }
+    if (arg.size() >= kMaxHostNameLen) {
+        out() += "Name too long\n";
+        return;
+    }
+    std::string host = arg;
+    if (session_.maps.resolver) {
+        std::optional<std::string> c = session_.maps.resolver->canonical_name(arg);
+        if (c && c->size() < kMaxHostNameLen) host = *c;
+    }
+    out() += "getcanonname(" + arg + ") returns " + host + "\n";
+}
+
+// /mx HOST: getmxrr() without a name server in the host switch (cfkit has
+// no DNS): no MX records; "[address]" stands for itself and "[name]" for
+// its canonical name from the hosts file.
+void TestMode::mx_command(const std::string& arg) {
+    if (arg.empty()) {
+        out() += "Usage: /mx address\n";
+        return;
+    }
+    std::vector<std::string> mx;
+    std::size_t close = arg.find(']');
+    if (arg[0] == '[' && close != std::string::npos) {
+        std::string inner = arg.substr(1, close - 1);
+        std::string v6 = ascii_lower(inner.substr(0, 5)) == "ipv6:" ? inner.substr(5) : inner;
+        in6_addr a6{};
+        if (inet_addr(inner.c_str()) != INADDR_NONE || inet_pton(AF_INET6, v6.c_str(), &a6) == 1) {
+            mx.push_back(arg);
+        } else if (session_.maps.resolver) {
+            if (std::optional<std::string> c = session_.maps.resolver->canonical_name(inner)) {
+                mx.push_back(*c);
+                if (mx.back().empty() || mx.back().back() != '.') mx.back() += '.';
+            }
+        }
+    }
+    out() += "getmxrr(" + arg + ") returns " + std::to_string(mx.size()) + " value(s):\n";
+    for (const std::string& h : mx) out() += "\t" + h + "\n";
 }
 
 void TestMode::ruleset_and_address(const std::string& line) {

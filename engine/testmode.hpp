@@ -50,6 +50,8 @@ private:
     void parse_command(const std::string& arg);
     void try_command(const std::string& arg);
     void sender_command(const std::string& arg);
+    void canon_command(const std::string& arg);
+    void mx_command(const std::string& arg);
     unsigned try_flags() const;
     std::string try_flags_words() const;
     void help();
