@@ -277,6 +277,15 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
         }
     }
     s.reporter = saved;
+    // a ruleset failed temporarily: the address is queued, and sendmail says so
+    if (out.tempfail && live && a.state != Address::State::BadAddr) {
+        auto mode = s.config().options.raw.find("DeliveryMode");
+        bool defer = mode != s.config().options.raw.end() && !mode->second.empty() &&
+                     (mode->second[0] == 'd' || mode->second[0] == 'D');
+        live->plain(shorten(paddr, 203) + "... " +
+                    (defer ? "Deferring message until queue run"
+                           : "Transient parse error -- message queued for future delivery"));
+    }
     out.errors.insert(out.errors.end(), rule_errors.begin(), rule_errors.end());
     if (out.tempfail && a.state == Address::State::Ok) a.state = Address::State::QueueUp;
     out.address = a;

@@ -112,11 +112,26 @@ def build_maps(dest, oracle):
     mincf.unlink()
 
 
+def local_cf_dir(oracle, workdir):
+    """A copy of the oracle's sendmail-cf tree in which Debian's m4 files
+    include each other from the copy: they name /usr/share/sendmail/cf,
+    which exists only where sendmail-cf is installed."""
+    src = oracle / "root/usr/share/sendmail/cf"
+    dest = pathlib.Path(workdir) / "sendmail-cf"
+    if not dest.exists():
+        shutil.copytree(src, dest)
+        for f in dest.rglob("*.m4"):
+            text = f.read_bytes()
+            if b"/usr/share/sendmail/cf" in text:
+                f.write_bytes(text.replace(b"/usr/share/sendmail/cf", str(dest).encode()))
+    return dest
+
+
 def expand_mc_suites(dirs, oracle, workdir):
     """A suite with NAME.mc files or map sources is copied to `workdir`; each
     .mc is expanded to NAME.cf with m4 and the oracle's sendmail-cf macros,
     and map sources are built with makemap."""
-    cfdir = oracle / "root/usr/share/sendmail/cf"
+    cfdir = local_cf_dir(oracle, workdir)
     out = []
     for d in dirs:
         d = pathlib.Path(d)
