@@ -754,7 +754,9 @@ SmtpReply SmtpServer::message(const std::vector<std::string>& lines) {
     d.in_data = false;
     std::size_t headers = 0, hbytes = 0, size = 0;
     bool in_headers = true;
-    for (const std::string& l : lines) {
+    for (const std::string& wire : lines) {
+        // collect(): a leading dot of a line was doubled by the client
+        const std::string l = !wire.empty() && wire[0] == '.' ? wire.substr(1) : wire;
         size += l.size() + 1;
         if (in_headers) {
             if (l.empty()) {

@@ -31,7 +31,8 @@ std::string xml_escape(const std::string& s) {
     return o;
 }
 
-// Files named on the command line, and in directories *.case and *.session.
+// Files named on the command line, and in directories *.case and *.session
+// (and their JSON forms, *.case.json and *.session.json).
 bool collect_cases(const std::vector<std::string>& args, std::vector<std::string>& out) {
     for (const std::string& a : args) {
         struct stat st {};
@@ -51,7 +52,8 @@ bool collect_cases(const std::vector<std::string>& args, std::vector<std::string
                     std::string s(suf);
                     return n.size() > s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0;
                 };
-                if (ends(".case") || ends(".session")) found.push_back(a + "/" + n);
+                if (ends(".case") || ends(".session") || ends(".case.json") || ends(".session.json"))
+                    found.push_back(a + "/" + n);
             }
             closedir(d);
         }

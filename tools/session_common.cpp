@@ -1,5 +1,7 @@
 #include "tools/session_common.hpp"
 
+#include "tools/session_json.hpp"
+
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -53,8 +55,27 @@ bool load_script(const std::string& path, SessionScript& out, const char* who) {
         ss << in.rdbuf();
         text = ss.str();
     }
+    const std::string name = path == "-" ? "<stdin>" : path;
     std::vector<Diagnostic> errors;
-    if (!parse_session_script(text, path == "-" ? "<stdin>" : path, out, errors)) {
+    if (looks_like_json(text)) {
+        JsonScript js;
+        std::string error;
+        if (!json_session_script(text, js, error)) {
+            std::fprintf(stderr, "%s: %s\n", name.c_str(), error.c_str());
+            return false;
+        }
+        if (!parse_session_script(js.text, name, out, errors)) {
+            // the messages name the JSON element the line came from
+            for (const Diagnostic& d : errors) {
+                std::size_t i = static_cast<std::size_t>(d.loc.line > 0 ? d.loc.line - 1 : 0);
+                std::string where = i < js.where.size() ? js.where[i] : "steps";
+                std::fprintf(stderr, "%s: %s: %s\n", name.c_str(), where.c_str(), d.message.c_str());
+            }
+            return false;
+        }
+        return true;
+    }
+    if (!parse_session_script(text, name, out, errors)) {
         for (const Diagnostic& d : errors)
             std::fprintf(stderr, "%s:%d: %s\n", d.loc.file.c_str(), d.loc.line, d.message.c_str());
         return false;
