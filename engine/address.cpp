@@ -203,6 +203,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
             bad("554 5.3.5 buildaddr: no user");
         } else if (ascii_lower(a.mailer_name) == "error") {
             ErrorReply er = error_result_reply(s, ws, paddr);
+            out.exit_status = er.exit_status;
             rule_errors.push_back({er.line, "", false, true});
             if (live) live->usrerr(bt_text(rule_errors.back()));
             if (er.tempfail) out.tempfail = true;

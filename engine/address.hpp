@@ -50,6 +50,7 @@ struct ParsedAddress {
     std::vector<AddressError> errors;  // in the order sendmail issues them
     std::size_t end = 0;               // where the address ended (the delimiter)
     bool tempfail = false;             // a ruleset returned EX_TEMPFAIL
+    int exit_status = 0;               // an `error` mailer's status for setstat(), 0 if none
 };
 
 // parseaddr(text, delim): `flags` from AddressFlags; `isrcpt` picks the

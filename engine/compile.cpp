@@ -856,7 +856,29 @@ void Compiler::header(const std::string& bp) {
     while (p < bp.size() && (bp[p] == ' ' || bp[p] == '\t')) ++p;
     if (p >= bp.size() || bp[p] != ':' || nameend == name) {
         rep_.usrerr("header syntax error, line \"" + strip_high_bit(bp.substr(1)) + "\"");
+        return;
     }
+    HeaderLine h = split_header(bp.substr(1), true);
+    if (!h.ok) return;
+    // `H name: $>ruleset`: a header check, not a header (`$>+`: keep comments)
+    CollectingReporter quiet;
+    std::string v = expand(h.value, c_.env, quiet, 50);
+    std::size_t at = v.find_first_not_of(" \t");
+    if (at != std::string::npos && static_cast<unsigned char>(v[at]) == meta::CALLSUBR) {
+        ++at;
+        bool keep_comments = at < v.size() && v[at] == '+';
+        if (keep_comments) ++at;
+        std::size_t end = 0;
+        if (rwset_enter(c_, std::string_view(v).substr(at), &end, rep_) > 0) {
+            HeaderInfo& hi = c_.headers.enter(h.name);
+            hi.ruleset = v.substr(at, end);
+            if (!keep_comments) hi.flags |= kHStripComm;
+        }
+        return;
+    }
+    const HeaderInfo* hi = c_.headers.find(h.name);
+    c_.headers.defaults.push_back(
+        {h.name, (hi ? hi->flags : 0) | kHDefault | (h.conditional ? static_cast<unsigned long>(kHCheck) : 0UL)});
 }
 
 // ---- after the file -------------------------------------------------------------

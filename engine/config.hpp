@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/diagnostic.hpp"
+#include "engine/headers.hpp"
 #include "engine/hostinfo.hpp"
 #include "engine/maps.hpp"
 #include "engine/symbols.hpp"
@@ -85,6 +86,7 @@ struct Config {
     Env env;                                  // macros and classes after reading
     std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
     std::vector<Mailer> mailers;
+    HeaderTable headers;                    // HdrInfo and what H lines add
     std::vector<std::string> queue_groups;  // Q lines' names ("mqueue" exists always)
     Options options;
     // The token tables, fixed by the first tokenization (normally the first R

@@ -1,6 +1,8 @@
 #include "engine/smtp_reply.hpp"
 
 #include <cctype>
+#include <cstdlib>
+#include <utility>
 
 namespace cfkit {
 
@@ -90,9 +92,73 @@ std::string format_reply(const std::string& text_in, const std::string& to, cons
     return out + fmt;
 }
 
+int dsn_exit_status(const std::string& dsn) {
+    // dsntoexitstat(): "x.y.z" to a sysexits code
+    if (dsn.empty()) return 78;
+    if (dsn[0] == '2') return 0;
+    if (dsn[0] == '4') return 75;
+    if (dsn[0] != '5') return 78;
+    std::size_t p = 1;
+    if (p < dsn.size() && dsn[p] == '.') ++p;
+    int code2 = std::atoi(dsn.c_str() + p);
+    while (p < dsn.size() && dsn[p] != '.') ++p;
+    if (p < dsn.size()) ++p;
+    int code3 = std::atoi(dsn.c_str() + p);
+    switch (code2) {
+    case 0: return 69;
+    case 1:
+        switch (code3) {
+        case 0: return 65;
+        case 1: case 6: return 67;
+        case 2: case 8: return 68;
+        case 3: case 7: return 64;
+        case 4: return 69;
+        case 5: return 78;
+        }
+        break;
+    case 2:
+        switch (code3) {
+        case 0: case 1: case 2: case 4: return 69;
+        case 3: return 65;
+        }
+        break;
+    case 3: return 71;
+    case 4:
+        switch (code3) {
+        case 0: case 2: return 74;
+        case 1: case 3: case 5: return 75;
+        case 4: return 76;
+        case 6: return 78;
+        case 7: return 69;
+        }
+        break;
+    case 5: return 76;
+    case 6: return 69;
+    case 7: return 65;
+    }
+    return 69;
+}
+
+int error_host_exit_status(bool has_host, const std::string& host) {
+    if (!has_host) return 69;  // EX_UNAVAILABLE
+    if (host.find('.') != std::string::npos) return dsn_exit_status(host);
+    if (!host.empty() && is_digit(host[0])) return std::atoi(host.c_str());
+    static const std::pair<const char*, int> kNames[] = {
+        {"usage", 64}, {"nouser", 67}, {"nohost", 68}, {"unavailable", 69},
+        {"software", 70}, {"tempfail", 75}, {"protocol", 76}, {"config", 78},
+    };
+    for (const auto& n : kNames) {
+        std::string h = host;
+        for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (h == n.first) return n.second;
+    }
+    return 69;
+}
+
 ErrorReply error_mailer_reply(bool has_host, const std::string& host, bool has_user, const std::string& user_in,
                               const std::string& to, bool soft_bounce) {
     ErrorReply r;
+    r.exit_status = error_host_exit_status(has_host, host);
     if (!has_user) {
         r.line = format_reply("554 5.3.5 buildaddr: no user", to, "", soft_bounce);
         return r;

@@ -12,7 +12,11 @@ namespace cfkit {
 struct ErrorReply {
     std::string line;      // the reply line without CR LF, e.g. "550 5.7.1 <a@b>... Access denied"
     bool tempfail = false; // the code starts with 4 (the command is still refused)
+    int exit_status = 0;   // what buildaddr() sets ExitStat to (setstat): from $@
 };
+
+// dsntoexitstat(): an enhanced status code as a sysexits value.
+int dsn_exit_status(const std::string& dsn);
 
 // isenhsc(): length of an enhanced status code ("5.7.1") at the start of
 // `s` followed by `delim` (or the end when delim is '\0'); 0 if none.

@@ -5,6 +5,8 @@
 
 #include "engine/address.hpp"
 #include "engine/crackaddr.hpp"
+#include "engine/header_check.hpp"
+#include "engine/headers.hpp"
 #include "engine/recipients.hpp"
 
 #include <arpa/inet.h>
@@ -330,7 +332,11 @@ void TestMode::slash_command(std::string l) {
         mx_command(arg);
         return;
     }
-    if (ascii_iequal(cmd, "header") ||
+    if (ascii_iequal(cmd, "header")) {
+        header_command(arg);
+        return;
+    }
+    if (
         ascii_iequal(cmd, "gethostbyname")) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
@@ -358,6 +364,7 @@ void TestMode::parse_command(const std::string& arg) {
     session_.observer = &obs;
     ParsedAddress pa = parse_address(session_, arg, '\0', try_flags(), true, &rep_);
     session_.observer = nullptr;
+    if (pa.exit_status) rep_.setstat(pa.exit_status);
     if (!pa.address) {
         out() += "Cannot parse\n";
         return;
@@ -407,6 +414,7 @@ void TestMode::sender_command(const std::string& arg) {
     const Mailer* incl = cfg_.find_mailer("*include*");
     std::string from = arg;
     ParsedAddress pa = parse_address(session_, from, '\0', kSenderAddress, false, &rep_);
+    if (pa.exit_status) rep_.setstat(pa.exit_status);
     auto unusable = [&](const ParsedAddress& p) {
         return !p.address || p.address->state == Address::State::BadAddr || p.address->mailer == prog ||
                p.address->mailer == file || p.address->mailer == incl;
@@ -465,6 +473,9 @@ void TestMode::sender_command(const std::string& arg) {
         if (addr_type) env.macros.unset(*addr_type);
     }
     session_.observer = nullptr;
+    sender_paddr_ = a.paddr;
+    sender_user_ = a.user;
+    sender_local_ = a.mailer && a.mailer->flags.find('l') != std::string::npos;
     out() += "addr=" + a.user + "\n";
 }
 
@@ -515,6 +526,62 @@ void TestMode::mx_command(const std::string& arg) {
     }
     out() += "getmxrr(" + arg + ") returns " + std::to_string(mx.size()) + " value(s):\n";
     for (const std::string& h : mx) out() += "\t" + h + "\n";
+}
+
+// /header NAME: VALUE: chompheader() for a header from the user; prints
+// the header's flags ("ul = 0x00040100"). A check ruleset runs, traced.
+void TestMode::header_command(const std::string& arg) {
+    auto ul = [&](unsigned long v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%#.8lx", v);
+        out() += std::string("ul = ") + buf + "\n";
+    };
+    if (!headers_init_) {
+        defaults_ = cfg_.headers.defaults;
+        headers_init_ = true;
+    }
+    HeaderLine h = split_header(arg, false);
+    if (!h.ok) {
+        rep_.syserr("header syntax error, line \"" + arg + "\"");
+        ul(0);
+        return;
+    }
+    bool null_value = h.value.find_first_not_of(" \t\n\r\f\v") == std::string::npos;
+    if (h.name.size() > 100) {  // long field names end the header
+        ul(kHEoh);
+        return;
+    }
+    const HeaderInfo* hi = cfg_.headers.find(h.name);
+    unsigned long flags = hi ? hi->flags : 0;
+    if (flags & kHResent) resent_ = true;
+    if (flags & kHEoh) {
+        ul(flags);
+        return;
+    }
+    BtObserver obs(out(), session_.env.names);
+    session_.observer = &obs;
+    std::optional<HeaderCheck> check = check_header(session_, h.name, h.value);
+    session_.observer = nullptr;
+    if (check && check->error) {
+        rep_.usrerr(bt_text({check->error->line, "", false, true}));
+        rep_.setstat(check->error->exit_status);
+    }
+    // a From: (Resent-From:) that only repeats the local sender replaces the default
+    bool dropfrom = ascii_iequal(h.name, resent_ ? "resent-from" : "from") && sender_local_ &&
+                    (h.value == sender_paddr_ || h.value == sender_user_);
+    for (DefaultHeader& d : defaults_) {
+        if (!ascii_iequal(d.name, h.name) || (d.flags & (kHUser | kHForce))) continue;
+        if (null_value) {
+            ul(0);
+            return;
+        }
+        if (dropfrom) {
+            d.flags |= kHUser;
+            ul(flags);
+            return;
+        }
+    }
+    ul(flags | kHUser);
 }
 
 void TestMode::ruleset_and_address(const std::string& line) {

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "engine/config.hpp"
+#include "engine/headers.hpp"
 #include "engine/session.hpp"
 
 namespace cfkit {
@@ -19,6 +20,10 @@ public:
     std::string* out = nullptr;
     int exit_status = 0;
     void report(Diagnostic d) override;
+    // setstat(): only an OK or temporary-failure status is replaced
+    void setstat(int s) {
+        if (exit_status == 0 || exit_status == 75) exit_status = s;
+    }
 };
 
 class TestMode {
@@ -51,6 +56,7 @@ private:
     void try_command(const std::string& arg);
     void sender_command(const std::string& arg);
     void canon_command(const std::string& arg);
+    void header_command(const std::string& arg);
     void mx_command(const std::string& arg);
     unsigned try_flags() const;
     std::string try_flags_words() const;
@@ -68,6 +74,12 @@ private:
     // sendmail's FullName: set by the first /sender with a passwd entry (or
     // $NAME) and kept for every later one
     std::optional<std::string> full_name_;
+    // the envelope's sender (/sender) and header state (/header)
+    std::string sender_paddr_, sender_user_;
+    bool sender_local_ = false;
+    bool resent_ = false;  // EF_RESENT: a Resent-* header was given
+    bool headers_init_ = false;
+    std::vector<DefaultHeader> defaults_;
 };
 
 } // namespace cfkit

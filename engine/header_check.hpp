@@ -1,0 +1,28 @@
+// The header check of chompheader() (headers.c): a header whose field has a
+// check ruleset (`H name: $>ruleset`, or the default `H*: $>ruleset`) is
+// run through it with {currHeader}, {hdr_name}, {hdrlen} and {addr_type}
+// set, the way rscheck() runs it.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "engine/session.hpp"
+#include "engine/smtp_reply.hpp"
+
+namespace cfkit {
+
+struct HeaderCheck {
+    std::string ruleset;
+    Tokens result;                      // the workspace at the end
+    std::optional<ErrorReply> error;    // a `$#error` result (not quarantine)
+    bool discard = false;
+    std::optional<std::string> quarantine;
+};
+
+// nullopt when the field has no check ruleset (or it does not exist).
+// `value` is the text after the colon, leading blanks included. Messages
+// from the rules go to s.reporter (not for unstructured fields).
+std::optional<HeaderCheck> check_header(Session& s, const std::string& name, const std::string& value);
+
+} // namespace cfkit
