@@ -312,32 +312,19 @@ void TestMode::slash_command(std::string l) {
         if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, v);
         return;
     }
-    if (ascii_iequal(cmd, "parse")) {
-        parse_command(arg);
-        return;
+    // the commands that take one argument string
+    static const std::pair<const char*, void (TestMode::*)(const std::string&)> kCommands[] = {
+        {"parse", &TestMode::parse_command},   {"try", &TestMode::try_command},
+        {"sender", &TestMode::sender_command}, {"canon", &TestMode::canon_command},
+        {"mx", &TestMode::mx_command},         {"header", &TestMode::header_command},
+    };
+    for (const auto& c : kCommands) {
+        if (ascii_iequal(cmd, c.first)) {
+            (this->*c.second)(arg);
+            return;
+        }
     }
-    if (ascii_iequal(cmd, "try")) {
-        try_command(arg);
-        return;
-    }
-    if (ascii_iequal(cmd, "sender")) {
-        sender_command(arg);
-        return;
-    }
-    if (ascii_iequal(cmd, "canon")) {
-        canon_command(arg);
-        return;
-    }
-    if (ascii_iequal(cmd, "mx")) {
-        mx_command(arg);
-        return;
-    }
-    if (ascii_iequal(cmd, "header")) {
-        header_command(arg);
-        return;
-    }
-    if (
-        ascii_iequal(cmd, "gethostbyname")) {
+    if (ascii_iequal(cmd, "gethostbyname")) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
     }
