@@ -80,10 +80,16 @@ AliasFiles::AliasFiles(const Config& cfg) {
 
 std::optional<std::string> AliasFiles::lookup(const std::string& name) const {
     std::string key = ascii_lower(name);
-    for (const std::string& f : files_) {
-        std::string err;
-        std::unique_ptr<DbFile> db = DbFile::open(f + ".db", DbFile::Kind::Hash, err);
-        if (db) {
+    if (!opened_) {
+        for (const std::string& f : files_) {
+            std::string err;
+            dbs_.push_back(std::shared_ptr<DbFile>(DbFile::open(f + ".db", DbFile::Kind::Hash, err)));
+        }
+        opened_ = true;
+    }
+    for (std::size_t n = 0; n < files_.size(); ++n) {
+        const std::string& f = files_[n];
+        if (const std::shared_ptr<DbFile>& db = dbs_[n]) {
             // newaliases stores keys and values with their NUL byte
             bool failed = false;
             std::optional<std::string> v = db->get(key + '\0', failed);

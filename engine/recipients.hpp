@@ -5,6 +5,7 @@
 // Not done: .forward files, ruleset 5, :include: files, the user database.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ public:
 
 private:
     std::vector<std::string> files_;
+    // NAME.db of each file, opened once (nullptr: none, read the text file)
+    mutable std::vector<std::shared_ptr<class DbFile>> dbs_;
+    mutable bool opened_ = false;
 };
 
 class RecipientList {
