@@ -34,6 +34,82 @@ public:
     }
 };
 
+// shorten_rfc822_string(): cut to `length` bytes but keep quotes and
+// comments balanced (closing them within the length).
+std::string shorten_rfc822(std::string s, std::size_t length) {
+    if (length == 0 || s.size() < length) length = s.size();
+    bool backslash = false, quoted = false;
+    int parens = 0;
+    std::size_t i = 0;
+    for (; i < s.size(); ++i) {
+        if (backslash) {
+            backslash = false;
+        } else {
+            if (s[i] == '\\') backslash = true;
+            else if (s[i] == '(' && !quoted) ++parens;
+            else if (s[i] == ')' && --parens < 0) parens = 0;
+            if (parens <= 0 && s[i] == '"') quoted = !quoted;
+        }
+        if (length - i <= static_cast<std::size_t>((backslash ? 1 : 0) + parens + (quoted ? 1 : 0))) {
+            if (s[i] == '\\') backslash = false;
+            else if (s[i] == '(' && !quoted) --parens;
+            else if (s[i] == '"' && parens == 0) quoted = false;
+            break;
+        }
+    }
+    std::string out = s.substr(0, i);
+    while (parens-- > 0) out += ')';
+    if (quoted) out += '"';
+    return out;
+}
+
+// hasctrlchar(): control bytes outside quotes, 8-bit bytes in sendmail's
+// meta range, a trailing backslash, an open quote, or too long. Bad bytes
+// become '?' in `addr`; with `complain` the message comes back in `msg`.
+// Returns whether anything was wrong; `eight_bit` says an 8-bit byte was.
+bool has_ctrl_char(std::string& addr, bool isrcpt, bool eight_bit_ok, bool complain, std::string& msg,
+                   bool& eight_bit) {
+    const char* result = nullptr;
+    bool quoted = false;
+    for (std::size_t i = 0, xlen = 0; i < addr.size(); ++i) {
+        if (++xlen > static_cast<std::size_t>(limits::kMaxName - 1)) {
+            if (complain) {
+                msg = "553 5.1.0 Address \"" + shorten_rfc822(addr, limits::kMaxName - 1) + "\" too long (" +
+                      std::to_string(limits::kMaxName - 1) + " bytes max)";
+                return true;
+            }
+            result = "too long";
+        }
+        unsigned char c = static_cast<unsigned char>(addr[i]);
+        if (!quoted && (c < 32 || c == 127)) {
+            result = "non-printable character";
+            addr[i] = '?';
+            continue;
+        }
+        if (c == '"') {
+            quoted = !quoted;
+        } else if (c == '\\') {
+            if (i + 1 >= addr.size()) {
+                result = "trailing \\ character";
+                addr[i] = '?';
+                break;
+            }
+            c = static_cast<unsigned char>(addr[++i]);  // the escaped byte: only the 8-bit check
+        }
+        if (!eight_bit_ok && (c & 0xE0) == 0x80) {
+            eight_bit = true;
+            result = "8-bit character";
+            addr[i] = '?';
+            continue;
+        }
+    }
+    if (quoted) result = "unbalanced quote";
+    if (result && complain)
+        msg = std::string(isrcpt ? "501 5.1.3" : "501 5.1.7") + " Syntax error in mailbox address \"" + addr +
+              "\" (" + result + ")";
+    return result != nullptr;
+}
+
 } // namespace
 
 ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to) {
@@ -47,7 +123,7 @@ ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& t
     i = find_meta(ws, i, meta::CANONUSER);
     if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce(s.config()));
     std::string host;
-    if (has_host && i > host_first) host = join_tokens(s, ws, host_first, i - 1, '\0', true);
+    if (has_host && i > host_first) host = join_tokens(s, ws, host_first, i - 1, '\0', true, kHbufSize);
     else has_host = false;
     std::string user = join_tokens(s, ws, i + 1, std::string::npos, ' ', false);
     return error_mailer_reply(has_host, host, true, user, to, soft_bounce(s.config()));
@@ -85,19 +161,19 @@ std::string remote_name(Session& s, const std::string& name, const Mailer& m, un
     ScanOptions so;
     ScanResult sr = prescan(name, s.tables().external, so);
     for (const std::string& e : sr.errors) s.reporter->usrerr(e);
-    if (!sr.ok) return name;
+    // "Address too long" also cut the caller's string to MAXNAME bytes
+    if (!sr.ok) return sr.truncated_input && name.size() > limits::kMaxName ? name.substr(0, limits::kMaxName) : name;
     Tokens ws = sr.tokens;
     if (rewrite(s, ws, 3) == kExTempfail) status = kExTempfail;
     if (rewrite(s, ws, sender ? 1 : 2) == kExTempfail) status = kExTempfail;
     if (rwset > 0 && rewrite(s, ws, rwset) == kExTempfail) status = kExTempfail;
     if (rewrite(s, ws, 4) == kExTempfail) status = kExTempfail;
-    std::string g = join_tokens(s, ws, 0, std::string::npos, '\0', false);
+    std::string g = join_tokens(s, ws, 0, std::string::npos, '\0', false, kLbufSize);
     MacroId gid = static_cast<MacroId>('g');
     std::optional<std::string> old;
     if (const std::string* v = s.env.macros.get(gid)) old = *v;
     s.env.macros.set(gid, g);
-    CollectingReporter sink;
-    std::string out = expand(fancy, s.env, sink, limits::kMaxName + 1);
+    std::string out = expand(fancy, s.env, *s.reporter, limits::kMaxName + 1);
     if (old) s.env.macros.set(gid, *old);
     else s.env.macros.unset(gid);
     return out;
@@ -111,9 +187,9 @@ bool soft_bounce(const Config& cfg) {
 }
 
 std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,
-                        bool external) {
+                        bool external, int bufsize) {
     if (first >= t.size()) return std::string();
-    return cataddr(t, first, last, limits::kMaxName + 1 + 2, spacesub, external, s.tables().internal,
+    return cataddr(t, first, last, bufsize, spacesub, external, s.tables().internal,
                    s.config().options.blank_sub);
 }
 
@@ -147,15 +223,17 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     // invalidaddr(): too long, or bytes 0x80-0x9f (sendmail's meta range)
     bool bad8 = false;
     for (std::size_t i = 0; i < paddr.size(); ++i) {
-        if (i + 1 > static_cast<std::size_t>(limits::kMaxName - 1)) {
-            issue({"553 5.1.0 Address \"" + paddr.substr(0, i) + "\" too long (" +
-                       std::to_string(limits::kMaxName - 1) + " bytes max)",
-                   text, false});
-            return out;
-        }
         if (!s.config().options.eight_bit_ok && (static_cast<unsigned char>(paddr[i]) & 0xE0) == 0x80) {
             bad8 = true;
+            out.exit_status = 64;  // setstat(EX_USAGE)
             paddr[i] = '?';
+        }
+        if (i + 1 > static_cast<std::size_t>(limits::kMaxName - 1)) {
+            // the text is cut in place, and e->e_to points at it
+            issue({"553 5.1.0 Address \"" + paddr.substr(0, i) + "\" too long (" +
+                       std::to_string(limits::kMaxName - 1) + " bytes max)",
+                   paddr.substr(0, i), false});
+            return out;
         }
     }
     if (bad8) {
@@ -173,18 +251,24 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     Reporter* saved = s.reporter;
     s.reporter = &col;
     Tokens ws = sr.tokens;
-    if (rewrite(s, ws, 3) == kExTempfail) out.tempfail = true;
-    if (rewrite(s, ws, 0) == kExTempfail) out.tempfail = true;
+    // qup: only rulesets 3 and 0 queue the address; an `error` mailer's
+    // 4xx makes it bad (buildaddr), not queued.
+    bool qup = false;
+    if (rewrite(s, ws, 3) == kExTempfail) qup = true;
+    if (rewrite(s, ws, 0) == kExTempfail) qup = true;
+    out.tempfail = qup;
 
     Address a;
     a.paddr = paddr;
+    bool build_tempfail = false;  // an `error` mailer's 4xx reply
     // buildaddr()
     auto bad = [&](const std::string& msg) {
         if (!msg.empty()) {
             rule_errors.push_back({msg, paddr, true});
             if (live) live->syserr(bt_text(rule_errors.back()));
         }
-        a.state = out.tempfail ? Address::State::QueueUp : Address::State::BadAddr;
+        // (sendmail also queues when ExitStat is EX_TEMPFAIL; cfkit has no such global)
+        a.state = build_tempfail ? Address::State::QueueUp : Address::State::BadAddr;
         a.mailer = nullptr;
     };
     std::size_t user_at = 0, host_first = 0;
@@ -206,9 +290,9 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
             out.exit_status = er.exit_status;
             rule_errors.push_back({er.line, "", false, true});
             if (live) live->usrerr(bt_text(rule_errors.back()));
-            if (er.tempfail) out.tempfail = true;
+            if (er.tempfail) out.tempfail = build_tempfail = true;
             if (has_host && user_at > host_first) {
-                a.host = join_tokens(s, ws, host_first, user_at - 1, '\0', true);
+                a.host = join_tokens(s, ws, host_first, user_at - 1, '\0', true, kHbufSize);
                 a.has_host = true;
             }
             a.user = join_tokens(s, ws, user_at + 1, std::string::npos, ' ', false);
@@ -223,7 +307,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
             } else {
                 a.mailer = m;
                 if (has_host) {
-                    a.host = join_tokens(s, ws, host_first, user_at - 1, '\0', true);
+                    a.host = join_tokens(s, ws, host_first, user_at - 1, '\0', true, kHbufSize);
                     a.has_host = true;
                 }
                 Tokens user(ws.begin() + static_cast<long>(user_at) + 1, ws.end());
@@ -265,6 +349,24 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
             }
         }
     }
+    {
+        std::string msg;
+        bool eight_bit = false;
+        if (has_ctrl_char(a.user, isrcpt, s.config().options.eight_bit_ok, true, msg, eight_bit)) {
+            if (!msg.empty()) {
+                rule_errors.push_back({msg, paddr, false});
+                if (live) live->usrerr(bt_text(rule_errors.back()));
+            }
+            if (eight_bit && (out.exit_status == 0 || out.exit_status == kExTempfail)) out.exit_status = 64;
+            a.state = Address::State::BadAddr;
+        }
+    }
+    if (a.state == Address::State::BadAddr) {
+        // the printable address is cleaned too, silently
+        std::string ignored;
+        bool eight_bit = false;
+        has_ctrl_char(a.paddr, isrcpt, s.config().options.eight_bit_ok, false, ignored, eight_bit);
+    }
     // a recipient's queue group: the "queuegroup" ruleset, errors suppressed
     if (a.state == Address::State::Ok && !(flags & (kSenderAddress | kHeaderAddress))) {
         int qg = s.config().find_ruleset("queuegroup");
@@ -279,16 +381,18 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     }
     s.reporter = saved;
     // a ruleset failed temporarily: the address is queued, and sendmail says so
-    if (out.tempfail && live && a.state != Address::State::BadAddr) {
+    if (qup && a.state != Address::State::BadAddr) {
         auto mode = s.config().options.raw.find("DeliveryMode");
         bool defer = mode != s.config().options.raw.end() && !mode->second.empty() &&
                      (mode->second[0] == 'd' || mode->second[0] == 'D');
-        live->plain(shorten(paddr, 203) + "... " +
-                    (defer ? "Deferring message until queue run"
-                           : "Transient parse error -- message queued for future delivery"));
+        // message(): a 050 line, so fmtmsg() puts the masked address in front
+        if (live)
+            live->usrerr(shorten(paddr, 203) + "... " +
+                         (defer ? "Deferring message until queue run"
+                                : "Transient parse error -- message queued for future delivery"));
+        a.state = Address::State::QueueUp;
     }
     out.errors.insert(out.errors.end(), rule_errors.begin(), rule_errors.end());
-    if (out.tempfail && a.state == Address::State::Ok) a.state = Address::State::QueueUp;
     out.address = a;
     return out;
 }

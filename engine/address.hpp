@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/limits.hpp"
 #include "engine/session.hpp"
 #include "engine/smtp_reply.hpp"
 
@@ -72,9 +73,15 @@ std::string remote_name(Session& s, const std::string& name, const Mailer& m, un
 struct CrackOptions;
 CrackOptions crack_options(const Config& cfg);  // MustQuoteChars, ColonOkInAddr
 
-// cataddr() of tokens as buildaddr() joins them.
+// cataddr() of tokens as buildaddr() joins them, into a buffer of
+// `bufsize` bytes (it holds bufsize - 3 characters): buildaddr's user buffer
+// by default; its host buffer and remotename()'s are a byte shorter.
+constexpr int kUbufSize = limits::kMaxName + 2;
+constexpr int kHbufSize = limits::kMaxName + 1;
+constexpr int kLbufSize = limits::kMaxName + 1;
+constexpr int kRscheckBufSize = 2 * 8192;  // rscheck()'s ubuf[BUFSIZ * 2], glibc's BUFSIZ
 std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,
-                        bool external);
+                        bool external, int bufsize = kUbufSize);
 
 // buildaddr() of a `$#error ...` workspace: the reply it sends.
 ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to);

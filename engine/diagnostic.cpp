@@ -16,9 +16,19 @@ std::string sendmail_text(const Diagnostic& d) {
     if (d.emit != Emit::Plain && !d.loc.file.empty()) {
         out = shorten(d.loc.file, 83) + ": line " + std::to_string(d.sendmail_line) + ": ";
     }
+    size_t start = out.size();
     out += d.message;
     if (d.emit != Emit::Plain) {
-        for (char& c : out) c = static_cast<char>(static_cast<unsigned char>(c) & 0x7f);
+        // fmtmsg() masks the "to... " prefix and the message with 0177 but
+        // not the file name; a byte 0x80 so becomes a NUL, and the message
+        // is printed as a C string: it ends there.
+        for (size_t i = start; i < out.size(); ++i) {
+            out[i] = static_cast<char>(static_cast<unsigned char>(out[i]) & 0x7f);
+            if (out[i] == '\0') {
+                out.resize(i);
+                break;
+            }
+        }
     }
     return out;
 }

@@ -75,7 +75,7 @@ std::optional<HeaderCheck> check_header(Session& s, const std::string& name, con
         out.discard = true;
     } else if (ws[1] == "error" && ws.size() >= 4 && meta::first(ws[2]) == meta::CANONHOST && ws[3] == "quarantine") {
         out.quarantine = ws.size() >= 6 && meta::first(ws[4]) == meta::CANONUSER
-                             ? join_tokens(s, ws, 5, std::string::npos, ' ', true)
+                             ? join_tokens(s, ws, 5, std::string::npos, ' ', true, kRscheckBufSize)
                              : *rs;
         set_macro(s, "quarantine", *out.quarantine);
     } else if (ws[1] == "error") {

@@ -656,7 +656,16 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
     if (!key.empty() && key[0] == '[') {
         std::size_t close = key.find(']');
         if (close == std::string::npos) return {std::nullopt, ex::OK};
-        if (res) ans = res->name_for_address(key.substr(1, close - 1));
+        std::string lit = key.substr(1, close - 1);
+        // inet_addr() takes 127.1, 0x7f000001 and 0177.0.0.1 too: ask for the
+        // address it means, in dotted-quad form
+        in_addr_t a = inet_addr(lit.c_str());
+        if (a != INADDR_NONE) {
+            in_addr ia;
+            ia.s_addr = a;
+            lit = inet_ntoa(ia);
+        }
+        if (res) ans = res->name_for_address(lit);
     } else if (res) {
         ans = res->canonical_name(key);
     }

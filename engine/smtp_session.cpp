@@ -244,7 +244,7 @@ struct SmtpServer::Impl {
                 run.outcome = "quarantine";
                 std::string reason = name;
                 if (ws.size() >= 6 && meta::first(ws[4]) == meta::CANONUSER)
-                    reason = join(ws, 5, std::string::npos, ' ', true);
+                    reason = join(ws, 5, std::string::npos, ' ', true, kRscheckBufSize);
                 define("quarantine", reason);
             } else if (ws[1] == "error") {
                 ErrorReply er = error_reply(ws, to);
@@ -260,9 +260,11 @@ struct SmtpServer::Impl {
         return result;
     }
 
-    std::string join(const Tokens& t, std::size_t first, std::size_t last, int spacesub, bool external) {
+    // cataddr() into a buffer of `bufsize` bytes (bufsize - 3 characters fit)
+    std::string join(const Tokens& t, std::size_t first, std::size_t last, int spacesub, bool external,
+                     int bufsize) {
         if (first >= t.size()) return std::string();
-        return cataddr(t, first, last, limits::kMaxName + 1 + 2, spacesub, external, s.tables().internal,
+        return cataddr(t, first, last, bufsize, spacesub, external, s.tables().internal,
                        cfg.options.blank_sub);
     }
 
@@ -540,7 +542,7 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             rewrite(d.s, ws, 3);
             rewrite(d.s, ws, 1);
             rewrite(d.s, ws, 4);
-            std::string f = d.join(ws, 0, std::string::npos, '\0', false);
+            std::string f = d.join(ws, 0, std::string::npos, '\0', false, limits::kMaxName);  // setsender(): buf[MAXNAME + 2], size - 2
             if (!f.empty() && f[0] == '@' && !(a->mailer && a->mailer->flags.find('<') != std::string::npos))
                 f = "<" + f + ">";
             d.define("f", f);

@@ -66,6 +66,10 @@ void TextReporter::report(Diagnostic d) {
 
 TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg) {
     session_.reporter = &rep_;
+    // After reading the file main.c switches to the main envelope
+    // (newenvelope() defines {quarantine} empty), then test mode sets
+    // {addr_type}: both get their macro ids in that order.
+    if (auto id = session_.env.names.intern("quarantine")) session_.env.macros.set(*id, "");
     // main.c sets {addr_type} when test mode starts, after reading the file
     if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;
