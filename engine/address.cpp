@@ -208,6 +208,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     so.eight_bit_ok = s.config().options.eight_bit_ok;
     ScanResult sr = prescan(text, s.tables().external, so);
     out.end = sr.delim_pos;
+    out.to = text;
     // e->e_to is the whole text until the address is copied
     for (const std::string& r : sr.replies) out.errors.push_back({r, text, false});
     if (live)
@@ -236,6 +237,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
             return out;
         }
     }
+    if (bad8) out.to = paddr + text.substr(paddr.size());
     if (bad8) {
         issue({std::string(isrcpt ? "501 5.1.3" : "501 5.1.7") + " 8-bit character in mailbox address \"" + paddr +
                    "\"",

@@ -52,6 +52,10 @@ struct ParsedAddress {
     std::size_t end = 0;               // where the address ended (the delimiter)
     bool tempfail = false;             // a ruleset returned EX_TEMPFAIL
     int exit_status = 0;               // an `error` mailer's status for setstat(), 0 if none
+    // What e->e_to holds afterwards (parseaddr leaves it pointing at the
+    // text, with invalidaddr()'s '?' for 8-bit bytes): later messages that
+    // show an address, such as a header check's, put it in front.
+    std::string to;
 };
 
 // parseaddr(text, delim): `flags` from AddressFlags; `isrcpt` picks the

@@ -18,7 +18,8 @@ void set_macro(Session& s, const char* name, const std::string& v) {
 
 } // namespace
 
-std::optional<HeaderCheck> check_header(Session& s, const std::string& name, const std::string& value) {
+std::optional<HeaderCheck> check_header(Session& s, const std::string& name, const std::string& value,
+                                        const std::string& to) {
     const Config& cfg = s.config();
     const HeaderInfo* hi = cfg.headers.find(name);
     unsigned long flags = hi ? hi->flags : 0;
@@ -79,7 +80,7 @@ std::optional<HeaderCheck> check_header(Session& s, const std::string& name, con
                              : *rs;
         set_macro(s, "quarantine", *out.quarantine);
     } else if (ws[1] == "error") {
-        out.error = error_result_reply(s, ws, "");
+        out.error = error_result_reply(s, ws, to);
     }
     return out;
 }

@@ -23,6 +23,9 @@ struct HeaderCheck {
 // nullopt when the field has no check ruleset (or it does not exist).
 // `value` is the text after the colon, leading blanks included. Messages
 // from the rules go to s.reporter (not for unstructured fields).
-std::optional<HeaderCheck> check_header(Session& s, const std::string& name, const std::string& value);
+// `to` is the envelope's current address (e->e_to), shown in front of the
+// check's error message for the codes that show one.
+std::optional<HeaderCheck> check_header(Session& s, const std::string& name, const std::string& value,
+                                        const std::string& to = std::string());
 
 } // namespace cfkit

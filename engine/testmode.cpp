@@ -356,6 +356,7 @@ void TestMode::parse_command(const std::string& arg) {
     ParsedAddress pa = parse_address(session_, arg, '\0', try_flags(), true, &rep_);
     session_.observer = nullptr;
     if (pa.exit_status) rep_.setstat(pa.exit_status);
+    e_to_.clear();
     if (!pa.address) {
         out() += "Cannot parse\n";
         return;
@@ -388,6 +389,7 @@ void TestMode::try_command(const std::string& arg) {
     std::string r = remote_name(session_, addr, *m, try_flags(), status);
     session_.observer = nullptr;
     out() += "Rcode = " + std::to_string(status) + ", addr = " + r + "\n";
+    e_to_.clear();
 }
 
 // /sender ADDRESS: setsender() (envelope.c) sets $f, $x and $z the way a
@@ -464,6 +466,7 @@ void TestMode::sender_command(const std::string& arg) {
         if (addr_type) env.macros.unset(*addr_type);
     }
     session_.observer = nullptr;
+    e_to_ = pa.to;
     sender_paddr_ = a.paddr;
     sender_user_ = a.user;
     sender_local_ = a.mailer && a.mailer->flags.find('l') != std::string::npos;
@@ -551,7 +554,7 @@ void TestMode::header_command(const std::string& arg) {
     }
     BtObserver obs(out(), session_.env.names);
     session_.observer = &obs;
-    std::optional<HeaderCheck> check = check_header(session_, h.name, h.value);
+    std::optional<HeaderCheck> check = check_header(session_, h.name, h.value, e_to_);
     session_.observer = nullptr;
     if (check && check->error) {
         rep_.usrerr(bt_text({check->error->line, "", false, true}));

@@ -76,6 +76,7 @@ private:
     std::optional<std::string> full_name_;
     // the envelope's sender (/sender) and header state (/header)
     std::string sender_paddr_, sender_user_;
+    std::string e_to_;  // e->e_to: set by /sender's parseaddr(), cleared by /parse and /try
     bool sender_local_ = false;
     bool resent_ = false;  // EF_RESENT: a Resent-* header was given
     bool headers_init_ = false;
