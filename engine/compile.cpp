@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "engine/build_info.hpp"
 #include "engine/metachar.hpp"
 #include "engine/option_table.hpp"
 #include "engine/render.hpp"
@@ -885,6 +886,31 @@ void Compiler::header(const std::string& bp) {
 
 void Compiler::after_file() {
     c_.maps->finish(c_.config_level, rep_);
+    // main.c: interfaces are probed, then -d0.10 and -d0.1 print what was found
+    std::vector<std::string> aka;
+    std::string my_host =
+        apply_post_read(c_.env, opt_.host, c_.options.dont_probe_interfaces, opt_.debug[0] >= 4 ? &aka : nullptr);
+    for (const std::string& line : aka) rep_.plain(line);
+    if (opt_.debug[0] >= 10) {
+        rep_.plain("     Conf file:\t" + opt_.display_path + " (selected)");
+        auto pid = c_.options.raw.find("PidFile");
+        CollectingReporter quiet;
+        std::string path = pid != c_.options.raw.end() ? expand(pid->second, c_.env, quiet)
+                                                       : std::string("/var/run/sendmail/mta/sendmail.pid");
+        rep_.plain("      Pid file:\t" + path + " (selected)");
+    }
+    if (opt_.debug[0] >= 1) {
+        auto show = [&](char m) {
+            const std::string* v = c_.env.macros.get(static_cast<MacroId>(m));
+            return v ? xputs(*v, c_.env.names) : std::string("<null>");
+        };
+        rep_.plain("\n============ SYSTEM IDENTITY (after readcf) ============");
+        rep_.plain("      (short domain name) $w = " + show('w'));
+        rep_.plain("  (canonical domain name) $j = " + show('j'));
+        rep_.plain("         (subdomain name) $m = " + show('m'));
+        rep_.plain("              (node name) $k = " + show('k'));
+        rep_.plain("========================================================\n");
+    }
     if (c_.config_level > kMaxConfigLevel) {
         rep_.syserr("Warning: .cf version level (" + std::to_string(c_.config_level) +
                     ") exceeds sendmail version " + kVersion + " functionality (" +
@@ -895,7 +921,6 @@ void Compiler::after_file() {
                     " supports version " + std::to_string(kMaxConfigLevel) + ", .cf file is version " +
                     std::to_string(c_.config_level));
     }
-    std::string my_host = apply_post_read(c_.env, opt_.host, c_.options.dont_probe_interfaces);
     if (my_host.find('.') == std::string::npos) {
         rep_.usrerr("WARNING: local host name (" + my_host + ") is not qualified; see cf/README: WHO AM I?");
     }
@@ -963,7 +988,10 @@ std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt
     cfg->path = file.path;
     cfg->maps = std::make_shared<MapTable>();
     cfg->host = opt.host;
-    apply_startup(cfg->env, opt.host);
+    for (const std::string& line : build_info_lines(opt.debug)) rep.plain(line);
+    std::vector<std::string> aka;
+    apply_startup(cfg->env, opt.host, opt.debug[0] >= 4 ? &aka : nullptr);
+    for (const std::string& line : aka) rep.plain(line);
     Compiler c(*cfg, opt, rep);
     c.builtin_mailers();
     c.sticky(opt.sticky_options);

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "engine/config.hpp"
+#include "engine/debug_flags.hpp"
 #include "engine/hostinfo.hpp"
 #include "grammar/ast.hpp"
 
@@ -19,6 +20,9 @@ struct CompileOptions {
     // -O options from the command line: set before the file is read, and
     // the file cannot change them (sendmail's sticky options).
     std::vector<std::string> sticky_options;  // "Name=value"
+    // -d flags from the command line: category 0 prints sendmail's start-up
+    // lines (build, host names, identity) through the reporter, in order.
+    DebugLevels debug{};
 };
 
 std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt, Reporter& rep);

@@ -148,7 +148,7 @@ HostInfo probe_host(const ProbeOptions& opt) {
     return hi;
 }
 
-void apply_startup(Env& env, const HostInfo& host) {
+void apply_startup(Env& env, const HostInfo& host, std::vector<std::string>* aka) {
     std::optional<HostEnt> he = hosts_forward(host.hosts, host.hostname, true);
     if (!he) he = hosts_forward(host.hosts, host.hostname, false);
     std::string j = host.hostname;
@@ -171,9 +171,19 @@ void apply_startup(Env& env, const HostInfo& host) {
     env.macros.set('k', host.nodename);
     env.classes.add('k', host.nodename);
     env.classes.add('w', host.nodename);
+    if (aka && !j.empty()) {
+        aka->push_back("Canonical name: " + j);
+        aka->push_back(" UUCP nodename: " + host.nodename);
+    }
     if (he) {
-        for (const std::string& a : he->aliases) env.classes.add('w', a);
-        for (const std::string& a : he->address_words) env.classes.add('w', a);
+        for (const std::string& a : he->aliases) {
+            env.classes.add('w', a);
+            if (aka) aka->push_back("\ta.k.a.: " + a);
+        }
+        for (const std::string& a : he->address_words) {
+            env.classes.add('w', a);
+            if (aka) aka->push_back("\ta.k.a.: " + a);
+        }
     }
     // Fixed state of -bt mode (main.c), visible with `$x` commands.
     env.macros.set('v', "8.17.1.9");
@@ -183,7 +193,7 @@ void apply_startup(Env& env, const HostInfo& host) {
     if (auto id = env.names.find("load_avg")) env.macros.set(*id, std::to_string(host.load_avg));
 }
 
-std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {
+std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe, std::vector<std::string>* aka) {
     CollectingReporter quiet;
     const std::string* m = env.macros.get('m');
     if (m) {
@@ -192,7 +202,11 @@ std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {
     }
     if (dont_probe != 2) {
         for (const Interface& i : host.interfaces) {
-            env.classes.add('w', "[" + i.address + "]");
+            std::string word = "[" + i.address + "]";
+            if (!env.classes.contains('w', word)) {
+                env.classes.add('w', word);
+                if (aka) aka->push_back("\ta.k.a.: " + word);
+            }
             if (dont_probe == 1 && i.loopback) continue;
             std::optional<HostEnt> r = hosts_reverse(host.hosts, i.address);
             if (!r) continue;
@@ -201,6 +215,7 @@ std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe) {
             for (const std::string& n : names) {
                 if (env.classes.contains('w', n)) continue;
                 env.classes.add('w', n);
+                if (aka) aka->push_back("\ta.k.a.: " + n);
                 std::string b = "[" + n + "]";
                 if (!env.classes.contains('w', b)) env.classes.add('w', b);
             }

@@ -45,12 +45,14 @@ HostInfo probe_host(const ProbeOptions& opt);
 
 // Before the file is read (main.c): $j $w $m $k, classes w and k, and the
 // fixed test-mode macros.
-void apply_startup(Env& env, const HostInfo& host);
+// With `aka` (-d0.4), the lines sendmail prints meanwhile ("Canonical
+// name: ...", "\ta.k.a.: ...") are added to it.
+void apply_startup(Env& env, const HostInfo& host, std::vector<std::string>* aka = nullptr);
 
 // After it (main.c): $=m, interface addresses (DontProbeInterfaces: 0 all,
 // 1 no reverse names for loopback, 2 none), then $j in $=w.
 // Returns the name used for $j ("localhost" if empty) for the caller's warning.
-std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe);
+std::string apply_post_read(Env& env, const HostInfo& host, int dont_probe, std::vector<std::string>* aka = nullptr);
 
 // glibc's hosts-file answers, as sendmail sees them.
 struct HostEnt {

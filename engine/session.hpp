@@ -10,6 +10,7 @@
 #include <string>
 
 #include "engine/config.hpp"
+#include "engine/debug_flags.hpp"
 #include "engine/maps.hpp"
 
 namespace cfkit {
@@ -45,7 +46,7 @@ public:
 
     // sendmail's debug levels (-dC.L), one per category; only category 21
     // (rewriting) produces output in cfkit.
-    std::array<unsigned char, 100> debug{};
+    DebugLevels debug{};
     bool tTd(int category, int level) const { return debug[static_cast<std::size_t>(category)] >= level; }
     void set_debug_flags(const std::string& spec);  // sendmail's tTflag() syntax
 

@@ -80,6 +80,13 @@ std::string TestMode::banner() const {
     return "ADDRESS TEST MODE (ruleset 3 NOT automatically invoked)\nEnter <ruleset> <address>\n";
 }
 
+std::string TestMode::startup_debug_text() const {
+    std::string text;
+    if (session_.tTd(0, 15))
+        for (const Mailer& m : cfg_.mailers) text += print_mailer(m);
+    return text;
+}
+
 int TestMode::exit_status() const { return rep_.exit_status == 75 ? 0 : rep_.exit_status; }
 
 bool TestMode::line(std::string_view raw) {

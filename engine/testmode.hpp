@@ -34,6 +34,9 @@ public:
 
     // The two banner lines.
     std::string banner() const;
+    // What the -d flags set before the first line print ahead of the banner
+    // (-d0.15: every mailer, as =M shows it).
+    std::string startup_debug_text() const;
     // Verbose 2: "> " before every read; Verbose 1: the line is echoed.
     int verbosity() const { return verbose_; }
     void set_verbosity(int v) { verbose_ = v; }

@@ -93,6 +93,7 @@ int cmd_bt(int argc, char** argv) {
     co.host = probe_host(po);
     co.display_path = cf;
     co.sticky_options = options;
+    for (const std::string& d : debug) apply_debug_spec(co.debug, d);
 
     std::string out;
     TextReporter rep;
@@ -103,6 +104,7 @@ int cmd_bt(int argc, char** argv) {
     for (const std::string& d : debug) tm.session().set_debug_flags(d);
     if (verbose) tm.set_verbosity(1);
     if (isatty(0)) tm.set_verbosity(2);
+    out += tm.startup_debug_text();
     out += tm.banner();
     write_out(out);
     out.clear();

@@ -63,14 +63,24 @@ def extra_options(cf):
     return [line.strip() for line in f.read_text().splitlines() if line.strip()]
 
 
+def extra_args(cf):
+    """NAME.args: more command-line arguments (one per line, such as -d0.4)
+    given to both programs after -bt."""
+    f = cf.with_suffix(".args")
+    if not f.exists():
+        return []
+    return [line.strip() for line in f.read_text().splitlines() if line.strip()]
+
+
 def compare(case, cfkit, oracle):
     cf, inp = case
     data = inp.read_bytes()
     opts = extra_options(cf)
     sm = oracle / "root/usr/libexec/sendmail/sendmail"
-    sm_argv = [str(sm), "-bt", "-C", cf.name, "-OServiceSwitchFile=" + str(oracle / "ss")]
+    args = extra_args(cf)
+    sm_argv = [str(sm), "-bt"] + args + ["-C", cf.name, "-OServiceSwitchFile=" + str(oracle / "ss")]
     sm_argv += ["-O" + o for o in opts]
-    cf_argv = [str(cfkit), "bt", "-C", cf.name] + ["-O" + o for o in opts]
+    cf_argv = [str(cfkit), "bt"] + args + ["-C", cf.name] + ["-O" + o for o in opts]
     want = run_in_uts(sm_argv, cf.parent, data)
     got = run_in_uts(cf_argv, cf.parent, data)
     if want[0] is None or got[0] is None:

@@ -40,7 +40,7 @@ $AS_ROOT python3 tools/difftest.py --cfkit build-asan/cfkit testcases/diff/seman
 
 echo "== differential suite against sendmail 8.17"
 $AS_ROOT python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
-    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/examples
+    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/examples
 
 echo "== SMTP sessions against the real sendmail daemon (network namespace, fake DNS)"
 $AS_ROOT python3 tools/sessiondiff.py --cfkit build/cfkit
