@@ -64,6 +64,7 @@ private:
     void define(const std::string& bp);
     void class_words(const std::string& bp, bool trusted);
     void file_class(const std::string& bp);
+    void map_class(MacroId cls, const std::string& spec, bool optional);
     void mailer(const std::string& bp);
     void option(const std::string& bp);
     void version(const std::string& bp);
@@ -394,6 +395,42 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
     if (pid > 0) wait_child(pid);
 }
 
+// F{X}key@class:spec: the class's words come from one lookup of `key` in a
+// map made for it (named as macname() shows the class).
+void Compiler::map_class(MacroId cls, const std::string& spec, bool optional) {
+    const std::string mn = cls >= limits::kFirstLongMacroId ? c_.env.names.name_of(cls)
+                                                             : std::string(1, static_cast<char>(cls));
+    std::size_t at = spec.find('@');
+    std::string key = spec.substr(0, at), mapclass = spec.substr(at + 1), args;
+    if (mapclass == "LDAP") {
+        rep_.syserr("fileclass: F{" + mn + "}: class ldap not available");
+        return;
+    }
+    std::size_t colon = mapclass.find(':');
+    args = mapclass.substr(colon + 1);
+    mapclass.resize(colon);
+    FileClassResult r = c_.maps->file_class_lookup(mn, mapclass, args, key, c_.options.blank_sub, c_.env, rep_);
+    switch (r.step) {
+    case FileClassResult::NoClass:
+        rep_.syserr("fileclass: F{" + mn + "}: class " + mapclass + " not available");
+        return;
+    case FileClassResult::ParseFailed:  // the class's parser said why
+        return;
+    case FileClassResult::OpenFailed:
+        if (!optional && !r.optional) rep_.syserr("fileclass: F{" + mn + "}: map open failed");
+        return;
+    case FileClassResult::LookedUp:
+        break;
+    }
+    if (r.status != ex::OK && r.status != ex::NOTFOUND) {
+        if (!optional) rep_.syserr("fileclass: F{" + mn + "}: map lookup failed");
+        return;
+    }
+    // parse_class_words(): every white-space separated word of the value
+    if (r.value)
+        for (const std::string& w : split_words(*r.value)) c_.env.classes.add(cls, w);
+}
+
 void Compiler::file_class(const std::string& bp) {
     MacroIdResult id = macid_parse(bp, 1, c_.env.names, rep_);
     if (id.id == 0) return;
@@ -411,8 +448,7 @@ void Compiler::file_class(const std::string& bp) {
         if (at != std::string::npos) {
             std::string q = spec.substr(at + 1);
             if (q == "LDAP" || (!q.empty() && q[0] != ':' && q.find(':') != std::string::npos)) {
-                rep_.syserr("fileclass: F{" + c_.env.names.display(static_cast<MacroId>(id.id)) +
-                            "}: map lookup classes are not supported yet");
+                map_class(static_cast<MacroId>(id.id), spec, optional);
                 return;
             }
         }

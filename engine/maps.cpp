@@ -705,6 +705,30 @@ const Extra& extra(const MapDef& m) {
     return m.impl ? *static_cast<const Extra*>(m.impl.get()) : kNone;
 }
 
+
+// makemapentry() after the class is known: the K line arguments parsed by
+// the class's own parser; `valid` says whether it accepted them.
+MapDef make_map(const std::string& name, const ClassInfo& info, const std::string& args, char blank_sub,
+                const std::map<std::string, MapDef>& maps_, Reporter& rep) {
+    MapDef m;
+    m.name = name;
+    m.class_name = info.name;
+    auto x = std::make_shared<Extra>();
+    bool ok = false;
+    switch (info.parser) {
+    case Parser::Generic: ok = parse_generic(m, *x, args, info, blank_sub, rep); break;
+    case Parser::Dequote: ok = parse_dequote(m, args); break;
+    case Parser::Host: ok = parse_host(m, args); break;
+    case Parser::Regex: ok = parse_regex(m, *x, args, rep); break;
+    case Parser::Sequence: ok = parse_sequence(m, *x, args, maps_, rep); break;
+    case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
+    case Parser::Dns: ok = parse_dns(m, args, rep); break;
+    }
+    m.valid = ok;
+    m.impl = x;
+    return m;
+}
+
 } // namespace
 
 // ---- MapTable -------------------------------------------------------------------
@@ -738,25 +762,9 @@ void MapTable::declare(std::string_view line_in, char blank_sub, Reporter& rep) 
         rep.syserr("readcf: map " + name + ": class " + cls + " not available");
         return;
     }
-    MapDef m;
-    m.name = name;
-    m.class_name = info->name;
-    auto x = std::make_shared<Extra>();
-    std::string args = line.substr(std::min(p, line.size()));
-    bool ok = false;
-    switch (info->parser) {
-    case Parser::Generic: ok = parse_generic(m, *x, args, *info, blank_sub, rep); break;
-    case Parser::Dequote: ok = parse_dequote(m, args); break;
-    case Parser::Host: ok = parse_host(m, args); break;
-    case Parser::Regex: ok = parse_regex(m, *x, args, rep); break;
-    case Parser::Sequence: ok = parse_sequence(m, *x, args, maps_, rep); break;
-    case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
-    case Parser::Dns: ok = parse_dns(m, args, rep); break;
-    }
-    m.valid = ok;
-    m.impl = x;
-    maps_[ascii_lower(name)] = std::move(m);
+    maps_[ascii_lower(name)] = make_map(name, *info, line.substr(std::min(p, line.size())), blank_sub, maps_, rep);
 }
+
 
 void MapTable::finish(int config_level, Reporter& rep) {
     if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", ' ', rep);
@@ -930,6 +938,27 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
     }
     // dns, bestmx: no network answers here.
     return {std::nullopt, ex::NOTFOUND};
+}
+
+FileClassResult MapTable::file_class_lookup(const std::string& name, const std::string& cls, const std::string& spec,
+                                            const std::string& key, char blank_sub, Env& env, Reporter& rep) const {
+    FileClassResult r;
+    const ClassInfo* info = find_class(cls);
+    if (!info) return r;
+    r.step = FileClassResult::ParseFailed;
+    MapDef m = make_map(name, *info, spec, blank_sub, maps_, rep);
+    if (!m.valid) return r;  // the parser said why
+    r.optional = m.optional;
+    r.step = FileClassResult::OpenFailed;
+    MapRuntime runtime;
+    MapLookupContext ctx{env, runtime, rep, this};
+    // the class's own open, not openmap(): a failure leaves no "bogus" map
+    if (!class_open(m, ctx)) return r;
+    MapResult res = lookup_map(m, key, {key}, ctx);
+    r.status = res.status;
+    r.value = res.value;
+    r.step = FileClassResult::LookedUp;
+    return r;
 }
 
 } // namespace cfkit

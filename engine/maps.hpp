@@ -74,6 +74,15 @@ struct MapResult {
     int status = 0;                    // EX_* value
 };
 
+// What fileclass() got from an `F{X}key@class:spec` line.
+struct FileClassResult {
+    enum Step { NoClass, ParseFailed, OpenFailed, LookedUp };
+    Step step = NoClass;            // how far it went
+    bool optional = false;          // the spec had -o
+    int status = 0;                 // the lookup's EX_* status
+    std::optional<std::string> value;
+};
+
 class MapTable {
 public:
     // makemapentry(): `line` is the K line after `K`, macro-expanded.
@@ -85,6 +94,12 @@ public:
     void finish(int config_level, Reporter& rep);
 
     const MapDef* find(const std::string& name) const;  // case-insensitive
+
+    // fileclass()'s `F{X}key@class:spec` (readcf.c): a map of its own named
+    // `name`, parsed from `spec`, opened with the class's open and looked
+    // up once; the class's messages go to `rep`.
+    FileClassResult file_class_lookup(const std::string& name, const std::string& cls, const std::string& spec,
+                                      const std::string& key, char blank_sub, Env& env, Reporter& rep) const;
     const std::map<std::string, MapDef>& all() const { return maps_; }
 
 private:
