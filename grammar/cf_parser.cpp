@@ -42,7 +42,6 @@ namespace g = cfkit::grammar;
 // ---- level 1 ----------------------------------------------------------------
 struct RawLine {
     std::size_t begin = 0, end = 0;  // byte range of the logical line in the file
-    int first_line = 0;              // physical line number of its start
 };
 
 template <typename Rule> struct fold_action : pegtl::nothing<Rule> {};
@@ -51,9 +50,8 @@ template <> struct fold_action<g::logical_line> {
     template <typename Input>
     static void apply(const Input& in, std::vector<RawLine>& out) {
         RawLine r;
-        r.begin = in.begin() - in.input().begin();
+        r.begin = static_cast<std::size_t>(in.begin() - in.input().begin());
         r.end = r.begin + in.size();
-        r.first_line = static_cast<int>(in.position().line);
         out.push_back(r);
     }
 };
@@ -179,7 +177,9 @@ CfFile parse_cf(std::string_view content, const std::string& path) {
     CfFile file;
     file.path = path;
     std::vector<RawLine> raws;
-    pegtl::memory_input<> in(content.data(), content.size(), path);
+    // Lazy position tracking: the actions only take byte offsets, and line
+    // numbers are counted below (eager tracking costs a branch per byte).
+    pegtl::memory_input<pegtl::tracking_mode::lazy> in(content.data(), content.size(), path);
     pegtl::parse<g::file, fold_action>(in, raws);
 
     file.lines.reserve(raws.size());
@@ -187,12 +187,13 @@ CfFile parse_cf(std::string_view content, const std::string& path) {
     int lf_count = 0;  // sendmail's LineNumber counts LFs read so far
     for (const RawLine& r : raws) {
         CfLine line;
+        const int first_line = lf_count + 1;  // every logical line starts a physical one
         std::string_view bytes = content.substr(r.begin, r.end - r.begin);
         for (char c : bytes) lf_count += (c == '\n');
         if (r.end < content.size() && content[r.end] == '\n') ++lf_count;
         else if (r.end + 1 < content.size() && content[r.end] == '\r' && content[r.end + 1] == '\n') ++lf_count;
         line.raw = unfold(bytes);
-        line.loc = SourceLoc{path, r.first_line, 1};
+        line.loc = SourceLoc{path, first_line, 1};
         line.report_line = lf_count;
         line.config_level = level;
         std::vector<std::uint32_t> origin;
@@ -203,9 +204,9 @@ CfFile parse_cf(std::string_view content, const std::string& path) {
             continue;
         }
         LineParts parts;
-        pegtl::memory_input<> lin(line.text.data(), line.text.size(), path);
+        pegtl::memory_input<pegtl::tracking_mode::lazy> lin(line.text.data(), line.text.size(), "");
         pegtl::parse<g::cf_line, line_action>(lin, parts);
-        Locator loc{path, line.raw, origin, r.first_line};
+        Locator loc{path, line.raw, origin, first_line};
         line.name = loc.field(line.text, parts.name);
         line.value = loc.field(line.text, parts.value);
         line.lhs = loc.field(line.text, parts.lhs);

@@ -21,6 +21,7 @@ const Command kCommands[] = {
     {"run", "rewrite one address and show every rule tried (--trace, --json)", cfkit::cmd_run},
     {"session", "dry-run an SMTP session script: the replies sendmail would send", cfkit::cmd_session},
     {"test", "run session cases with expected replies (for CI)", cfkit::cmd_test},
+    {"bench-load", "time reading a config in one process (median of N runs)", cfkit::cmd_bench_load},
 };
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
