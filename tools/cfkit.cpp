@@ -41,7 +41,7 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 
 void usage(std::FILE* f) {
     std::fprintf(f, "usage: cfkit <command> [options]\n\ncommands:\n");
-    for (const Command& c : kCommands) std::fprintf(f, "  %-8s %s\n", c.name, c.summary);
+    for (const Command& c : kCommands) std::fprintf(f, "  %-10s %s\n", c.name, c.summary);
     std::fprintf(f, "\nRun 'cfkit <command> --help' for a command's options.\n");
 }
 
