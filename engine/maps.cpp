@@ -202,8 +202,8 @@ bool parse_host(MapDef& m, const std::string& args) {
 
 // dns_map_parseargs(): its own option set, read in place: a flag's text
 // ends at the next blank; -R, -B, -r and -Z skip blanks before their value.
-// Unknown options are ignored; a missing or unknown type is reported (the
-// map stays, and finds nothing).
+// Unknown options are ignored; an unknown type is reported, and so is the
+// type then missing (the map stays, and finds nothing).
 bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
     m.space_sub = ' ';
     std::size_t p = 0;
@@ -215,7 +215,6 @@ bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
         while (e < args.size() && (space_only ? args[e] != ' ' : !is_space(static_cast<unsigned char>(args[e])))) ++e;
         return std::make_pair(args.substr(at, e - at), at);  // the scan goes on from the value's start
     };
-    bool have_type = false;
     for (;;) {
         while (p < args.size() && is_space(static_cast<unsigned char>(args[p]))) ++p;
         if (p >= args.size() || args[p] != '-') break;
@@ -259,7 +258,6 @@ bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
         case 'R': {
             auto [w, e] = word_at(next, true, true);
             p = e;
-            have_type = true;
             static const std::pair<const char*, int> kTypes[] = {
                 {"A", rrtype::A}, {"AAAA", rrtype::AAAA}, {"NS", rrtype::NS}, {"CNAME", rrtype::CNAME},
                 {"PTR", rrtype::PTR}, {"MX", rrtype::MX}, {"TXT", rrtype::TXT}, {"AFSDB", 18},
@@ -276,10 +274,7 @@ bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
         while (p < args.size() && !is_space(static_cast<unsigned char>(args[p]))) ++p;
         if (p < args.size()) ++p;
     }
-    if (!have_type) {
-        rep.syserr("dns map " + m.name + ": missing -R type");
-        return false;
-    }
+    if (x.dns_type < 0) rep.syserr("dns map " + m.name + ": missing -R type");
     return true;
 }
 
