@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include "engine/symbols.hpp"
+#include "engine/textutil.hpp"
 
 namespace cfkit {
 
@@ -23,6 +24,17 @@ namespace {
 bool is_ipv4(const std::string& s) {
     unsigned char buf[4];
     return inet_pton(AF_INET, s.c_str(), buf) == 1;
+}
+
+std::vector<std::string> split_on(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::size_t p = 0;
+    for (;;) {
+        std::size_t e = s.find(sep, p);
+        out.push_back(s.substr(p, e == std::string::npos ? std::string::npos : e - p));
+        if (e == std::string::npos) return out;
+        p = e + 1;
+    }
 }
 
 } // namespace
@@ -55,7 +67,11 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
             error = "expected NAME MX PREFERENCE HOST";
             return false;
         }
-        mx[name].emplace_back(std::stoi(w[2]), dns_key(w[3]));
+        if (w[2].size() > 5 || std::stoi(w[2]) > 65535) {
+            error = "MX preference " + w[2] + " is above 65535";
+            return false;
+        }
+        mx[name].emplace_back(std::stoi(w[2]), dns_name(w[3]));
         return true;
     }
     if (type == "ptr") {
@@ -66,7 +82,18 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
         ptr[w[0]].push_back(dns_name(w[2]));
         return true;
     }
-    error = "unknown record type " + w[1] + " (A, MX, PTR or TEMP)";
+    if (type == "txt") {
+        // the words after TXT, joined by one blank: one character-string
+        std::string text;
+        for (std::size_t i = 2; i < w.size(); ++i) text += (i > 2 ? " " : "") + w[i];
+        if (text.empty() || text.size() > 255) {
+            error = text.empty() ? "expected NAME TXT TEXT" : "TXT text longer than 255 bytes";
+            return false;
+        }
+        txt[name].push_back(text);
+        return true;
+    }
+    error = "unknown record type " + w[1] + " (A, MX, PTR, TXT or TEMP)";
     return false;
 }
 
@@ -92,6 +119,63 @@ DnsRecords::Status DnsRecords::exists(const std::string& name_in) const {
     if (temp.count(name)) return Status::TempFail;
     if (a.count(name) || mx.count(name)) return Status::Found;
     return Status::NotFound;
+}
+
+DnsRecords::Reply DnsRecords::query(const std::string& qname, int type) const {
+    Reply r;
+    std::string name = dns_key(qname);
+    const std::string arpa = ".in-addr.arpa";
+    std::optional<std::string> rev;
+    if (name.size() > arpa.size() && name.compare(name.size() - arpa.size(), arpa.size(), arpa) == 0) {
+        std::vector<std::string> parts = split_on(name.substr(0, name.size() - arpa.size()), '.');
+        if (parts.size() == 4) rev = parts[3] + "." + parts[2] + "." + parts[1] + "." + parts[0];
+    }
+    if ((rev && temp.count(*rev)) || temp.count(name)) {
+        r.rcode = Rcode::ServFail;
+    } else if (rev) {
+        auto it = ptr.find(*rev);
+        if (it == ptr.end()) {
+            r.rcode = Rcode::NxDomain;
+        } else if (type == rrtype::PTR) {
+            for (const std::string& n : it->second) r.answers.push_back({rrtype::PTR, 0, n});
+        }
+    } else if (a.count(name) || mx.count(name) || txt.count(name)) {
+        auto add = [&](const auto& table, auto make) {
+            auto it = table.find(name);
+            if (it == table.end()) return;
+            for (const auto& v : it->second) r.answers.push_back(make(v));
+        };
+        if (type == rrtype::A) add(a, [](const std::string& ip) { return Rr{rrtype::A, 0, ip}; });
+        if (type == rrtype::MX)
+            add(mx, [](const std::pair<int, std::string>& m) { return Rr{rrtype::MX, m.first, m.second}; });
+        if (type == rrtype::TXT) add(txt, [](const std::string& t) { return Rr{rrtype::TXT, 0, t}; });
+    } else {
+        r.rcode = Rcode::NxDomain;
+    }
+    return r;
+}
+
+Diagnostics parse_dns_records(const std::string& text, const std::string& file, DnsRecords& out) {
+    Diagnostics diags;
+    std::size_t start = 0;
+    int lineno = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = text.substr(start, end - start);
+        start = end + 1;
+        ++lineno;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::vector<std::string> w = split_words(line);
+        if (w.empty() || w[0][0] == '#') continue;
+        std::string error;
+        if (out.add(w, error)) continue;
+        Diagnostic d;
+        d.loc = SourceLoc{file, lineno, static_cast<int>(line.find_first_not_of(" \t")) + 1};
+        d.message = error;
+        diags.push_back(std::move(d));
+    }
+    return diags;
 }
 
 std::optional<std::string> DnsResolver::canonical_name(const std::string& host) const {

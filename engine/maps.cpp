@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include "engine/limits.hpp"
+#include "engine/dns_records.hpp"
 #include "engine/metachar.hpp"
+#include "engine/smtp_reply.hpp"
 #include "engine/textutil.hpp"
 #include "engine/translate.hpp"
 #include "grammar/comments.hpp"
@@ -78,6 +80,10 @@ struct Extra {
     bool substrings = false;
     std::vector<int> fields;
     std::string delim;
+    // dns
+    int dns_type = -1;      // -R
+    int size_limit = 0;     // -Z
+    std::string dns_base;   // -B
 };
 
 // ---- option parsers -------------------------------------------------------------
@@ -194,30 +200,81 @@ bool parse_host(MapDef& m, const std::string& args) {
     return true;
 }
 
-// dns_map_parseargs(): its own option set; unknown options are ignored,
-// and a record type (-R) is required.
-bool parse_dns(MapDef& m, const std::string& args, Reporter& rep) {
-    bool have_type = false;
+// dns_map_parseargs(): its own option set, read in place: a flag's text
+// ends at the next blank; -R, -B, -r and -Z skip blanks before their value.
+// Unknown options are ignored; an unknown type is reported, and so is the
+// type then missing (the map stays, and finds nothing).
+bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
     m.space_sub = ' ';
-    parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
+    std::size_t p = 0;
+    auto word_at = [&](std::size_t at, bool skip_blanks, bool space_only) {
+        if (skip_blanks) {
+            while (at < args.size() && is_space(static_cast<unsigned char>(args[at]))) ++at;
+        }
+        std::size_t e = at;
+        while (e < args.size() && (space_only ? args[e] != ' ' : !is_space(static_cast<unsigned char>(args[e])))) ++e;
+        return std::make_pair(args.substr(at, e - at), at);  // the scan goes on from the value's start
+    };
+    for (;;) {
+        while (p < args.size() && is_space(static_cast<unsigned char>(args[p]))) ++p;
+        if (p >= args.size() || args[p] != '-') break;
+        ++p;
+        char c = p < args.size() ? args[p] : '\0';
+        std::size_t next = p + 1;  // where the flag's text starts
         switch (c) {
-        case 'a': m.append = rest; break;
-        case 'T': m.tempfail_append = rest; break;
+        case 'a': m.append = word_at(next, false, false).first; break;
+        case 'T': m.tempfail_append = word_at(next, false, false).first; break;
         case 'm': m.match_only = true; break;
         case 'o': m.optional = true; break;
         case 'q': m.keep_quotes = true; break;
         case 't': m.no_defer = true; break;
         case 'f': m.no_fold = true; break;
-        case 'S': m.space_sub = rest.empty() ? '\0' : rest[0]; break;
-        case 'R': have_type = true; break;
+        case 'z': {
+            std::string z = args.substr(std::min(next, args.size()));
+            if (z.empty()) x.col_delim = 0;
+            else if (z[0] != '\\') x.col_delim = z[0];
+            else if (z.size() > 1 && z[1] == 'n') x.col_delim = '\n';
+            else if (z.size() > 1 && z[1] == 't') x.col_delim = '\t';
+            else x.col_delim = '\\';
+            break;
+        }
+        case 'Z': {
+            auto [w, e] = word_at(next, true, false);
+            x.size_limit = std::atoi(w.c_str());
+            p = e;
+            break;
+        }
+        case 'r': {
+            auto [w, e] = word_at(next, true, false);
+            p = e;
+            break;
+        }
+        case 'B': {
+            auto [w, e] = word_at(next, true, true);
+            x.dns_base = w;
+            p = e;
+            break;
+        }
+        case 'R': {
+            auto [w, e] = word_at(next, true, true);
+            p = e;
+            static const std::pair<const char*, int> kTypes[] = {
+                {"A", rrtype::A}, {"AAAA", rrtype::AAAA}, {"NS", rrtype::NS}, {"CNAME", rrtype::CNAME},
+                {"PTR", rrtype::PTR}, {"MX", rrtype::MX}, {"TXT", rrtype::TXT}, {"AFSDB", 18},
+                {"SRV", rrtype::SRV}, {"DS", 43}, {"RRSIG", 46}, {"NSEC", 47}, {"DNSKEY", 48}, {"TLSA", 52}};
+            x.dns_type = -1;
+            for (const auto& [n, t] : kTypes) {
+                if (ascii_iequal(w, n)) x.dns_type = t;
+            }
+            if (x.dns_type < 0) rep.syserr("dns map " + m.name + ": wrong type " + w);
+            break;
+        }
         default: break;
         }
-        return true;
-    });
-    if (!have_type) {
-        rep.syserr("dns map " + m.name + ": missing -R type");
-        return false;
+        while (p < args.size() && !is_space(static_cast<unsigned char>(args[p]))) ++p;
+        if (p < args.size()) ++p;
     }
+    if (x.dns_type < 0) rep.syserr("dns map " + m.name + ": missing -R type");
     return true;
 }
 
@@ -650,28 +707,121 @@ MapResult text_lookup(const MapDef& m, const Extra& x, const std::string& key, c
     return {std::nullopt, ex::NOTFOUND};
 }
 
+// host_map_lookup(): getcanonname() for names, gethostbyaddr() for
+// "[address]". A temporary failure says so when the switch has "dns".
 MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector<std::string>& argv,
-                      const Resolver* res) {
+                      MapLookupContext& ctx) {
+    const Resolver* res = ctx.runtime.resolver;
     std::optional<std::string> ans;
+    bool try_again = false;
     if (!key.empty() && key[0] == '[') {
         std::size_t close = key.find(']');
         if (close == std::string::npos) return {std::nullopt, ex::OK};
         std::string lit = key.substr(1, close - 1);
         // inet_addr() takes 127.1, 0x7f000001 and 0177.0.0.1 too: ask for the
         // address it means, in dotted-quad form
-        in_addr_t a = inet_addr(lit.c_str());
-        if (a != INADDR_NONE) {
+        in_addr_t ia_bin = inet_addr(lit.c_str());
+        if (ia_bin != INADDR_NONE) {
             in_addr ia;
-            ia.s_addr = a;
+            ia.s_addr = ia_bin;
             lit = inet_ntoa(ia);
         }
-        if (res) ans = res->name_for_address(lit);
+        if (res) {
+            AddrAnswer a = res->host_by_address(lit);
+            ans = a.name;
+            try_again = a.try_again;
+        }
     } else if (res) {
-        ans = res->canonical_name(key);
+        CanonAnswer c = res->getcanonname(key, true, true);
+        if (c.found) ans = c.host;
+        try_again = c.try_again;
     }
-    if (!ans) return {std::nullopt, res && res->temporary_failure(key) ? ex::TEMPFAIL : ex::NOHOST};
+    if (!ans) {
+        if (!try_again) return {std::nullopt, ex::NOHOST};
+        if (res->uses_name_server()) ctx.rep.plain(shorten(key, 33) + ": Name server timeout");
+        return {std::nullopt, ex::TEMPFAIL};
+    }
     if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
     return {map_rewrite(m, *ans, &argv), ex::OK};
+}
+
+// truncate_at_delim(): a list longer than `len` bytes is cut after a
+// delimiter and ends in "...".
+void truncate_at_delim(std::string& s, std::size_t len, char delim) {
+    if (len == 0 || s.size() < len) return;
+    s.resize(len - 1);
+    for (;;) {
+        std::size_t p = s.rfind(delim);
+        if (p == std::string::npos) break;
+        s.resize(p);
+        if (p + 4 < len) {
+            s += delim;
+            s += "...";
+            if (s.size() >= len) s.resize(len - 1);
+            return;
+        }
+    }
+    s = len > 3 ? std::string("...").substr(0, len - 1) : std::string();
+}
+
+// bestmx_map_lookup(): getmxrr() without the search list; the best host,
+// or with -z all of them joined by the delimiter.
+MapResult bestmx_lookup(const MapDef& m, const Extra& x, const std::string& key, const std::vector<std::string>& argv,
+                        MapLookupContext& ctx) {
+    const Resolver* res = ctx.runtime.resolver;
+    if (!res) return {std::nullopt, ex::NOTFOUND};
+    MxAnswer mx = res->getmxrr(key, false);
+    if (mx.count <= 0) return {std::nullopt, mx.rcode};
+    if (m.match_only) return {map_rewrite(m, key, nullptr), mx.rcode};
+    if (x.col_delim == '\0' || mx.count == 1) return {map_rewrite(m, mx.hosts[0], &argv), mx.rcode};
+    const std::size_t bufsize = limits::kPsBufSize / 2;
+    std::string buf;
+    for (const std::string& h : mx.hosts) {
+        if (h.find(x.col_delim) != std::string::npos) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(x.col_delim));
+            ctx.rep.syserr("bestmx_map_lookup: MX host " + h.substr(0, 64) + " includes map delimiter character " + hex);
+            return {std::nullopt, mx.rcode};
+        }
+        if (buf.size() + h.size() + 2 > bufsize) break;
+        if (!buf.empty()) buf += x.col_delim;
+        buf += h;
+    }
+    return {map_rewrite(m, buf, &argv), mx.rcode};
+}
+
+// dns_map_lookup(): the records of the map's type for the key (with -B's
+// domain appended); the first, or with -z all of them (at most -Z).
+MapResult dns_lookup(const MapDef& m, const Extra& x, const std::string& key, const std::vector<std::string>& argv,
+                     MapLookupContext& ctx) {
+    const Resolver* res = ctx.runtime.resolver;
+    std::string name = x.dns_base.empty() ? key : key + "." + x.dns_base;
+    DnsAnswer a = res ? res->dns_lookup(name, x.dns_type) : DnsAnswer{};
+    if (!a.ok) return {std::nullopt, a.try_again ? ex::TEMPFAIL : ex::NOTFOUND};
+    std::optional<std::string> vp;
+    int resnum = 0;
+    for (auto& [type, value_in] : a.records) {
+        if (type != x.dns_type) continue;
+        std::string value = value_in;
+        for (char& c : value) {  // strreplnonprt()
+            if (static_cast<unsigned char>(c) >= 0x80 || !std::isprint(static_cast<unsigned char>(c))) c = 'X';
+        }
+        if (x.col_delim == '\0' || x.size_limit == 1 || m.match_only) {
+            vp = value;
+            break;
+        }
+        if (!vp) {
+            vp = value;
+        } else {
+            *vp += x.col_delim;
+            *vp += value;
+            if (x.size_limit > 0 && ++resnum >= x.size_limit) break;
+        }
+    }
+    if (!vp) return {std::nullopt, ex::NOTFOUND};
+    truncate_at_delim(*vp, limits::kPsBufSize / 2, x.col_delim);
+    if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
+    return {map_rewrite(m, *vp, &argv), ex::OK};
 }
 
 // db_map_lookup(): the key is cut to MAXNAME bytes and folded to lower case
@@ -722,7 +872,7 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     case Parser::Regex: ok = parse_regex(m, *x, args, rep); break;
     case Parser::Sequence: ok = parse_sequence(m, *x, args, maps_, rep); break;
     case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
-    case Parser::Dns: ok = parse_dns(m, args, rep); break;
+    case Parser::Dns: ok = parse_dns(m, *x, args, rep); break;
     }
     m.valid = ok;
     m.impl = x;
@@ -730,6 +880,60 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
 }
 
 } // namespace
+
+// ---- Resolver defaults: a service switch without "dns" ------------------------------
+
+CanonAnswer Resolver::getcanonname(const std::string& host, bool, bool) const {
+    CanonAnswer a;
+    a.host = host;
+    if (std::optional<std::string> c = canonical_name(host)) {
+        a.found = true;
+        a.host = *c;
+    } else {
+        a.try_again = temporary_failure(host);
+    }
+    return a;
+}
+
+MxAnswer Resolver::getmxrr(const std::string& host, bool search) const {
+    if (host.empty()) return {};
+    return getmxrr_punt(*this, host, false, ex::OK, search);
+}
+
+AddrAnswer Resolver::host_by_address(const std::string& addr) const {
+    AddrAnswer a;
+    a.name = name_for_address(addr);
+    if (!a.name) a.try_again = temporary_failure("[" + addr + "]");
+    return a;
+}
+
+MxAnswer getmxrr_punt(const Resolver& r, const std::string& host, bool trycanon, int rcode, bool search) {
+    MxAnswer a;
+    a.rcode = rcode;
+    std::string name = host;
+    std::size_t close = host.find(']');
+    if (host[0] == '[' && close != std::string::npos) {
+        std::string inner = host.substr(1, close - 1);
+        std::string v6 = ascii_lower(inner.substr(0, 5)) == "ipv6:" ? inner.substr(5) : inner;
+        unsigned char a6[16];
+        if (inet_addr(inner.c_str()) != INADDR_NONE || inet_pton_v6(v6, a6)) {
+            a.count = 1;
+            a.hosts.push_back(host);
+            return a;
+        }
+        trycanon = true;
+        name = inner;
+    }
+    if (trycanon) {
+        CanonAnswer c = r.getcanonname(name, false, search);
+        if (c.found) {
+            if (c.host.empty() || c.host.back() != '.') c.host += '.';
+            a.count = 1;
+            a.hosts.push_back(c.host);
+        }
+    }
+    return a;
+}
 
 // ---- MapTable -------------------------------------------------------------------
 
@@ -914,7 +1118,9 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
     if (c == "user") return user_lookup(map, x, key, argv, ctx.rep);
     if (c == "program") return program_lookup(map, x, key, argv);
     if (c == "text") return text_lookup(map, x, key, argv);
-    if (c == "host") return host_lookup(map, key, argv, ctx.runtime.resolver);
+    if (c == "host") return host_lookup(map, key, argv, ctx);
+    if (c == "bestmx") return bestmx_lookup(map, x, key, argv, ctx);
+    if (c == "dns") return dns_lookup(map, x, key, argv, ctx);
     if (c == "hash" || c == "btree" || c == "implicit") return db_lookup(map, key, argv, ctx);
     if (c == "sequence" || c == "switch") {
         std::vector<std::string> members = x.members;
@@ -936,7 +1142,6 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
         if (tempfail) return {std::nullopt, ex::TEMPFAIL};
         return {std::nullopt, status == ex::OK ? ex::NOTFOUND : status};
     }
-    // dns, bestmx: no network answers here.
     return {std::nullopt, ex::NOTFOUND};
 }
 

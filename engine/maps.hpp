@@ -34,8 +34,41 @@ constexpr int CONFIG = 78;
 constexpr int NOTFOUND = NOHOST;  // EX_NOTFOUND is EX_NOHOST
 } // namespace ex
 
-// Host name answers for `host`, `bestmx`, `dns` maps and `$[ $]`. Tests fill
-// one in memory; the default reads the hosts file.
+// What getcanonname() leaves behind: whether the name was found, the
+// buffer as it ends up (the canonical name; when nothing was found, the
+// name perhaps without its final dot), and h_errno TRY_AGAIN.
+struct CanonAnswer {
+    bool found = false;
+    std::string host;
+    bool try_again = false;
+};
+
+// getmxrr()'s result: the hosts (with a final dot), the count sendmail
+// returns (-1 on an error, kNullMx for RFC 7505's "MX 0 ."), its rcode.
+struct MxAnswer {
+    static constexpr int kNullMx = -2;
+    int count = 0;
+    std::vector<std::string> hosts;
+    int rcode = 0;
+};
+
+// gethostbyaddr(): the name, or nullopt with h_errno TRY_AGAIN or not.
+struct AddrAnswer {
+    std::optional<std::string> name;
+    bool try_again = false;
+};
+
+// res_search() for the dns map: the answers' values in order, or the failure.
+struct DnsAnswer {
+    bool ok = false;
+    std::vector<std::pair<int, std::string>> records;  // (type, value as sendmail prints it)
+    bool try_again = false;                             // h_errno TRY_AGAIN
+};
+
+// Host name answers for `host`, `bestmx`, `dns` maps, `$[ $]`, /canon and
+// /mx. Tests fill one in memory; the default reads the hosts file. The
+// second group has defaults built on the first (a switch without "dns");
+// engine/name_service.hpp overrides them with sendmail's algorithms.
 class Resolver {
 public:
     virtual ~Resolver() = default;
@@ -45,7 +78,21 @@ public:
     virtual std::optional<std::string> name_for_address(const std::string& addr) const = 0;
     // No answer because of a temporary failure (SERVFAIL, a timeout).
     virtual bool temporary_failure(const std::string& /*host*/) const { return false; }
+
+    // UseNameServer: "dns" is in the switch's hosts line.
+    virtual bool uses_name_server() const { return false; }
+    // getcanonname(host, trymx); `search`: RES_DNSRCH|RES_DEFNAMES are on.
+    virtual CanonAnswer getcanonname(const std::string& host, bool trymx, bool search) const;
+    // getmxrr(host) without DROPLOCALHOST and FallbackMX.
+    virtual MxAnswer getmxrr(const std::string& host, bool search) const;
+    virtual AddrAnswer host_by_address(const std::string& addr) const;
+    virtual DnsAnswer dns_lookup(const std::string& /*name*/, int /*type*/) const { return {}; }
 };
+
+// getmxrr()'s `punt` path, when there are no MX records to use: an address
+// literal stands for itself; with `trycanon` (no MX records, or no such name
+// in the DNS) the canonical name of the host, or of "[name]"'s name.
+MxAnswer getmxrr_punt(const Resolver& r, const std::string& host, bool trycanon, int rcode, bool search);
 
 // Parsed K line. Flag fields follow map_parseargs(); class-specific options
 // are kept by the class's own parser in `impl`.

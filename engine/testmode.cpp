@@ -484,7 +484,8 @@ namespace {
 constexpr std::size_t kMaxHostNameLen = 256;  // MAXHOSTNAMELEN as sendmail defines it: /canon's buffer
 }
 
-// /canon HOST: getcanonname() with the service switch's "hosts files".
+// /canon HOST: getcanonname() over the service switch's hosts line; the
+// buffer is printed whether or not the name was found.
 void TestMode::canon_command(const std::string& arg) {
     if (arg.empty()) {
         out() += "Usage: /canon address\n";
@@ -496,37 +497,26 @@ void TestMode::canon_command(const std::string& arg) {
     }
     std::string host = arg;
     if (session_.maps.resolver) {
-        std::optional<std::string> c = session_.maps.resolver->canonical_name(arg);
-        if (c && c->size() < kMaxHostNameLen) host = *c;
+        CanonAnswer c = session_.maps.resolver->getcanonname(arg, true, true);
+        if (c.host.size() < kMaxHostNameLen) host = c.host;
     }
     out() += "getcanonname(" + arg + ") returns " + host + "\n";
 }
 
-// /mx HOST: getmxrr() without a name server in the host switch (cfkit has
-// no DNS): no MX records; "[address]" stands for itself and "[name]" for
-// its canonical name from the hosts file.
+// /mx HOST: getmxrr() with its fallback to the host itself (no FallbackMX).
 void TestMode::mx_command(const std::string& arg) {
     if (arg.empty()) {
         out() += "Usage: /mx address\n";
         return;
     }
-    std::vector<std::string> mx;
-    std::size_t close = arg.find(']');
-    if (arg[0] == '[' && close != std::string::npos) {
-        std::string inner = arg.substr(1, close - 1);
-        std::string v6 = ascii_lower(inner.substr(0, 5)) == "ipv6:" ? inner.substr(5) : inner;
-        in6_addr a6{};
-        if (inet_addr(inner.c_str()) != INADDR_NONE || inet_pton(AF_INET6, v6.c_str(), &a6) == 1) {
-            mx.push_back(arg);
-        } else if (session_.maps.resolver) {
-            if (std::optional<std::string> c = session_.maps.resolver->canonical_name(inner)) {
-                mx.push_back(*c);
-                if (mx.back().empty() || mx.back().back() != '.') mx.back() += '.';
-            }
-        }
+    MxAnswer mx;
+    if (session_.maps.resolver) mx = session_.maps.resolver->getmxrr(arg, true);
+    if (mx.count == MxAnswer::kNullMx) {
+        out() += "getmxrr(" + arg + ") returns null MX (See RFC7505)\n";
+        return;
     }
-    out() += "getmxrr(" + arg + ") returns " + std::to_string(mx.size()) + " value(s):\n";
-    for (const std::string& h : mx) out() += "\t" + h + "\n";
+    out() += "getmxrr(" + arg + ") returns " + std::to_string(mx.count) + " value(s):\n";
+    for (const std::string& h : mx.hosts) out() += "\t" + h + "\n";
 }
 
 // /header NAME: VALUE: chompheader() for a header from the user; prints

@@ -16,6 +16,7 @@
 #include "grammar/cf_parser.hpp"
 #include "tools/commands.hpp"
 #include "tools/config_input.hpp"
+#include "tools/dns_input.hpp"
 
 namespace cfkit {
 
@@ -38,11 +39,19 @@ int cmd_bt(int argc, char** argv) {
     std::vector<std::string> options;
     std::vector<std::string> debug;
     std::string cf_dir = kDefaultCfDir;
+    std::optional<std::string> dns_file;
+    std::string switch_spec = "files dns";
     app.add_option("-C,--config", cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("--hostname", hostname, "host name to use instead of this machine's");
     app.add_flag("--no-interfaces", no_interfaces, "leave network interfaces out of $=w");
     app.add_option("--hosts-file", hosts_file, "hosts file for host name lookups")->capture_default_str();
+    app.add_option("--dns-records", dns_file,
+                   "DNS records to answer name lookups from (NAME A IP, NAME MX PREF HOST, ADDR PTR NAME, "
+                   "NAME TXT TEXT, NAME TEMP; one a line)");
+    app.add_option("--hosts-switch", switch_spec,
+                   "with --dns-records: the service switch's hosts line (sendmail's ServiceSwitchFile)")
+        ->capture_default_str();
     app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
     app.add_option("-d", debug, "debug flags, as sendmail's -d (category 21: rewriting traces)");
     app.add_flag("-v", verbose, "echo each input line (sendmail's verbose mode)");
@@ -50,6 +59,12 @@ int cmd_bt(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 64;
+    }
+
+    std::optional<DnsRecords> records;
+    if (dns_file) {
+        records = read_dns_records(*dns_file);
+        if (!records) return 64;
     }
 
     // readcf(): a missing or unreadable file ends the run, as in sendmail.
@@ -101,6 +116,15 @@ int cmd_bt(int argc, char** argv) {
     CfFile ast = parse_cf(content, cf);
     std::unique_ptr<Config> config = compile_cf(ast, co, rep);
     TestMode tm(*config, rep);
+    // Without --dns-records the session keeps its hosts-file resolver (the
+    // switch's "hosts files").
+    std::unique_ptr<NameService> names;
+    if (records) {
+        names = std::make_unique<NameService>(
+            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(switch_spec), config->host.hostname},
+            &tm.session().env);
+        tm.session().maps.resolver = names.get();
+    }
     for (const std::string& d : debug) tm.session().set_debug_flags(d);
     if (verbose) tm.set_verbosity(1);
     if (isatty(0)) tm.set_verbosity(2);

@@ -19,6 +19,7 @@
 #include "grammar/cf_parser.hpp"
 #include "tools/commands.hpp"
 #include "tools/config_input.hpp"
+#include "tools/dns_input.hpp"
 
 namespace cfkit {
 
@@ -72,6 +73,8 @@ int cmd_run(int argc, char** argv) {
     bool trace = false, json = false;
     std::optional<std::string> hostname;
     std::string cf_dir = kDefaultCfDir;
+    std::optional<std::string> dns_file;
+    std::string switch_spec = "files dns";
     app.add_option("config", cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("rulesets", rulesets, "ruleset list, as in -bt: 3,0 or check_mail")->required();
@@ -79,12 +82,21 @@ int cmd_run(int argc, char** argv) {
     app.add_option("--macro", macros, "set a macro before running: x=value or {name}=value");
     app.add_option("--class", classes, "add a class word: X=word or {Name}=word");
     app.add_option("--hostname", hostname, "host name to use instead of this machine's");
+    app.add_option("--dns-records", dns_file, "DNS records to answer name lookups from (as `cfkit bt`)");
+    app.add_option("--hosts-switch", switch_spec, "with --dns-records: the service switch's hosts line")
+        ->capture_default_str();
     app.add_flag("--trace", trace, "show every rule tried");
     app.add_flag("--json", json, "print the result and the trace as JSON");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
+    }
+
+    std::optional<DnsRecords> records;
+    if (dns_file) {
+        records = read_dns_records(*dns_file);
+        if (!records) return 2;
     }
 
     std::string error;
@@ -108,6 +120,13 @@ int cmd_run(int argc, char** argv) {
     Session session(*config);
     session.reporter = &rrep;
     session.observer = &rec;
+    std::unique_ptr<NameService> name_service;
+    if (records) {
+        name_service = std::make_unique<NameService>(
+            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(switch_spec), config->host.hostname},
+            &session.env);
+        session.maps.resolver = name_service.get();
+    }
 
     // --macro and --class, as `.D` and `.C` would set them
     auto split = [&](const std::string& arg, const char* what, std::string& name, std::string& value) {

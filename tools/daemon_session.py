@@ -14,7 +14,7 @@ new namespaces the host name is mail.example.com, `lo` is up with the
 client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
 are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
 and TCP) answers from the script's `dns` records and `connect ... name=`:
-A, MX and PTR; other types of an existing name are NOERROR without answers;
+A, MX, PTR and TXT; other types of an existing name are NOERROR without answers;
 a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
 `sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
 when the session ends); the client binds to the script's address, waits for
@@ -75,6 +75,7 @@ class Script:
         self.a = {}      # name -> [IPv4]
         self.mx = {}     # name -> [(pref, host)]
         self.ptr = {}    # IPv4 -> [name]
+        self.txt = {}    # name -> [text]: the words after TXT, joined by one space
         self.temp = set()  # names and IPv4 addresses that answer SERVFAIL
         self.steps = []  # (command line, message lines or None)
         self.skip = None  # why the daemon cannot be given this script
@@ -91,9 +92,11 @@ class Script:
             self.mx.setdefault(name, []).append((int(w[2]), w[3].rstrip(".")))
         elif typ == "PTR" and len(w) == 3 and is_ipv4(w[0]):
             self.ptr.setdefault(w[0], []).append(w[2].rstrip("."))
+        elif typ == "TXT" and len(w) >= 3 and len(" ".join(w[2:])) <= 255:
+            self.txt.setdefault(name, []).append(" ".join(w[2:]))
         else:
-            raise ScriptError("line %d: dns: expected NAME A IP, NAME MX PREF HOST, ADDR PTR NAME "
-                              "or NAME TEMP" % lineno)
+            raise ScriptError("line %d: dns: expected NAME A IP, NAME MX PREF HOST, ADDR PTR NAME, "
+                              "NAME TXT TEXT or NAME TEMP" % lineno)
 
 
 def parse_script(text):
@@ -177,7 +180,7 @@ def encode_name(name):
     return out + b"\0"
 
 
-T_A, T_PTR, T_MX = 1, 12, 15
+T_A, T_PTR, T_MX, T_TXT = 1, 12, 15, 16
 
 
 def dns_answer(query, script):
@@ -217,11 +220,13 @@ def dns_answer(query, script):
                 answers = [(T_PTR, encode_name(n)) for n in script.ptr[rev]]
         else:
             rcode = 3
-    elif name in script.a or name in script.mx:
+    elif name in script.a or name in script.mx or name in script.txt:
         if qtype == T_A:
             answers = [(T_A, socket.inet_aton(ip)) for ip in script.a.get(name, [])]
         elif qtype == T_MX:
             answers = [(T_MX, struct.pack(">H", p) + encode_name(h)) for p, h in script.mx.get(name, [])]
+        elif qtype == T_TXT:
+            answers = [(T_TXT, bytes([len(t)]) + t.encode("latin-1")) for t in script.txt.get(name, [])]
     else:
         rcode = 3  # NXDOMAIN
     # QR, the query's RD, RA; authoritative so nothing is cached as "non-auth"

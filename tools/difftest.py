@@ -4,7 +4,10 @@
 Each case is a .cf file and an input script. Both programs run on the same
 files, from the case's directory, under the same host name (inside
 `unshare -u`), and the test fails on any difference in stdout, stderr or
-exit status. The contract for case directories is in testcases/README.md.
+exit status. A case with DNS records (NAME.dns) runs both inside `unshare
+-u -n -m` beside a DNS server answering from them (tools/dns_namespace.py):
+sendmail with "dns" in its service switch, cfkit with --dns-records. The
+contract for case directories is in testcases/README.md.
 
 Usage:
   tools/difftest.py [--cfkit build/cfkit] [--random 40] [DIR ...]
@@ -72,17 +75,47 @@ def extra_args(cf):
     return [line.strip() for line in f.read_text().splitlines() if line.strip()]
 
 
+def run_with_dns(records, argv, cwd, stdin_bytes, timeout=60):
+    """Runs argv as run_in_uts does, in a network namespace as well, where
+    a DNS server answers from `records` (tools/dns_namespace.py)."""
+    cmd = [sys.executable, str(ROOT / "tools/dns_namespace.py"), str(records), "--"] + argv
+    try:
+        p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, None, None
+    return p.stdout, p.stderr, p.returncode
+
+
+def hosts_switch(cf):
+    """NAME.switch: the service switch's hosts line for a case with DNS
+    records (default "files dns")."""
+    f = cf.with_suffix(".switch")
+    return f.read_text().strip() if f.exists() else "files dns"
+
+
 def compare(case, cfkit, oracle):
     cf, inp = case
     data = inp.read_bytes()
     opts = extra_options(cf)
     sm = oracle / "root/usr/libexec/sendmail/sendmail"
     args = extra_args(cf)
-    sm_argv = [str(sm), "-bt"] + args + ["-C", cf.name, "-OServiceSwitchFile=" + str(oracle / "ss")]
+    # NAME.dns: DNS records. sendmail asks a DNS server answering from
+    # them, with "dns" in its service switch; cfkit reads them.
+    records = cf.with_suffix(".dns")
+    switch = oracle / "ss"
+    if records.exists():
+        switch = cf.parent / (".%s.switch" % cf.stem)
+        switch.write_text("hosts %s\naliases files\n" % hosts_switch(cf))
+    sm_argv = [str(sm), "-bt"] + args + ["-C", cf.name, "-OServiceSwitchFile=" + str(switch)]
     sm_argv += ["-O" + o for o in opts]
     cf_argv = [str(cfkit), "bt"] + args + ["-C", cf.name] + ["-O" + o for o in opts]
-    want = run_in_uts(sm_argv, cf.parent, data)
-    got = run_in_uts(cf_argv, cf.parent, data)
+    if records.exists():
+        cf_argv += ["--dns-records", records.name, "--hosts-switch", hosts_switch(cf)]
+        want = run_with_dns(records.name, sm_argv, cf.parent, data)
+        got = run_with_dns(records.name, cf_argv, cf.parent, data)
+    else:
+        want = run_in_uts(sm_argv, cf.parent, data)
+        got = run_in_uts(cf_argv, cf.parent, data)
     if want[0] is None or got[0] is None:
         return "timed out after 60 s: %s" % ", ".join(
             n for n, r in (("sendmail", want), ("cfkit", got)) if r[0] is None)
@@ -138,7 +171,7 @@ def local_cf_dir(oracle, workdir):
 
 
 def expand_mc_suites(dirs, oracle, workdir):
-    """A suite with NAME.mc files or map sources is copied to `workdir`; each
+    """A suite with NAME.mc files, map sources or DNS records is copied to `workdir`; each
     .mc is expanded to NAME.cf with m4 and the oracle's sendmail-cf macros,
     and map sources are built with makemap."""
     cfdir = local_cf_dir(oracle, workdir)
@@ -149,7 +182,9 @@ def expand_mc_suites(dirs, oracle, workdir):
         # NAME.mcref: one line, a .mc of sendmail-cf's own, relative to its cf/ directory
         refs = sorted(d.glob("*.mcref"))
         maps = [f for f in d.iterdir() if f.suffix in MAP_SUFFIXES]
-        if not mcs and not refs and not maps:
+        # cases with DNS records get a service switch file written beside them
+        records = sorted(d.glob("*.dns"))
+        if not mcs and not refs and not maps and not records:
             out.append(str(d))
             continue
         dest = pathlib.Path(workdir) / d.name

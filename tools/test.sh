@@ -42,5 +42,8 @@ echo "== differential suite against sendmail 8.17"
 $AS_ROOT python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
     testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/examples
 
+echo "== DNS answers against sendmail 8.17 (network namespace, DNS server answering from the cases' records)"
+$AS_ROOT python3 tools/difftest.py --cfkit build/cfkit testcases/diff/dns
+
 echo "== SMTP sessions against the real sendmail daemon (network namespace, fake DNS)"
 $AS_ROOT python3 tools/sessiondiff.py --cfkit build/cfkit
