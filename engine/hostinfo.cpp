@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "engine/textutil.hpp"
 #include "engine/translate.hpp"
 
 namespace cfkit {
@@ -142,6 +143,7 @@ HostInfo probe_host(const ProbeOptions& opt) {
         if (std::fscanf(la, "%lf", &v) == 1) hi.load_avg = static_cast<int>(v + 0.5);
         std::fclose(la);
     }
+    hi.now = std::time(nullptr);
     if (const char* u = getenv("USER")) {
         if (*u) hi.user = u;
     }
@@ -187,6 +189,7 @@ void apply_startup(Env& env, const HostInfo& host, std::vector<std::string>* aka
     }
     // Fixed state of -bt mode (main.c), visible with `$x` commands.
     env.macros.set('v', "8.17.1.9");
+    if (host.now) env.macros.set('b', arpadate(host.now));  // main.c: the current date
     env.macros.set('_', host.user + "@localhost");
     if (auto id = env.names.find("opMode")) env.macros.set(*id, "t");
     if (auto id = env.names.find("deliveryMode")) env.macros.set(*id, "i");

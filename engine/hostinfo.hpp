@@ -5,6 +5,7 @@
 // so tests and the differential suite can fix it.
 #pragma once
 
+#include <ctime>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,7 @@ struct HostInfo {
     std::vector<Interface> interfaces;  // up IPv4 interfaces, kernel order
     std::string user = "root";          // $_ is "user@localhost" in -bt
     int load_avg = 0;                   // ${load_avg}: the 1-minute load, rounded
+    std::time_t now = 0;                // start time, for $b (0: leave $b undefined)
 };
 
 struct ProbeOptions {

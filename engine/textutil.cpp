@@ -52,4 +52,39 @@ int wait_child(int pid) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+std::string arpadate(std::time_t t) {
+    char ud[32];
+    ctime_r(&t, ud);  // "Sun Sep 16 01:03:52 1973\n"
+    std::string b;
+    b.append(ud, 3);
+    b += ", ";
+    if (ud[8] != ' ') b += ud[8];
+    b += ud[9];
+    b += ' ';
+    b.append(ud + 4, 3);
+    b += ' ';
+    b.append(ud + 20, 4);
+    b += ' ';
+    b.append(ud + 11, 8);
+    std::tm gmt{}, lt{};
+    gmtime_r(&t, &gmt);
+    localtime_r(&t, &lt);
+    int off = (lt.tm_hour - gmt.tm_hour) * 60 + lt.tm_min - gmt.tm_min;
+    if (lt.tm_year < gmt.tm_year) off -= 24 * 60;
+    else if (lt.tm_year > gmt.tm_year) off += 24 * 60;
+    else if (lt.tm_yday < gmt.tm_yday) off -= 24 * 60;
+    else if (lt.tm_yday > gmt.tm_yday) off += 24 * 60;
+    b += ' ';
+    if (off == 0) return b + "GMT";
+    b += off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    if (off >= 24 * 60) off = 23 * 60 + 59;
+    b += static_cast<char>('0' + off / 600);
+    b += static_cast<char>('0' + (off / 60) % 10);
+    off %= 60;
+    b += static_cast<char>('0' + off / 10);
+    b += static_cast<char>('0' + off % 10);
+    return b;  // the Linux build has no TZ_TYPE: no "(zone name)" after the offset
+}
+
 } // namespace cfkit

@@ -3,6 +3,7 @@
 // way in several places, so cfkit does it in one.
 #pragma once
 
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,10 @@ std::vector<std::string> split_words(std::string_view s, bool blank_tab_only = f
 // Starts argv[0] (no shell) with its standard output on a pipe.
 // Returns the read end, or -1; `pid` receives the child (or -1).
 int spawn_reader(const std::vector<std::string>& argv, int& pid);
+
+// arpadate(): `t` as sendmail on Linux writes dates ($b, Date:): "Tue, 1
+// Dec 2026 04:35:09 +0100", or "... GMT" when local time is UTC.
+std::string arpadate(std::time_t t);
 
 // Waits for a child started by spawn_reader; returns its exit status, or
 // -1 if it did not exit normally.
