@@ -42,7 +42,11 @@ def run_in_uts(argv, cwd, stdin_bytes, timeout=60):
     """Runs argv with host name HOSTNAME in a private UTS namespace.
     A run that does not finish in `timeout` seconds gives (None, None, None)."""
     script = 'hostname "$0"; exec "$@"'
-    cmd = UNSHARE + ["sh", "-c", script, HOSTNAME] + argv
+    return run_captured(UNSHARE + ["sh", "-c", script, HOSTNAME] + argv, cwd, stdin_bytes, timeout)
+
+
+def run_captured(cmd, cwd, stdin_bytes, timeout):
+    """(stdout, stderr, exit status), or three Nones after `timeout` seconds."""
     try:
         p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -58,32 +62,30 @@ def find_input(cf):
     return shared if shared.exists() else None
 
 
-def extra_options(cf):
-    """NAME.opts: extra -O options (one per line) given to both programs."""
-    f = cf.with_suffix(".opts")
+def case_lines(cf, suffix):
+    """The non-blank lines of the case's NAME<suffix> file, if it has one."""
+    f = cf.with_suffix(suffix)
     if not f.exists():
         return []
     return [line.strip() for line in f.read_text().splitlines() if line.strip()]
+
+
+def extra_options(cf):
+    """NAME.opts: extra -O options (one per line) given to both programs."""
+    return case_lines(cf, ".opts")
 
 
 def extra_args(cf):
     """NAME.args: more command-line arguments (one per line, such as -d0.4)
     given to both programs after -bt."""
-    f = cf.with_suffix(".args")
-    if not f.exists():
-        return []
-    return [line.strip() for line in f.read_text().splitlines() if line.strip()]
+    return case_lines(cf, ".args")
 
 
 def run_with_dns(records, argv, cwd, stdin_bytes, timeout=60):
     """Runs argv as run_in_uts does, in a network namespace as well, where
     a DNS server answers from `records` (tools/dns_namespace.py)."""
     cmd = [sys.executable, str(ROOT / "tools/dns_namespace.py"), str(records), "--"] + argv
-    try:
-        p = subprocess.run(cmd, cwd=cwd, input=stdin_bytes, capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return None, None, None
-    return p.stdout, p.stderr, p.returncode
+    return run_captured(cmd, cwd, stdin_bytes, timeout)
 
 
 def hosts_switch(cf):
