@@ -119,6 +119,7 @@ struct MapDef {
 struct MapResult {
     std::optional<std::string> value;  // nullopt: not found
     int status = 0;                    // EX_* value
+    int error = 0;                     // errno after a temporary failure (-d60 prints it)
 };
 
 // What fileclass() got from an `F{X}key@class:spec` line.

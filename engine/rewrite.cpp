@@ -358,10 +358,28 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
                 if (!map->keep_quotes) key = stripquotes(key);
                 std::vector<std::string> argv{key};
                 argv.insert(argv.end(), args.begin(), args.end());
+                // -d60: map_lookup()'s trace; the class's own messages land
+                // between "=> " and the result, as in sendmail
+                if (s_.tTd(60, 1)) {
+                    std::string line = "map_lookup(" + map->name + ", " + xputs(key, s_.env.names);
+                    if (s_.tTd(60, 5))
+                        for (std::size_t k = 0; k < argv.size(); ++k) line += ", %" + std::to_string(k) + "=" + argv[k];
+                    dbg(line + ") => ");
+                }
                 MapResult r = lookup_map(*map, key, argv, ctx);
                 replac = r.value;
-                if (r.status == EX_TEMPFAIL && !map->no_defer) rstat = EX_TEMPFAIL;
-                if (r.status == EX_TEMPFAIL && map->tempfail_append) replac = key + *map->tempfail_append;
+                // MF_SECURE is cleared before it is printed: "ad=" is always 0
+                if (s_.tTd(60, 1))
+                    dbg((r.value ? *r.value : std::string("NOT FOUND")) + " (" + std::to_string(r.status) + "), ad=0\n");
+                if (r.status == EX_TEMPFAIL && !map->no_defer) {
+                    rstat = EX_TEMPFAIL;
+                    if (s_.tTd(60, 1))
+                        dbg("map_lookup(" + map->name + ", " + key + ") tempfail: errno=" + std::to_string(r.error) + "\n");
+                }
+                if (r.status == EX_TEMPFAIL && map->tempfail_append) {
+                    replac = key + *map->tempfail_append;
+                    if (s_.tTd(60, 4)) dbg("map_lookup tempfail: returning \"" + *replac + "\"\n");
+                }
             }
         }
         bool external = replac.has_value();
