@@ -45,15 +45,33 @@ public:
     };
     std::optional<Hit> hit;
     const Config* cfg = nullptr;
-    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
-        last_ = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
+    // One entry per active ruleset: a rule whose RHS calls a ruleset
+    // ($#error ... $>DnsblText ...) is rewritten after the callee's rules
+    // matched, so the last match of its own ruleset is the one that counts.
+    void ruleset_enter(int rs, const std::string&, const Tokens&, int) override { active_.push_back({rs, {}}); }
+    void ruleset_return(int, const std::string&, const Tokens&, int) override {
+        if (!active_.empty()) active_.pop_back();
     }
-    void rewritten(int /*rs*/, const Tokens& ws) override {
-        if (!hit && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = last_;
+    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
+        if (active_.empty()) active_.push_back({rs, {}});
+        active_.back().last = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
+    }
+    void rewritten(int rs, const Tokens& ws) override {
+        // a callee that ended early (an error) left its entry behind
+        while (active_.size() > 1 && active_.back().rs != rs) active_.pop_back();
+        if (!hit && !active_.empty() && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = active_.back().last;
+    }
+    void reset() {
+        hit.reset();
+        active_.clear();
     }
 
 private:
-    Hit last_;
+    struct Active {
+        int rs;
+        Hit last;
+    };
+    std::vector<Active> active_;
 };
 
 std::string upper(std::string s) {
@@ -219,7 +237,7 @@ struct SmtpServer::Impl {
         }
         Tokens ws = sr.tokens;
         rep.got.clear();
-        decider.hit.reset();
+        decider.reset();
         rewrite(s, ws, rs);
         run.result = ws;
         for (const Diagnostic& d : rep.got) run.messages.push_back(d.message);
