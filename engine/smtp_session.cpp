@@ -398,7 +398,9 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
         if (std::optional<HostEnt> h = hosts_forward(d.cfg.host.hosts, realname, false)) {
             for (const std::string& w : h->address_words) addrs.push_back(w.substr(1, w.size() - 2));
         } else {
-            d.setup.dns.lookup_a(realname, addrs);
+            // gethostbyname2(): res_search(), the search domain included
+            for (const DnsRecords::Rr& rr : d.resolver.res_search(realname, rrtype::A, true).answers)
+                addrs.push_back(rr.value);
         }
         forged = std::find(addrs.begin(), addrs.end(), client.address) == addrs.end();
     }

@@ -91,6 +91,11 @@ TEST_CASE("sessions: dns, bestmx and host maps answer from the script's records"
         {"EHLO names a client by its PTR record", "192.0.2.10",
          {"192.0.2.10 PTR mx.client.example", "mx.client.example A 192.0.2.10"}, "HELO x",
          {"250 mail.example.com Hello mx.client.example [192.0.2.10], pleased to meet you"}},
+        {"the PTR name's A record is in the search domain: not forged", "192.0.2.44",
+         {"192.0.2.44 PTR mx.client", "mx.client.example.com A 192.0.2.44"}, "HELO x",
+         {"250 mail.example.com Hello mx.client [192.0.2.44], pleased to meet you"}},
+        {"the PTR name has no A record: forged", "192.0.2.45", {"192.0.2.45 PTR mx.client"}, "HELO x",
+         {"250 mail.example.com Hello mx.client [192.0.2.45] (may be forged), pleased to meet you"}},
     };
     for (const Row& r : rows) {
         CAPTURE(std::string(r.what));
