@@ -97,15 +97,6 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
     return false;
 }
 
-DnsRecords::Status DnsRecords::lookup_a(const std::string& name_in, std::vector<std::string>& addrs) const {
-    std::string name = dns_key(name_in);
-    if (temp.count(name)) return Status::TempFail;
-    auto it = a.find(name);
-    if (it == a.end()) return Status::NotFound;
-    addrs = it->second;
-    return Status::Found;
-}
-
 DnsRecords::Reply DnsRecords::query(const std::string& qname, int type) const {
     Reply r;
     std::string name = dns_key(qname);

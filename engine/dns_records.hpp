@@ -33,11 +33,6 @@ struct DnsRecords {
     // Adds one record from "NAME TYPE DATA..." words; false with `error` set.
     bool add(const std::vector<std::string>& words, std::string& error);
 
-    enum class Status { Found, NotFound, TempFail };
-    // The A records of a name as written (the forward check of a
-    // client's PTR name).
-    Status lookup_a(const std::string& name, std::vector<std::string>& addrs) const;
-
     // One question to the DNS: NXDOMAIN for a name without records,
     // SERVFAIL for a TEMP name, else NOERROR with the records of `type`
     // (none for other types). Reverse names (D.C.B.A.in-addr.arpa) answer

@@ -146,7 +146,9 @@ struct SmtpServer::Impl {
     SmtpReply* cur = nullptr;        // the reply being built
     bool replied_error = false;      // only the first error of a command is sent
 
-    Impl(const Config& c, ServerSetup st) : cfg(c), setup(std::move(st)), s(c), resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname}, &s.env),
+    Impl(const Config& c, ServerSetup st)
+        : cfg(c), setup(std::move(st)), s(c),
+          resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname}, &s.env),
           aliases(c), rcpt_list(s, aliases) {
         s.reporter = &rep;
         s.maps.resolver = &resolver;
