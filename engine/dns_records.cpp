@@ -97,30 +97,6 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
     return false;
 }
 
-DnsRecords::Status DnsRecords::lookup_ptr(const std::string& addr, std::string& name) const {
-    if (temp.count(addr)) return Status::TempFail;
-    auto it = ptr.find(addr);
-    if (it == ptr.end() || it->second.empty()) return Status::NotFound;
-    name = it->second.front();
-    return Status::Found;
-}
-
-DnsRecords::Status DnsRecords::lookup_a(const std::string& name_in, std::vector<std::string>& addrs) const {
-    std::string name = dns_key(name_in);
-    if (temp.count(name)) return Status::TempFail;
-    auto it = a.find(name);
-    if (it == a.end()) return Status::NotFound;
-    addrs = it->second;
-    return Status::Found;
-}
-
-DnsRecords::Status DnsRecords::exists(const std::string& name_in) const {
-    std::string name = dns_key(name_in);
-    if (temp.count(name)) return Status::TempFail;
-    if (a.count(name) || mx.count(name)) return Status::Found;
-    return Status::NotFound;
-}
-
 DnsRecords::Reply DnsRecords::query(const std::string& qname, int type) const {
     Reply r;
     std::string name = dns_key(qname);
@@ -176,25 +152,6 @@ Diagnostics parse_dns_records(const std::string& text, const std::string& file, 
         diags.push_back(std::move(d));
     }
     return diags;
-}
-
-std::optional<std::string> DnsResolver::canonical_name(const std::string& host) const {
-    if (r_.exists(host) == DnsRecords::Status::Found) return dns_key(host);
-    return std::nullopt;
-}
-
-std::optional<std::string> DnsResolver::name_for_address(const std::string& addr) const {
-    std::string name;
-    if (r_.lookup_ptr(addr, name) == DnsRecords::Status::Found) return name;
-    return std::nullopt;
-}
-
-bool DnsResolver::temporary_failure(const std::string& host) const {
-    if (!host.empty() && host[0] == '[') {
-        std::string addr = host.substr(1, host.find(']') - 1);
-        return r_.temp.count(addr) > 0;
-    }
-    return r_.exists(host) == DnsRecords::Status::TempFail;
 }
 
 } // namespace cfkit

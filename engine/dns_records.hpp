@@ -1,10 +1,10 @@
 // Name-service answers written by the user instead of asked from the net:
 // `dns NAME A IP`, `dns NAME MX PREF HOST`, `dns ADDR PTR NAME`,
 // `dns NAME TXT TEXT`, `dns NAME TEMP`. A name without records does not
-// exist. Sessions derive {client_name} and {client_resolve} from them, the
-// `host` map ($[ $], the `resolve` map of proto.m4) answers from them, and
-// `cfkit bt --dns-records FILE` reads a file of them (without the `dns`
-// word) for the name service of engine/name_service.hpp.
+// exist. Sessions derive {client_name} and {client_resolve} from them and
+// ask the name service of engine/name_service.hpp about them (dns, bestmx
+// and host maps, $[ $]); `cfkit bt --dns-records FILE` reads a file of
+// them (without the `dns` word) for the same name service.
 //
 // query() answers one DNS question exactly as the DNS server of
 // tools/daemon_session.py does from the same records, so that cfkit and the
@@ -33,12 +33,6 @@ struct DnsRecords {
     // Adds one record from "NAME TYPE DATA..." words; false with `error` set.
     bool add(const std::vector<std::string>& words, std::string& error);
 
-    enum class Status { Found, NotFound, TempFail };
-    Status lookup_ptr(const std::string& addr, std::string& name) const;
-    Status lookup_a(const std::string& name, std::vector<std::string>& addrs) const;
-    // The host map's question: does the name exist (A or MX records)?
-    Status exists(const std::string& name) const;
-
     // One question to the DNS: NXDOMAIN for a name without records,
     // SERVFAIL for a TEMP name, else NOERROR with the records of `type`
     // (none for other types). Reverse names (D.C.B.A.in-addr.arpa) answer
@@ -65,18 +59,6 @@ constexpr int A = 1, NS = 2, CNAME = 5, PTR = 12, MX = 15, TXT = 16, AAAA = 28, 
 // and lines starting with `#` skipped. Each bad line is a diagnostic at
 // its place ("expected NAME MX PREFERENCE HOST"); good lines still count.
 Diagnostics parse_dns_records(const std::string& text, const std::string& file, DnsRecords& out);
-
-// The resolver interface of the map code, answering from DnsRecords.
-class DnsResolver : public Resolver {
-public:
-    explicit DnsResolver(const DnsRecords& r) : r_(r) {}
-    std::optional<std::string> canonical_name(const std::string& host) const override;
-    std::optional<std::string> name_for_address(const std::string& addr) const override;
-    bool temporary_failure(const std::string& host) const override;
-
-private:
-    const DnsRecords& r_;
-};
 
 std::string dns_key(const std::string& name);   // lower case, no trailing dot
 std::string dns_name(const std::string& name);  // as written, no trailing dot (PTR answers keep their case)

@@ -2,7 +2,7 @@
 // files of `cfkit test`.
 //
 //   connect ADDR [name=NAME] [port=N]   the client (name=: PTR and A records)
-//   dns NAME A IP | NAME MX PREF HOST | ADDR PTR NAME | NAME TEMP
+//   dns NAME A IP | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
 //   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
 //   auth USER MECH                      a successful AUTH (no SASL exchange)

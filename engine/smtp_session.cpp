@@ -12,6 +12,7 @@
 #include "engine/recipients.hpp"
 #include "engine/smtp_args.hpp"
 #include "engine/metachar.hpp"
+#include "engine/name_service.hpp"
 #include "engine/render.hpp"
 #include "engine/rewrite.hpp"
 #include "engine/rulesets.hpp"
@@ -44,15 +45,33 @@ public:
     };
     std::optional<Hit> hit;
     const Config* cfg = nullptr;
-    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
-        last_ = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
+    // One entry per active ruleset: a rule whose RHS calls a ruleset
+    // ($#error ... $>DnsblText ...) is rewritten after the callee's rules
+    // matched, so the last match of its own ruleset is the one that counts.
+    void ruleset_enter(int rs, const std::string&, const Tokens&, int) override { active_.push_back({rs, {}}); }
+    void ruleset_return(int, const std::string&, const Tokens&, int) override {
+        if (!active_.empty()) active_.pop_back();
     }
-    void rewritten(int /*rs*/, const Tokens& ws) override {
-        if (!hit && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = last_;
+    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
+        if (active_.empty()) active_.push_back({rs, {}});
+        active_.back().last = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
+    }
+    void rewritten(int rs, const Tokens& ws) override {
+        // a callee that ended early (an error) left its entry behind
+        while (active_.size() > 1 && active_.back().rs != rs) active_.pop_back();
+        if (!hit && !active_.empty() && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = active_.back().last;
+    }
+    void reset() {
+        hit.reset();
+        active_.clear();
     }
 
 private:
-    Hit last_;
+    struct Active {
+        int rs;
+        Hit last;
+    };
+    std::vector<Active> active_;
 };
 
 std::string upper(std::string s) {
@@ -102,7 +121,7 @@ struct SmtpServer::Impl {
     const Config& cfg;
     ServerSetup setup;
     Session s;
-    DnsResolver resolver;
+    NameService resolver;  // files, then the script's records: as the daemon run asks
     CheckReporter rep;
     DecidingRule decider;
 
@@ -127,7 +146,10 @@ struct SmtpServer::Impl {
     SmtpReply* cur = nullptr;        // the reply being built
     bool replied_error = false;      // only the first error of a command is sent
 
-    Impl(const Config& c, ServerSetup st) : cfg(c), setup(std::move(st)), s(c), resolver(setup.dns), aliases(c), rcpt_list(s, aliases) {
+    Impl(const Config& c, ServerSetup st)
+        : cfg(c), setup(std::move(st)), s(c),
+          resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname}, &s.env),
+          aliases(c), rcpt_list(s, aliases) {
         s.reporter = &rep;
         s.maps.resolver = &resolver;
         s.observer = &decider;
@@ -217,7 +239,7 @@ struct SmtpServer::Impl {
         }
         Tokens ws = sr.tokens;
         rep.got.clear();
-        decider.hit.reset();
+        decider.reset();
         rewrite(s, ws, rs);
         run.result = ws;
         for (const Diagnostic& d : rep.got) run.messages.push_back(d.message);
@@ -229,6 +251,9 @@ struct SmtpServer::Impl {
         // errors while rewriting reach the client (unstructured checks: not)
         if (!unstructured) {
             for (const Diagnostic& d : rep.got) {
+                // plain notes are message("851 ...")s (the host map's "Name
+                // server timeout"): 8xx reaches only a VERB client
+                if (d.emit == Emit::Plain) continue;
                 if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
                 else error(d.message, to);
             }
@@ -364,16 +389,22 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
     d.replied_error = false;
     d.client_addr = client.address;
     // getrequests(): the PTR name, then getauthinfo()'s forward check
-    std::string ptr;
-    DnsRecords::Status ps = d.setup.dns.lookup_ptr(client.address, ptr);
-    std::string realname = ps == DnsRecords::Status::Found ? ptr : "[" + client.address + "]";
-    std::string resolve = ps == DnsRecords::Status::Found ? "OK"
-                        : ps == DnsRecords::Status::TempFail ? "TEMP" : "FAIL";
+    // (gethostbyaddr() and gethostbyname() follow the C library's switch:
+    // the hosts file, then the DNS)
+    AddrAnswer ptr = d.resolver.host_by_address(client.address);
+    std::string realname = ptr.name ? *ptr.name : "[" + client.address + "]";
+    std::string resolve = ptr.name ? "OK" : ptr.try_again ? "TEMP" : "FAIL";
     bool forged = false;
     if (realname[0] != '[') {
         std::vector<std::string> addrs;
-        forged = !(d.setup.dns.lookup_a(realname, addrs) == DnsRecords::Status::Found &&
-                   std::find(addrs.begin(), addrs.end(), client.address) != addrs.end());
+        if (std::optional<HostEnt> h = hosts_forward(d.cfg.host.hosts, realname, false)) {
+            for (const std::string& w : h->address_words) addrs.push_back(w.substr(1, w.size() - 2));
+        } else {
+            // gethostbyname2(): res_search(), the search domain included
+            for (const DnsRecords::Rr& rr : d.resolver.res_search(realname, rrtype::A, true).answers)
+                addrs.push_back(rr.value);
+        }
+        forged = std::find(addrs.begin(), addrs.end(), client.address) == addrs.end();
     }
     std::string authinfo = realname[0] == '[' ? realname : realname + " [" + client.address + "]";
     if (forged) {

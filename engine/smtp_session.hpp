@@ -1,7 +1,8 @@
 // A dry run of sendmail's SMTP server (srvrsmtp.c) against a Config: the
 // check rulesets run when and how the daemon runs them, with the macros it
 // sets, and their results become the replies it would send. No sockets, no
-// DNS: the client's address and the name-service answers are given.
+// DNS: the client's address and the name-service answers are given; maps,
+// $[ $] and the connect lookups ask engine/name_service.hpp about them.
 #pragma once
 
 #include <memory>
@@ -43,6 +44,9 @@ struct ClientInfo {
 
 struct ServerSetup {
     DnsRecords dns;
+    // The service switch's hosts line: the daemon differential runs
+    // sendmail with "hosts files dns", so the hosts file answers first.
+    std::vector<std::string> hosts_switch = {"files", "dns"};
     // The SASL mechanisms the server has plugins for; nullopt: look at the
     // installed Cyrus SASL plugins, as sendmail's library does.
     std::optional<std::vector<std::string>> sasl_mechs;

@@ -5,6 +5,7 @@
 
 #include "tools/commands.hpp"
 #include "tools/config_input.hpp"
+#include "tools/dns_input.hpp"
 #include "tools/session_common.hpp"
 
 namespace cfkit {
@@ -18,12 +19,16 @@ int cmd_session(int argc, char** argv) {
     bool replies = false, trace = false, json = false, no_interfaces = false;
     std::string sasl;
     std::string date;
+    std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("script", script_path, "the session script (default: standard input)");
     app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
     app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
     app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
+    app.add_option("--hosts-switch", switch_spec,
+                   "the service switch's hosts line for maps and $[ $] (the script's dns lines are the DNS)")
+        ->capture_default_str();
     app.add_option("--sasl-mechs", sasl, "SASL mechanisms the server has (default: the installed plugins)");
     app.add_option("--date", date, "the date in the greeting ($b) instead of now");
     app.add_flag("--replies", replies, "print only the server's reply lines");
@@ -54,6 +59,7 @@ int cmd_session(int argc, char** argv) {
         setup.sasl_mechs = m;
     }
     setup.date = date;
+    setup.hosts_switch = hosts_switch(switch_spec);
     Transcript t = run_session(*config, script, setup);
     for (const std::string& p : t.problems) std::fprintf(stderr, "cfkit session: %s\n", p.c_str());
     if (json) std::fputs(transcript_json(t, *config).c_str(), stdout);

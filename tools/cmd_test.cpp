@@ -11,6 +11,7 @@
 
 #include "tools/commands.hpp"
 #include "tools/config_input.hpp"
+#include "tools/dns_input.hpp"
 #include "tools/session_common.hpp"
 
 namespace cfkit {
@@ -77,12 +78,16 @@ int cmd_test(int argc, char** argv) {
     std::vector<std::string> cases;
     std::string junit;
     bool no_interfaces = false, verbose = false;
+    std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("cases", cases, "case files (session scripts with `expect` lines) or directories")->required();
     app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
     app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
     app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
     app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
+    app.add_option("--hosts-switch", switch_spec,
+                   "the service switch's hosts line for maps and $[ $] (the cases' dns lines are the DNS)")
+        ->capture_default_str();
     app.add_option("--junit", junit, "also write a JUnit XML report to this file");
     app.add_flag("-v,--verbose", verbose, "print the transcript of failing cases");
     try {
@@ -105,7 +110,9 @@ int cmd_test(int argc, char** argv) {
     std::string xml;
     for (std::size_t i = 0; i < files.size(); ++i) {
         const SessionScript& s = scripts[i];
-        Transcript t = run_session(*config, s, ServerSetup{});
+        ServerSetup setup;
+        setup.hosts_switch = hosts_switch(switch_spec);
+        Transcript t = run_session(*config, s, setup);
         std::vector<ExpectFailure> fails = check_expectations(t);
         std::size_t nexpect = 0;
         for (const ScriptStep& st : s.steps) nexpect += st.expect.size();
