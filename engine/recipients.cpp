@@ -78,7 +78,8 @@ AliasFiles::AliasFiles(const Config& cfg) {
     }
 }
 
-std::optional<std::string> AliasFiles::lookup(const std::string& name) const {
+std::optional<std::string> AliasFiles::lookup(const std::string& name, bool& unavailable) const {
+    unavailable = false;
     std::string key = ascii_lower(name);
     if (!opened_) {
         for (const std::string& f : files_) {
@@ -101,6 +102,10 @@ std::optional<std::string> AliasFiles::lookup(const std::string& name) const {
             continue;
         }
         std::ifstream in(f);
+        if (!in) {
+            unavailable = true;
+            return std::nullopt;
+        }
         std::string line, found;
         bool in_entry = false;
         while (std::getline(in, line)) {
@@ -181,7 +186,12 @@ std::vector<const Address*> RecipientList::in_sendmail_order() const {
 
 void RecipientList::alias(int idx, int aliaslevel, std::vector<AddressError>& errors) {
     Address& a = queue[static_cast<std::size_t>(idx)];
-    std::optional<std::string> rhs = aliases_.lookup(a.user);
+    bool unavailable = false;
+    std::optional<std::string> rhs = aliases_.lookup(a.user, unavailable);
+    if (unavailable) {  // "alias database unavailable": the recipient is queued
+        a.state = Address::State::QueueUp;
+        return;
+    }
     if (!rhs) return;
     if (vrfy_only) {
         a.state = Address::State::Verified;

@@ -27,7 +27,9 @@ class AliasFiles {
 public:
     explicit AliasFiles(const Config& cfg);
     // The right-hand side for `name` (matched without regard to case).
-    std::optional<std::string> lookup(const std::string& name) const;
+    // `unavailable` is set when a file of the list can be read neither as
+    // NAME.db nor as text: sendmail's alias map then fails temporarily.
+    std::optional<std::string> lookup(const std::string& name, bool& unavailable) const;
 
 private:
     std::vector<std::string> files_;
