@@ -81,6 +81,11 @@ private:
     std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words_;
     std::uint64_t next_seq_ = 0;
     std::array<std::size_t, 256> max_len_{};
+    // Per class, one bit per (length, case-folded first byte) of a member:
+    // the matcher asks about many phrases that are not members, and most
+    // are turned away here without hashing the phrase.
+    std::array<std::uint64_t, 256> quick_{};
+    static std::uint64_t quick_bit(const std::string& word);
 };
 
 // Sendmail's symbol-table hash for a name of the given symbol type
