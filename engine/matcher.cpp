@@ -28,20 +28,23 @@ void append_cataddr(std::string& phrase, const Tokens& ws, int first, int last, 
 }
 } // namespace
 
-bool token_equal(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
     records.clear();
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());
     int ri = 0, ai = 0;
 
+    // A plain token (compared with token_equal), not an operator.
+    auto is_literal = [&](int r) {
+        if (r >= nl) return false;
+        switch (meta::first(lhs[static_cast<std::size_t>(r)])) {
+        case meta::MATCHCLASS: case meta::MATCHNCLASS: case meta::MATCHONE: case meta::MATCHANY:
+        case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND:
+            return false;
+        default:
+            return true;
+        }
+    };
     auto class_id = [&](int r) -> MacroId {
         const std::string& t = lhs[static_cast<std::size_t>(r)];
         return t.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(t[1])) : 0;
@@ -176,6 +179,18 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
             }
             unsigned char f = meta::first(lhs[static_cast<std::size_t>(rec.pattern)]);
             if (f == meta::MATCHANY || f == meta::MATCHZANY) {
+                // When a literal follows the wildcard, a span after which the
+                // literal does not match fails at once and brings us back
+                // here: skip those spans (same result, fewer steps; not while
+                // the steps are traced).
+                if (!steps && is_literal(rec.pattern + 1)) {
+                    const std::string& lit = lhs[static_cast<std::size_t>(rec.pattern + 1)];
+                    while (next + 1 < na && !token_equal(lit, ws[static_cast<std::size_t>(next + 1)])) ++next;
+                    if (next + 1 >= na) {
+                        records.pop_back();
+                        continue;
+                    }
+                }
                 rec.last = next;
                 ai = next + 1;
                 ri = rec.pattern + 1;

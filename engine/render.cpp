@@ -1,6 +1,7 @@
 #include "engine/render.hpp"
 
 #include <cctype>
+#include <cstring>
 
 #include "engine/metachar.hpp"
 
@@ -124,10 +125,30 @@ std::string xputs(std::string_view s, const MacroNames& names) {
 }
 
 void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
+    // Most tokens are short and plain printable ASCII: those are gathered in
+    // a local buffer and appended in large pieces; the rest go through
+    // append_xputs(). -bt prints two of these lines per ruleset call.
+    char buf[1024];
+    std::size_t n = 0;
     for (const std::string& t : toks) {
-        out.push_back(' ');
-        append_xputs(out, t, names);
+        bool plain = t.size() < sizeof buf / 2;
+        for (std::size_t i = 0; plain && i < t.size(); ++i) plain = static_cast<unsigned char>(t[i]) - 0x20u < 0x5Fu;
+        if (!plain) {
+            out.append(buf, n);
+            n = 0;
+            out.push_back(' ');
+            append_xputs(out, t, names);
+            continue;
+        }
+        if (n + 1 + t.size() > sizeof buf) {
+            out.append(buf, n);
+            n = 0;
+        }
+        buf[n++] = ' ';
+        std::memcpy(buf + n, t.data(), t.size());
+        n += t.size();
     }
+    out.append(buf, n);
     out.push_back('\n');
 }
 
