@@ -4,6 +4,7 @@
 #include "engine/rewrite.hpp"
 
 #include <cstdio>
+#include <iterator>
 
 #include "engine/compile.hpp"
 #include "engine/matcher.hpp"
@@ -190,6 +191,10 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         return (rule.literal_bits & ~ws_bits) == 0;
     };
     int rstat = EX_OK;
+    // The new workspace of a matching rule. It lives across rules and trades
+    // buffers with `ws` (swap at copy back), so rewriting does not allocate
+    // a fresh vector each time.
+    Tokens npvp;
     std::size_t ri = 0;
     int ruleno = 1;
     int loopcount = 0;
@@ -231,7 +236,15 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                 ri = rules.size();
             }
         }
-        Tokens npvp;
+        npvp.clear();
+        npvp.reserve(ws.size() + rule.rhs.size());
+        // Phases 2 and 3 look at every token for `$(`, `$[` and `$>`; most
+        // new workspaces have none, which is noted here while they are built.
+        bool has_ops = false;
+        auto note = [&](const std::string& t) {
+            unsigned char c = meta::first(t);
+            if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN || c == meta::CALLSUBR) has_ops = true;
+        };
         auto toolong = [&]() {
             rep_.syserr("rewrite: expansion too long");
             return early(EX_DATAERR);
@@ -261,12 +274,14 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                 for (int k = m.first; k <= m.last; ++k) {
                     if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
                     npvp.push_back(ws[static_cast<std::size_t>(k)]);
+                    note(npvp.back());
                 }
                 continue;
             }
             if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             if (f != meta::MACRODEXPAND) {
                 npvp.push_back(rp);
+                note(rp);
                 continue;
             }
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
@@ -285,6 +300,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             for (std::string& t : r.tokens) {
                 if (s_.tTd(21, 19)) dbg(" ... " + t + "\n");
                 npvp.push_back(std::move(t));
+                note(npvp.back());
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
             if (s_.tTd(21, 19)) dbg(" ... DONE\n");
@@ -294,14 +310,14 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
 
         // Phase 2: map lookups.
         int err = 0;
-        if (!lookups(npvp, maxatom, rstat, err)) return early(err);
+        if (has_ops && !lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
-        int status = callsubr(npvp, reclevel, rule);
+        int status = has_ops ? callsubr(npvp, reclevel, rule) : EX_OK;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
-        ws = std::move(npvp);
+        ws.swap(npvp);  // npvp keeps the old buffer for the next match
         summarize();
         if (in_array) s_.store_workspace(ws, true);
         if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
@@ -474,10 +490,12 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
     int rstat = EX_OK;
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
         npvp.erase(npvp.begin() + static_cast<long>(c->index), npvp.begin() + static_cast<long>(c->index) + 2);
-        Tokens tail(npvp.begin() + static_cast<long>(c->index), npvp.end());
-        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
+        // The call's argument is everything after the call (moved out, not copied).
+        Tokens tail(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index)),
+                    std::make_move_iterator(npvp.end()));
         npvp.resize(c->index);
-        npvp.insert(npvp.end(), tail.begin(), tail.end());
+        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
+        npvp.insert(npvp.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
         if (status != EX_OK && status != EX_TEMPFAIL) return status;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
     }
