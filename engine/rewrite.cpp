@@ -64,19 +64,21 @@ void Session::set_debug_flags(const std::string& spec) {
 }
 
 void Session::record_prescan(const ScanResult& r) {
+    flush_store();
     std::size_t n = r.tokens.size();
     if (prescan_array.size() < n + 1) prescan_array.resize(n + 1);
     for (std::size_t i = 0; i < n; ++i) prescan_array[i] = r.tokens[i];
     if (r.terminated) prescan_array[n] = std::nullopt;
 }
 
-void Session::store_workspace(const Tokens& ws, bool terminate) {
+void Session::store_workspace(const Tokens& ws, bool terminate, std::size_t from) {
     if (prescan_array.size() < ws.size() + 1) prescan_array.resize(ws.size() + 1);
-    for (std::size_t i = 0; i < ws.size(); ++i) prescan_array[i] = ws[i];
+    for (std::size_t i = from; i < ws.size(); ++i) prescan_array[i] = ws[i];
     if (terminate) prescan_array[ws.size()] = std::nullopt;
 }
 
-Tokens Session::array_workspace() const {
+Tokens Session::array_workspace() {
+    flush_store();
     Tokens ws;
     for (const auto& t : prescan_array) {
         if (!t) break;
@@ -154,6 +156,15 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         if (in_array) ws = s_.array_workspace();
         return status;
     };
+    // The deferred copy of the workspace into the prescan array is made
+    // before `ws` goes back to the caller, however this returns.
+    struct FlushOnExit {
+        Session& s;
+        bool on;
+        ~FlushOnExit() {
+            if (on) s.flush_store();
+        }
+    } flush_on_exit{s_, in_array};
     const std::string name = ruleset_display_name(cfg_, rs);
     if (s_.observer) s_.observer->ruleset_enter(rs, name, ws, reclevel);
     if (reclevel++ > limits::kMaxRuleRecursion) {
@@ -317,9 +328,15 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
+        // Storing a shorter workspace over a longer one leaves the longer
+        // one's tail and end marker in the array (sendmail shows them
+        // later): those slots are stored now; the new workspace covers the
+        // others. A workspace at least as long covers every slot the
+        // previous one wrote, so then storing the newest alone is the same.
+        if (in_array && npvp.size() < ws.size()) s_.flush_store_from(npvp.size() + 1);
         ws.swap(npvp);  // npvp keeps the old buffer for the next match
         summarize();
-        if (in_array) s_.store_workspace(ws, true);
+        if (in_array) s_.defer_store(ws);
         if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
         if (s_.observer) s_.observer->rewritten(rs, ws);
     }
