@@ -111,6 +111,11 @@ void Classes::add(MacroId cls, const std::string& word) {
     it->second.classes.set(cls);
     max_len_[cls] = std::max(max_len_[cls], word.size());
     quick_[cls] |= quick_bit(word);
+    if (!word.empty()) {
+        unsigned char c = static_cast<unsigned char>(word[0]);
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        first_bytes_[cls].set(c);
+    }
 }
 
 std::uint64_t Classes::quick_bit(const std::string& word) {
@@ -132,6 +137,7 @@ void Classes::copy(MacroId from, MacroId to) {
     }
     max_len_[to] = std::max(max_len_[to], max_len_[from]);
     quick_[to] |= quick_[from];
+    first_bytes_[to] |= first_bytes_[from];
 }
 
 bool Classes::empty(MacroId cls) const {
