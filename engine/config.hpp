@@ -27,13 +27,12 @@ namespace cfkit {
 // A one-bit summary of a token, case-folded: a literal LHS token can only
 // match a workspace token with the same bit.
 inline std::uint64_t token_bit(const std::string& tok) {
-    // Inline, and only the length and the (case-folded) first and last
-    // bytes: it runs for every workspace token after every rewrite. That is
-    // enough to tell apart the operators and the words rules name.
+    // Inline, and only the length and the (case-folded) first byte: it runs
+    // for every workspace token after every rewrite. That is enough to tell
+    // apart the operators and most words rules name.
     if (tok.empty()) return 1;
     auto fold = [](unsigned char c) -> std::uint32_t { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; };
     std::uint32_t h = fold(static_cast<unsigned char>(tok.front())) * 0x9E3779B1u ^
-                      fold(static_cast<unsigned char>(tok.back())) * 0x85EBCA77u ^
                       static_cast<std::uint32_t>(tok.size()) * 0xC2B2AE3Du;
     return std::uint64_t{1} << (h >> 26);
 }
