@@ -1,7 +1,6 @@
 #include "engine/render.hpp"
 
 #include <cctype>
-#include <cstring>
 
 #include "engine/metachar.hpp"
 
@@ -131,22 +130,27 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
     char buf[1024];
     std::size_t n = 0;
     for (const std::string& t : toks) {
-        bool plain = t.size() < sizeof buf / 2;
-        for (std::size_t i = 0; plain && i < t.size(); ++i) plain = static_cast<unsigned char>(t[i]) - 0x20u < 0x5Fu;
-        if (!plain) {
-            out.append(buf, n);
-            n = 0;
-            out.push_back(' ');
-            append_xputs(out, t, names);
-            continue;
-        }
         if (n + 1 + t.size() > sizeof buf) {
             out.append(buf, n);
             n = 0;
         }
-        buf[n++] = ' ';
-        std::memcpy(buf + n, t.data(), t.size());
-        n += t.size();
+        // Copy byte by byte (tokens are short) while checking each byte.
+        bool plain = 1 + t.size() <= sizeof buf;
+        std::size_t m = n;
+        if (plain) buf[m++] = ' ';
+        for (std::size_t i = 0; plain && i < t.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(t[i]);
+            plain = c - 0x20u < 0x5Fu;
+            buf[m++] = static_cast<char>(c);
+        }
+        if (plain) {
+            n = m;
+            continue;
+        }
+        out.append(buf, n);
+        n = 0;
+        out.push_back(' ');
+        append_xputs(out, t, names);
     }
     out.append(buf, n);
     out.push_back('\n');
