@@ -70,8 +70,10 @@ private:
 
 int cmd_bt(int argc, char** argv) {
     // Big output blocks when the output is not a terminal (a batch run
-    // writes megabytes); a terminal keeps its line buffering.
-    if (!isatty(1)) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
+    // writes megabytes); a terminal keeps its line buffering. (glibc ignores
+    // the size unless it is given the buffer.)
+    static char out_buf[1 << 16];
+    if (!isatty(1)) std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     CLI::App app{"Address test mode: run rulesets as `sendmail -bt -C FILE` does, byte for byte."};
     app.name("cfkit bt");
     std::string cf;
