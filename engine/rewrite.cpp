@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <iterator>
+#include <memory>
 
 #include "engine/compile.hpp"
 #include "engine/matcher.hpp"
@@ -119,6 +120,28 @@ Tokens Session::shown_rhs(const Rule& r) const {
 
 namespace {
 
+// The vectors one run() (and its callsubr()) works in, kept from one call
+// to the next so that rewriting does not allocate them each time. A run at
+// recursion level L uses the set for L; the rulesets it calls run at L+1,
+// and nothing else runs rules while it does, so no two active runs share one.
+struct Scratch {
+    Tokens npvp;                      // the new workspace (run)
+    std::vector<MatchRecord> mlist;   // the matcher's bindings (run)
+    struct Call {
+        int rs;
+        std::size_t index;
+    };
+    std::vector<Call> calls;          // the calls found (callsubr)
+    Tokens tail;                      // a call's argument (callsubr)
+};
+
+Scratch& scratch(int level) {
+    thread_local std::vector<std::unique_ptr<Scratch>> pool;
+    if (level < 0) level = 0;  // rewrite() is called with level 0
+    while (pool.size() <= static_cast<std::size_t>(level)) pool.push_back(std::make_unique<Scratch>());
+    return *pool[static_cast<std::size_t>(level)];
+}
+
 class Rewriter {
 public:
     explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
@@ -187,7 +210,8 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             dbg("rewrite: LHS $&{" + macro_name(id) + "} => \"" + (v ? *v : std::string("(NULL)")) + "\"\n");
         };
     }
-    std::vector<MatchRecord> mlist;
+    Scratch& sc = scratch(reclevel - 1);
+    std::vector<MatchRecord>& mlist = sc.mlist;
     // The quick test skips the matcher, so not while its steps are traced.
     const bool quick = !s_.tTd(21, 2);
     std::uint64_t ws_bits = 0;
@@ -205,7 +229,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
     // The new workspace of a matching rule. It lives across rules and trades
     // buffers with `ws` (swap at copy back), so rewriting does not allocate
     // a fresh vector each time.
-    Tokens npvp;
+    Tokens& npvp = sc.npvp;
     std::size_t ri = 0;
     int ruleno = 1;
     int loopcount = 0;
@@ -251,10 +275,11 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         npvp.reserve(ws.size() + rule.rhs.size());
         // Phases 2 and 3 look at every token for `$(`, `$[` and `$>`; most
         // new workspaces have none, which is noted here while they are built.
-        bool has_ops = false;
+        bool has_lookup = false, has_call = false;
         auto note = [&](const std::string& t) {
             unsigned char c = meta::first(t);
-            if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN || c == meta::CALLSUBR) has_ops = true;
+            if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN) has_lookup = true;
+            else if (c == meta::CALLSUBR) has_call = true;
         };
         auto toolong = [&]() {
             rep_.syserr("rewrite: expansion too long");
@@ -321,10 +346,11 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
 
         // Phase 2: map lookups.
         int err = 0;
-        if (has_ops && !lookups(npvp, maxatom, rstat, err)) return early(err);
+        if (has_lookup && !lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
-        int status = has_ops ? callsubr(npvp, reclevel, rule) : EX_OK;
+        // (a map's result can bring in a `$>`)
+        int status = has_lookup || has_call ? callsubr(npvp, reclevel, rule) : EX_OK;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
@@ -410,7 +436,10 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
         if (seg != std::string::npos) close_arg(end);
         if (args.size() > 8) args.resize(8);  // only 8 arguments survive (MAX_MAP_ARGS)
         Tokens trailing;
-        if (end < npvp.size()) trailing.assign(npvp.begin() + static_cast<long>(end) + 1, npvp.end());
+        // (moved: nothing below reads npvp past `end` before it is cut there)
+        if (end < npvp.size())
+            trailing.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(end) + 1),
+                            std::make_move_iterator(npvp.end()));
 
         auto join = [&](std::size_t a, std::size_t b, int spacesub, bool external) {
             if (b <= a) return std::string();
@@ -471,21 +500,21 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
 }
 
 int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
-    struct Call {
-        int rs;
-        std::size_t index;
-    };
-    std::vector<Call> calls;
+    Scratch& sc = scratch(reclevel - 1);  // the set of the run() calling this
+    std::vector<Scratch::Call>& calls = sc.calls;
+    calls.clear();
     for (std::size_t j = 0; j < npvp.size(); ++j) {
         if (meta::first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
-        std::string bare = stripquotes(npvp[j + 1]);
-        if (bare != npvp[j + 1]) {
-            // the name came from the rule's own RHS: sendmail changed the rule
-            for (std::size_t k = 1; k < rule.rhs.size(); ++k)
-                if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
-                    s_.stripped_rhs.insert(&rule.rhs[k]);
+        if (npvp[j + 1].find_first_of("\"\\") != std::string::npos) {  // else stripquotes() changes nothing
+            std::string bare = stripquotes(npvp[j + 1]);
+            if (bare != npvp[j + 1]) {
+                // the name came from the rule's own RHS: sendmail changed the rule
+                for (std::size_t k = 1; k < rule.rhs.size(); ++k)
+                    if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
+                        s_.stripped_rhs.insert(&rule.rhs[k]);
+            }
+            npvp[j + 1] = std::move(bare);
         }
-        npvp[j + 1] = std::move(bare);
         int subr = rwset_find(cfg_, npvp[j + 1], nullptr, rep_);
         if (subr < 0) {
             rep_.syserr("Unknown ruleset " + npvp[j + 1]);
@@ -506,9 +535,10 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
     }
     int rstat = EX_OK;
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
-        npvp.erase(npvp.begin() + static_cast<long>(c->index), npvp.begin() + static_cast<long>(c->index) + 2);
-        // The call's argument is everything after the call (moved out, not copied).
-        Tokens tail(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index)),
+        // The call's argument is everything after `$> name` (moved out, not
+        // copied); the call itself is dropped.
+        Tokens& tail = sc.tail;
+        tail.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index) + 2),
                     std::make_move_iterator(npvp.end()));
         npvp.resize(c->index);
         int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
