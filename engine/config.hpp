@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/diagnostic.hpp"
@@ -25,7 +26,16 @@ namespace cfkit {
 
 // A one-bit summary of a token, case-folded: a literal LHS token can only
 // match a workspace token with the same bit.
-std::uint64_t token_bit(const std::string& tok);
+inline std::uint64_t token_bit(const std::string& tok) {
+    // Inline, and only the length and the (case-folded) first byte: it runs
+    // for every workspace token after every rewrite. That is enough to tell
+    // apart the operators and most words rules name.
+    if (tok.empty()) return 1;
+    auto fold = [](unsigned char c) -> std::uint32_t { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; };
+    std::uint32_t h = fold(static_cast<unsigned char>(tok.front())) * 0x9E3779B1u ^
+                      static_cast<std::uint32_t>(tok.size()) * 0xC2B2AE3Du;
+    return std::uint64_t{1} << (h >> 26);
+}
 
 struct Rule {
     Tokens lhs;        // internal-form tokens; empty: matches only an empty workspace
@@ -83,6 +93,8 @@ struct Config {
     // even when it only looks it up (a `$>bar` after a failed `Sbar=`).
     mutable std::map<std::string, int> ruleset_ids;
     mutable int next_named_ruleset = limits::kMaxRulesets;
+    // rwset_find()'s answers that found a ruleset, by the text looked up.
+    mutable std::unordered_map<std::string, int> ruleset_find_cache;
     Env env;                                  // macros and classes after reading
     std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
     std::vector<Mailer> mailers;

@@ -28,20 +28,23 @@ void append_cataddr(std::string& phrase, const Tokens& ws, int first, int last, 
 }
 } // namespace
 
-bool token_equal(const std::string& a, const std::string& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i])) return false;
-    }
-    return true;
-}
-
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
     records.clear();
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());
     int ri = 0, ai = 0;
 
+    // A plain token (compared with token_equal), not an operator.
+    auto is_literal = [&](int r) {
+        if (r >= nl) return false;
+        switch (meta::first(lhs[static_cast<std::size_t>(r)])) {
+        case meta::MATCHCLASS: case meta::MATCHNCLASS: case meta::MATCHONE: case meta::MATCHANY:
+        case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND:
+            return false;
+        default:
+            return true;
+        }
+    };
     auto class_id = [&](int r) -> MacroId {
         const std::string& t = lhs[static_cast<std::size_t>(r)];
         return t.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(t[1])) : 0;
@@ -59,11 +62,23 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
     auto step = [&](const char* what, int r, int a) {
         env.on_step(std::string(what) + " rp=" + shown(lhs, r) + ", ap=" + shown(ws, a) + "\n");
     };
+    // Whether a `$=X` phrase starting at ws[a] can be a member of X: its
+    // first byte (cataddr drops a METAQUOTE) must start some member.
+    auto class_may_start = [&](int r, int a) {
+        const std::string& tok = ws[static_cast<std::size_t>(a)];
+        if (tok.empty()) return true;
+        unsigned char c = static_cast<unsigned char>(tok[0]);
+        if (c == meta::METAQUOTE && tok.size() > 1) c = static_cast<unsigned char>(tok[1]);
+        return env.classes.may_start_with(class_id(r), c);
+    };
     std::string phrase;
     auto extend_class = [&](MatchRecord& rec) -> bool {
         MacroId cls = class_id(rec.pattern);
         const std::size_t longest = steps36 ? std::string::npos : env.classes.max_length(cls);
         bool incremental = rec.last >= rec.first;  // resuming: rebuild the phrase once
+        // A fresh span whose first token no member starts like: every
+        // phrase tried would fail (shortcut not taken while steps are traced).
+        if (!incremental && !steps36 && rec.first < na && !class_may_start(rec.pattern, rec.first)) return false;
         if (incremental) {
             phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
                              limits::kMaxLine, 0, true, env.internal, env.space_sub);
@@ -176,6 +191,28 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
             }
             unsigned char f = meta::first(lhs[static_cast<std::size_t>(rec.pattern)]);
             if (f == meta::MATCHANY || f == meta::MATCHZANY) {
+                // When a literal follows the wildcard, a span after which the
+                // literal does not match fails at once and brings us back
+                // here: skip those spans (same result, fewer steps; not while
+                // the steps are traced).
+                if (!steps && is_literal(rec.pattern + 1)) {
+                    const std::string& lit = lhs[static_cast<std::size_t>(rec.pattern + 1)];
+                    while (next + 1 < na && !token_equal(lit, ws[static_cast<std::size_t>(next + 1)])) ++next;
+                    if (next + 1 >= na) {
+                        records.pop_back();
+                        continue;
+                    }
+                }
+                // The same for a following `$=X` that no phrase starting at
+                // ws[next + 1] can match.
+                if (!steps && rec.pattern + 1 < nl &&
+                    meta::first(lhs[static_cast<std::size_t>(rec.pattern + 1)]) == meta::MATCHCLASS) {
+                    while (next + 1 < na && !class_may_start(rec.pattern + 1, next + 1)) ++next;
+                    if (next + 1 >= na) {
+                        records.pop_back();
+                        continue;
+                    }
+                }
                 rec.last = next;
                 ai = next + 1;
                 ri = rec.pattern + 1;

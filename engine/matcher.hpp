@@ -41,7 +41,15 @@ struct MatchEnv {
 // LHS order ($1, $2, ...).
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records);
 
-// sendmail's case-insensitive ASCII comparison of whole tokens.
-bool token_equal(const std::string& a, const std::string& b);
+// sendmail's case-insensitive ASCII comparison of whole tokens. Inline:
+// the matcher calls it for every literal it compares.
+inline bool token_equal(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] != b[i] && lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+}
 
 } // namespace cfkit

@@ -61,10 +61,18 @@ void print_char(std::string& out, int c) {
 
 } // namespace
 
-std::string xputs(std::string_view s, const MacroNames& names) {
-    std::string out;
+void append_xputs(std::string& out, std::string_view s, const MacroNames& names) {
     std::size_t i = 0;
     while (i < s.size()) {
+        // Fast path: a run of printable ASCII (isprint() in the C locale)
+        // prints as it is, so it is appended in one piece.
+        std::size_t run = i;
+        while (run < s.size() && static_cast<unsigned char>(s[run]) - 0x20u < 0x5Fu) ++run;
+        if (run > i) {
+            out.append(s.data() + i, run - i);
+            i = run;
+            if (i >= s.size()) break;
+        }
         int c = static_cast<unsigned char>(s[i++]);
         if (c == 0) break;
         if (c >= 0x80) {
@@ -107,16 +115,50 @@ std::string xputs(std::string_view s, const MacroNames& names) {
         }
         print_char(out, c);
     }
+}
+
+std::string xputs(std::string_view s, const MacroNames& names) {
+    std::string out;
+    append_xputs(out, s, names);
     return out;
+}
+
+void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
+    // Most tokens are short and plain printable ASCII: those are gathered in
+    // a local buffer and appended in large pieces; the rest go through
+    // append_xputs(). -bt prints two of these lines per ruleset call.
+    char buf[1024];
+    std::size_t n = 0;
+    for (const std::string& t : toks) {
+        if (n + 1 + t.size() > sizeof buf) {
+            out.append(buf, n);
+            n = 0;
+        }
+        // Copy byte by byte (tokens are short) while checking each byte.
+        bool plain = 1 + t.size() <= sizeof buf;
+        std::size_t m = n;
+        if (plain) buf[m++] = ' ';
+        for (std::size_t i = 0; plain && i < t.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(t[i]);
+            plain = c - 0x20u < 0x5Fu;
+            buf[m++] = static_cast<char>(c);
+        }
+        if (plain) {
+            n = m;
+            continue;
+        }
+        out.append(buf, n);
+        n = 0;
+        out.push_back(' ');
+        append_xputs(out, t, names);
+    }
+    out.append(buf, n);
+    out.push_back('\n');
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {
     std::string out;
-    for (const std::string& t : toks) {
-        out.push_back(' ');
-        out += xputs(t, names);
-    }
-    out.push_back('\n');
+    append_printav(out, toks, names);
     return out;
 }
 

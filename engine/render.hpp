@@ -14,9 +14,12 @@ namespace cfkit {
 // One token or string as -bt prints it: meta bytes as `$*`, `$={name}`,
 // control bytes dropped, 8-bit bytes as `M-x`.
 std::string xputs(std::string_view s, const MacroNames& names);
+// The same, appended to `out` (no temporary string: -bt prints a lot).
+void append_xputs(std::string& out, std::string_view s, const MacroNames& names);
 
 // A token list as -bt prints it after "input:": " tok" each, then LF.
 std::string printav(const Tokens& toks, const MacroNames& names);
+void append_printav(std::string& out, const Tokens& toks, const MacroNames& names);
 
 constexpr int kNoSpaceSep = 256;  // cataddr: never insert a separator
 

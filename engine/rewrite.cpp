@@ -4,6 +4,8 @@
 #include "engine/rewrite.hpp"
 
 #include <cstdio>
+#include <iterator>
+#include <memory>
 
 #include "engine/compile.hpp"
 #include "engine/debug_flags.hpp"
@@ -28,19 +30,21 @@ const TokenTables& Session::tables() {
 void Session::set_debug_flags(const std::string& spec) { apply_debug_spec(debug, spec); }
 
 void Session::record_prescan(const ScanResult& r) {
+    flush_store();
     std::size_t n = r.tokens.size();
     if (prescan_array.size() < n + 1) prescan_array.resize(n + 1);
     for (std::size_t i = 0; i < n; ++i) prescan_array[i] = r.tokens[i];
     if (r.terminated) prescan_array[n] = std::nullopt;
 }
 
-void Session::store_workspace(const Tokens& ws, bool terminate) {
+void Session::store_workspace(const Tokens& ws, bool terminate, std::size_t from) {
     if (prescan_array.size() < ws.size() + 1) prescan_array.resize(ws.size() + 1);
-    for (std::size_t i = 0; i < ws.size(); ++i) prescan_array[i] = ws[i];
+    for (std::size_t i = from; i < ws.size(); ++i) prescan_array[i] = ws[i];
     if (terminate) prescan_array[ws.size()] = std::nullopt;
 }
 
-Tokens Session::array_workspace() const {
+Tokens Session::array_workspace() {
+    flush_store();
     Tokens ws;
     for (const auto& t : prescan_array) {
         if (!t) break;
@@ -81,6 +85,28 @@ Tokens Session::shown_rhs(const Rule& r) const {
 
 namespace {
 
+// The vectors one run() (and its callsubr()) works in, kept from one call
+// to the next so that rewriting does not allocate them each time. A run at
+// recursion level L uses the set for L; the rulesets it calls run at L+1,
+// and nothing else runs rules while it does, so no two active runs share one.
+struct Scratch {
+    Tokens npvp;                      // the new workspace (run)
+    std::vector<MatchRecord> mlist;   // the matcher's bindings (run)
+    struct Call {
+        int rs;
+        std::size_t index;
+    };
+    std::vector<Call> calls;          // the calls found (callsubr)
+    Tokens tail;                      // a call's argument (callsubr)
+};
+
+Scratch& scratch(int level) {
+    thread_local std::vector<std::unique_ptr<Scratch>> pool;
+    if (level < 0) level = 0;  // rewrite() is called with level 0
+    while (pool.size() <= static_cast<std::size_t>(level)) pool.push_back(std::make_unique<Scratch>());
+    return *pool[static_cast<std::size_t>(level)];
+}
+
 class Rewriter {
 public:
     explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
@@ -118,6 +144,15 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         if (in_array) ws = s_.array_workspace();
         return status;
     };
+    // The deferred copy of the workspace into the prescan array is made
+    // before `ws` goes back to the caller, however this returns.
+    struct FlushOnExit {
+        Session& s;
+        bool on;
+        ~FlushOnExit() {
+            if (on) s.flush_store();
+        }
+    } flush_on_exit{s_, in_array};
     const std::string name = ruleset_display_name(cfg_, rs);
     if (s_.observer) s_.observer->ruleset_enter(rs, name, ws, reclevel);
     if (reclevel++ > limits::kMaxRuleRecursion) {
@@ -140,7 +175,8 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             dbg("rewrite: LHS $&{" + macro_name(id) + "} => \"" + (v ? *v : std::string("(NULL)")) + "\"\n");
         };
     }
-    std::vector<MatchRecord> mlist;
+    Scratch& sc = scratch(reclevel - 1);
+    std::vector<MatchRecord>& mlist = sc.mlist;
     // The quick test skips the matcher, so not while its steps are traced.
     const bool quick = !s_.tTd(21, 2);
     std::uint64_t ws_bits = 0;
@@ -155,6 +191,10 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         return (rule.literal_bits & ~ws_bits) == 0;
     };
     int rstat = EX_OK;
+    // The new workspace of a matching rule. It lives across rules and trades
+    // buffers with `ws` (swap at copy back), so rewriting does not allocate
+    // a fresh vector each time.
+    Tokens& npvp = sc.npvp;
     std::size_t ri = 0;
     int ruleno = 1;
     int loopcount = 0;
@@ -196,7 +236,16 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                 ri = rules.size();
             }
         }
-        Tokens npvp;
+        npvp.clear();
+        npvp.reserve(ws.size() + rule.rhs.size());
+        // Phases 2 and 3 look at every token for `$(`, `$[` and `$>`; most
+        // new workspaces have none, which is noted here while they are built.
+        bool has_lookup = false, has_call = false;
+        auto note = [&](const std::string& t) {
+            unsigned char c = meta::first(t);
+            if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN) has_lookup = true;
+            else if (c == meta::CALLSUBR) has_call = true;
+        };
         auto toolong = [&]() {
             rep_.syserr("rewrite: expansion too long");
             return early(EX_DATAERR);
@@ -226,12 +275,14 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                 for (int k = m.first; k <= m.last; ++k) {
                     if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
                     npvp.push_back(ws[static_cast<std::size_t>(k)]);
+                    note(npvp.back());
                 }
                 continue;
             }
             if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             if (f != meta::MACRODEXPAND) {
                 npvp.push_back(rp);
+                note(rp);
                 continue;
             }
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
@@ -250,6 +301,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             for (std::string& t : r.tokens) {
                 if (s_.tTd(21, 19)) dbg(" ... " + t + "\n");
                 npvp.push_back(std::move(t));
+                note(npvp.back());
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
             if (s_.tTd(21, 19)) dbg(" ... DONE\n");
@@ -259,16 +311,23 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
 
         // Phase 2: map lookups.
         int err = 0;
-        if (!lookups(npvp, maxatom, rstat, err)) return early(err);
+        if (has_lookup && !lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
-        int status = callsubr(npvp, reclevel, rule);
+        // (a map's result can bring in a `$>`)
+        int status = has_lookup || has_call ? callsubr(npvp, reclevel, rule) : EX_OK;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
-        ws = std::move(npvp);
+        // Storing a shorter workspace over a longer one leaves the longer
+        // one's tail and end marker in the array (sendmail shows them
+        // later): those slots are stored now; the new workspace covers the
+        // others. A workspace at least as long covers every slot the
+        // previous one wrote, so then storing the newest alone is the same.
+        if (in_array && npvp.size() < ws.size()) s_.flush_store_from(npvp.size() + 1);
+        ws.swap(npvp);  // npvp keeps the old buffer for the next match
         summarize();
-        if (in_array) s_.store_workspace(ws, true);
+        if (in_array) s_.defer_store(ws);
         if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
         if (s_.observer) s_.observer->rewritten(rs, ws);
     }
@@ -342,7 +401,10 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
         if (seg != std::string::npos) close_arg(end);
         if (args.size() > 8) args.resize(8);  // only 8 arguments survive (MAX_MAP_ARGS)
         Tokens trailing;
-        if (end < npvp.size()) trailing.assign(npvp.begin() + static_cast<long>(end) + 1, npvp.end());
+        // (moved: nothing below reads npvp past `end` before it is cut there)
+        if (end < npvp.size())
+            trailing.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(end) + 1),
+                            std::make_move_iterator(npvp.end()));
 
         auto join = [&](std::size_t a, std::size_t b, int spacesub, bool external) {
             if (b <= a) return std::string();
@@ -421,21 +483,21 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
 }
 
 int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
-    struct Call {
-        int rs;
-        std::size_t index;
-    };
-    std::vector<Call> calls;
+    Scratch& sc = scratch(reclevel - 1);  // the set of the run() calling this
+    std::vector<Scratch::Call>& calls = sc.calls;
+    calls.clear();
     for (std::size_t j = 0; j < npvp.size(); ++j) {
         if (meta::first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
-        std::string bare = stripquotes(npvp[j + 1]);
-        if (bare != npvp[j + 1]) {
-            // the name came from the rule's own RHS: sendmail changed the rule
-            for (std::size_t k = 1; k < rule.rhs.size(); ++k)
-                if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
-                    s_.stripped_rhs.insert(&rule.rhs[k]);
+        if (npvp[j + 1].find_first_of("\"\\") != std::string::npos) {  // else stripquotes() changes nothing
+            std::string bare = stripquotes(npvp[j + 1]);
+            if (bare != npvp[j + 1]) {
+                // the name came from the rule's own RHS: sendmail changed the rule
+                for (std::size_t k = 1; k < rule.rhs.size(); ++k)
+                    if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
+                        s_.stripped_rhs.insert(&rule.rhs[k]);
+            }
+            npvp[j + 1] = std::move(bare);
         }
-        npvp[j + 1] = std::move(bare);
         int subr = rwset_find(cfg_, npvp[j + 1], nullptr, rep_);
         if (subr < 0) {
             rep_.syserr("Unknown ruleset " + npvp[j + 1]);
@@ -456,11 +518,14 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
     }
     int rstat = EX_OK;
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
-        npvp.erase(npvp.begin() + static_cast<long>(c->index), npvp.begin() + static_cast<long>(c->index) + 2);
-        Tokens tail(npvp.begin() + static_cast<long>(c->index), npvp.end());
-        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
+        // The call's argument is everything after `$> name` (moved out, not
+        // copied); the call itself is dropped.
+        Tokens& tail = sc.tail;
+        tail.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index) + 2),
+                    std::make_move_iterator(npvp.end()));
         npvp.resize(c->index);
-        npvp.insert(npvp.end(), tail.begin(), tail.end());
+        int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
+        npvp.insert(npvp.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
         if (status != EX_OK && status != EX_TEMPFAIL) return status;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
     }

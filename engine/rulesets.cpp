@@ -100,11 +100,21 @@ int strtorwset(Config* mut, const Config& cfg, std::string_view text, std::size_
 } // namespace
 
 int rwset_enter(Config& cfg, std::string_view text, std::size_t* endp, Reporter& rep) {
+    cfg.ruleset_find_cache.clear();
     return strtorwset(&cfg, cfg, text, endp, rep);
 }
 
 int rwset_find(const Config& cfg, std::string_view text, std::size_t* endp, Reporter& rep) {
-    return strtorwset(nullptr, cfg, text, endp, rep);
+    // Every `$>name` call and every -bt line looks a name up. Once a lookup
+    // has found a ruleset, the same text always finds it again and prints
+    // nothing (a name keeps the number it got), so the answer is kept.
+    if (endp) return strtorwset(nullptr, cfg, text, endp, rep);
+    std::string key(text.substr(0, text.find('\0')));
+    auto hit = cfg.ruleset_find_cache.find(key);
+    if (hit != cfg.ruleset_find_cache.end()) return hit->second;
+    int rs = strtorwset(nullptr, cfg, text, nullptr, rep);
+    if (rs >= 0) cfg.ruleset_find_cache.emplace(std::move(key), rs);
+    return rs;
 }
 
 std::string ruleset_display_name(const Config& cfg, int rs) {
@@ -112,14 +122,6 @@ std::string ruleset_display_name(const Config& cfg, int rs) {
     return n.empty() ? std::to_string(rs) : n;
 }
 
-std::uint64_t token_bit(const std::string& tok) {
-    std::uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : tok) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-        h = (h ^ c) * 1099511628211ull;
-    }
-    return std::uint64_t{1} << (h % 64);
-}
 
 int Config::find_ruleset(const std::string& name) const {
     CollectingReporter quiet;

@@ -58,8 +58,22 @@ public:
     // keeps the array's contents here to reproduce that.
     std::vector<std::optional<std::string>> prescan_array;  // nullopt: the NULL end marker
     void record_prescan(const ScanResult& r);
-    void store_workspace(const Tokens& ws, bool terminate);  // copy back into the array
-    Tokens array_workspace() const;                           // the array up to its first NULL
+    // copy back into the array (its slots `from` and up)
+    void store_workspace(const Tokens& ws, bool terminate, std::size_t from = 0);
+    Tokens array_workspace();                                 // the array up to its first NULL
+    // store_workspace(ws, true), put off until the array is next used: most
+    // rewrites are followed by another before anything reads the array.
+    // `ws` must stay unchanged until flush_store(), which the next
+    // record_prescan() or array_workspace() calls.
+    void defer_store(const Tokens& ws) { pending_store_ = &ws; }
+    void flush_store() { flush_store_from(0); }
+    // Only slots `from` and up (the caller stores the rest right after).
+    void flush_store_from(std::size_t from) {
+        if (const Tokens* ws = pending_store_) {
+            pending_store_ = nullptr;
+            store_workspace(*ws, true, from);
+        }
+    }
 
     // sendmail strips the quotes of a `$>"name"` call in place, in the
     // rule itself, the first time the rule fires; =S and -d21 traces show the
@@ -68,6 +82,7 @@ public:
     Tokens shown_rhs(const Rule& r) const;  // the RHS as sendmail would print it now
 
 private:
+    const Tokens* pending_store_ = nullptr;  // see defer_store()
     const Config* cfg_;
     std::optional<TokenTables> tables_;
     std::unique_ptr<HostsResolver> resolver_;

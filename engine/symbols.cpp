@@ -110,9 +110,23 @@ void Classes::add(MacroId cls, const std::string& word) {
     }
     it->second.classes.set(cls);
     max_len_[cls] = std::max(max_len_[cls], word.size());
+    quick_[cls] |= quick_bit(word);
+    if (!word.empty()) {
+        unsigned char c = static_cast<unsigned char>(word[0]);
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        first_bytes_[cls].set(c);
+    }
+}
+
+std::uint64_t Classes::quick_bit(const std::string& word) {
+    std::uint32_t c = word.empty() ? 0 : static_cast<unsigned char>(word[0]);
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+    std::uint32_t h = c * 0x9E3779B1u ^ static_cast<std::uint32_t>(word.size()) * 0x85EBCA77u;
+    return std::uint64_t{1} << (h >> 26);
 }
 
 bool Classes::contains(MacroId cls, const std::string& word) const {
+    if (!(quick_[cls] & quick_bit(word))) return false;
     auto it = words_.find(word);
     return it != words_.end() && it->second.classes.test(cls);
 }
@@ -122,6 +136,8 @@ void Classes::copy(MacroId from, MacroId to) {
         if (e.classes.test(from)) e.classes.set(to);
     }
     max_len_[to] = std::max(max_len_[to], max_len_[from]);
+    quick_[to] |= quick_[from];
+    first_bytes_[to] |= first_bytes_[from];
 }
 
 bool Classes::empty(MacroId cls) const {

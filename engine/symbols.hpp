@@ -62,6 +62,12 @@ public:
     bool empty(MacroId cls) const;
     // The longest member of `cls`, in bytes: a longer phrase cannot match.
     std::size_t max_length(MacroId cls) const { return max_len_[cls]; }
+    // Whether some member of `cls` starts with byte `c` (case-insensitive):
+    // if not, no phrase starting with it can match.
+    bool may_start_with(MacroId cls, unsigned char c) const {
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        return first_bytes_[cls].test(c);
+    }
 
 private:
     struct Entry {
@@ -81,6 +87,12 @@ private:
     std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words_;
     std::uint64_t next_seq_ = 0;
     std::array<std::size_t, 256> max_len_{};
+    // Per class, one bit per (length, case-folded first byte) of a member:
+    // the matcher asks about many phrases that are not members, and most
+    // are turned away here without hashing the phrase.
+    std::array<std::uint64_t, 256> quick_{};
+    std::array<std::bitset<256>, 256> first_bytes_{};  // see may_start_with()
+    static std::uint64_t quick_bit(const std::string& word);
 };
 
 // Sendmail's symbol-table hash for a name of the given symbol type

@@ -46,7 +46,7 @@ private:
         out_.append(name, 0, n);
         out_.append(16 - n, ' ');
         out_ += what;
-        out_ += printav(ws, names_);
+        append_printav(out_, ws, names_);
     }
     std::string& out_;
     const MacroNames& names_;

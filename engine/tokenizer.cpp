@@ -66,6 +66,7 @@ TokenTables make_token_tables(std::string_view operator_chars) {
 
 ScanResult prescan(std::string_view addr, const TokenTable& tab, const ScanOptions& opt) {
     ScanResult res;
+    res.tokens.reserve(16);  // most addresses: one allocation, not several
     const std::size_t n = addr.size();
     std::size_t p = 0;
     // Everything here treats `addr` as a C string: reading past the end gives NUL.

@@ -26,9 +26,55 @@ void write_out(const std::string& s) {
     if (!s.empty()) std::fwrite(s.data(), 1, s.size(), stdout);
 }
 
+// fgets(buf, size, stdin) over our own buffer, so that stdout is flushed
+// only when the next read may block (someone typing, or a pipe that is
+// waiting for our answer), not once per line: a batch of addresses from a
+// file then costs a few large writes instead of one per line.
+class LineReader {
+public:
+    // Like fgets: up to size-1 bytes, through the first LF; false at end of
+    // input with nothing read.
+    bool get(char* buf, std::size_t size) {
+        std::size_t n = 0;
+        while (n + 1 < size) {
+            if (pos_ == len_ && !fill()) break;
+            char c = data_[pos_++];
+            buf[n++] = c;
+            if (c == '\n') break;
+        }
+        buf[n] = '\0';
+        return n > 0;
+    }
+
+private:
+    bool fill() {
+        if (eof_) return false;
+        std::fflush(stdout);
+        for (;;) {
+            ssize_t r = ::read(0, data_, sizeof data_);
+            if (r < 0 && errno == EINTR) continue;
+            if (r <= 0) {
+                eof_ = true;
+                return false;
+            }
+            pos_ = 0;
+            len_ = static_cast<std::size_t>(r);
+            return true;
+        }
+    }
+    char data_[65536];
+    std::size_t pos_ = 0, len_ = 0;
+    bool eof_ = false;
+};
+
 } // namespace
 
 int cmd_bt(int argc, char** argv) {
+    // Big output blocks when the output is not a terminal (a batch run
+    // writes megabytes); a terminal keeps its line buffering. (glibc ignores
+    // the size unless it is given the buffer.)
+    static char out_buf[1 << 16];
+    if (!isatty(1)) std::setvbuf(stdout, out_buf, _IOFBF, sizeof out_buf);
     CLI::App app{"Address test mode: run rulesets as `sendmail -bt -C FILE` does, byte for byte."};
     app.name("cfkit bt");
     std::string cf;
@@ -135,10 +181,10 @@ int cmd_bt(int argc, char** argv) {
 
     // fgets() with sendmail's 2048-byte buffer: longer lines arrive in pieces.
     char buf[2048];
+    static LineReader input;  // static: its buffer is large
     for (;;) {
         if (tm.verbosity() == 2) std::fputs("> ", stdout);
-        std::fflush(stdout);
-        if (!std::fgets(buf, sizeof buf, stdin)) break;
+        if (!input.get(buf, sizeof buf)) break;
         std::size_t n = std::strlen(buf);
         if (n > 0 && buf[n - 1] == '\n') buf[--n] = '\0';
         if (tm.verbosity() < 2) std::printf("> %s\n", buf);
