@@ -184,7 +184,8 @@ bool parse_dequote(MapDef& m, const std::string& args) {
     return true;
 }
 
-bool parse_host(MapDef& m, const std::string& args) {
+bool parse_host(MapDef& m, const std::string& args, char blank_sub) {
+    m.space_sub = blank_sub;  // map_parseargs(): SpaceSub unless -S says
     parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'a': m.append = rest; break;
@@ -868,7 +869,7 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     switch (info.parser) {
     case Parser::Generic: ok = parse_generic(m, *x, args, info, blank_sub, rep); break;
     case Parser::Dequote: ok = parse_dequote(m, args); break;
-    case Parser::Host: ok = parse_host(m, args); break;
+    case Parser::Host: ok = parse_host(m, args, blank_sub); break;
     case Parser::Regex: ok = parse_regex(m, *x, args, rep); break;
     case Parser::Sequence: ok = parse_sequence(m, *x, args, maps_, rep); break;
     case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
@@ -970,8 +971,10 @@ void MapTable::declare(std::string_view line_in, char blank_sub, Reporter& rep) 
 }
 
 
-void MapTable::finish(int config_level, Reporter& rep) {
-    if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", ' ', rep);
+void MapTable::finish(int config_level, char blank_sub, Reporter& rep) {
+    // inithostmaps() runs after the file: the host map's -S default is the
+    // file's final BlankSub
+    if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", blank_sub, rep);
     // The service switch cfkit models has "aliases files".
     if (!find("aliases.files")) declare("aliases.files null", ' ', rep);
     if (!find("aliases")) declare("aliases switch aliases", ' ', rep);
