@@ -921,7 +921,7 @@ void Compiler::header(const std::string& bp) {
 // ---- after the file -------------------------------------------------------------
 
 void Compiler::after_file() {
-    c_.maps->finish(c_.config_level, c_.options.blank_sub, rep_);
+    c_.maps->finish(c_.config_level, rep_);
     // main.c: interfaces are probed, then -d0.10 and -d0.1 print what was found
     std::vector<std::string> aka;
     std::string my_host =

@@ -184,8 +184,10 @@ bool parse_dequote(MapDef& m, const std::string& args) {
     return true;
 }
 
-bool parse_host(MapDef& m, const std::string& args, char blank_sub) {
-    m.space_sub = blank_sub;  // map_parseargs(): SpaceSub unless -S says
+bool parse_host(MapDef& m, const std::string& args) {
+    // host_map_init() leaves map_spacesub 0 unless -S: keys are then joined
+    // with the BlankSub in force when they are looked up
+    m.space_sub = '\0';
     parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'a': m.append = rest; break;
@@ -869,7 +871,7 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     switch (info.parser) {
     case Parser::Generic: ok = parse_generic(m, *x, args, info, blank_sub, rep); break;
     case Parser::Dequote: ok = parse_dequote(m, args); break;
-    case Parser::Host: ok = parse_host(m, args, blank_sub); break;
+    case Parser::Host: ok = parse_host(m, args); break;
     case Parser::Regex: ok = parse_regex(m, *x, args, rep); break;
     case Parser::Sequence: ok = parse_sequence(m, *x, args, maps_, rep); break;
     case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
@@ -971,10 +973,8 @@ void MapTable::declare(std::string_view line_in, char blank_sub, Reporter& rep) 
 }
 
 
-void MapTable::finish(int config_level, char blank_sub, Reporter& rep) {
-    // inithostmaps() runs after the file: the host map's -S default is the
-    // file's final BlankSub
-    if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", blank_sub, rep);
+void MapTable::finish(int config_level, Reporter& rep) {
+    if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", ' ', rep);
     // The service switch cfkit models has "aliases files".
     if (!find("aliases.files")) declare("aliases.files null", ' ', rep);
     if (!find("aliases")) declare("aliases switch aliases", ' ', rep);

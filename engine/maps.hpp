@@ -139,7 +139,7 @@ public:
 
     // Adds the maps sendmail defines after reading the file (inithostmaps():
     // `host` unless the file declared one, ...). `config_level` picks flags.
-    void finish(int config_level, char blank_sub, Reporter& rep);
+    void finish(int config_level, Reporter& rep);
 
     const MapDef* find(const std::string& name) const;  // case-insensitive
 
