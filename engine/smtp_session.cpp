@@ -310,7 +310,7 @@ struct SmtpServer::Impl {
         if (!hc) return;
         CheckRun run;
         run.ruleset = hc->ruleset;
-        run.input = h.name + ":" + h.value;
+        run.input = h.name + ":" + h.value;  // the whole field, so the trace names it (the ruleset gets the value)
         run.result = hc->result;
         for (const Diagnostic& d : rep.got) run.messages.push_back(d.message);
         if (decider.hit) {
@@ -841,6 +841,9 @@ SmtpReply SmtpServer::message(const std::vector<std::string>& lines) {
     if (m.too_large) d.error("552 5.6.0 Headers too large (" + std::to_string(max_headers) + " max)");
     // collect_eoh(): the counts include the line that ended the header
     d.rscheck("check_eoh", std::to_string(m.fields.size()), std::to_string(m.header_bytes), false, true, "");
+    long max_size = std::atol(d.option("MaxMessageSize").c_str());
+    if (max_size > 0 && m.size > static_cast<std::size_t>(max_size))  // EF_TOOBIG, at the end of collect()
+        d.error("552 5.2.3 Message exceeds maximum fixed size (" + std::to_string(max_size) + ")");
     d.define("msg_size", std::to_string(m.size));
     d.rscheck("check_eom", std::to_string(m.size), std::nullopt, false, true, "");
     d.holding = false;
