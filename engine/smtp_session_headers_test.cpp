@@ -105,3 +105,39 @@ TEST_CASE("sessions: header checks decide the reply after the dot") {
 
 } // namespace
 } // namespace cfkit
+
+namespace cfkit {
+namespace {
+
+TEST_CASE("sessions: MaxMessageSize's 552 comes after check_eoh and replaces its error") {
+    struct Row {
+        const char* what;
+        std::vector<std::string> msg;
+        const char* reply;
+    };
+    const std::vector<Row> rows = {
+        {"exactly at the limit (newlines counted)", {"Subject: hello", "", "01234567890123456789012"},
+         "250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery"},
+        {"one byte over", {"Subject: hello", "", "012345678901234567890123"},
+         "552 5.2.3 Message exceeds maximum fixed size (40)"},
+        {"over, after a header check's 553", {"Subject: viagra", "", "0123456789012345678901234567"},
+         "552 5.2.3 Message exceeds maximum fixed size (40)"},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(std::string(r.what));
+        CollectingReporter rep;
+        CompileOptions co;
+        co.host = testing::fixed_host();
+        auto cfg = compile_cf(parse_cf(std::string(kCf) + "O MaxMessageSize=40\n", "t.cf"), co, rep);
+        REQUIRE(rep.diagnostics.empty());
+        ServerSetup setup;
+        setup.sasl_mechs = std::vector<std::string>{};
+        SmtpServer srv(*cfg, std::move(setup));
+        srv.connect(ClientInfo{"192.0.2.10", 0});
+        srv.command("EHLO client.example");
+        CHECK(message_reply(srv, r.msg) == std::string(r.reply));
+    }
+}
+
+} // namespace
+} // namespace cfkit
