@@ -374,9 +374,10 @@ struct SmtpServer::Impl {
         rcpt_list.queue.clear();
         esmtp = EsmtpState{};
         discard = false;
+        // the header checks' macros too: the daemon's next message does not see them
         for (const char* m : {"s", "r", "f", "mail_mailer", "mail_host", "mail_addr", "rcpt_mailer",
-                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine", "msg_size",
-                              "dsn_envid", "dsn_ret", "dsn_notify"})
+                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine", "msg_size", "currHeader",
+                              "hdr_name", "hdrlen", "dsn_envid", "dsn_ret", "dsn_notify"})
             undefine(m);
     }
 
