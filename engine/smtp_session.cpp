@@ -318,7 +318,8 @@ struct SmtpServer::Impl {
             run.deciding_ruleset = decider.hit->ruleset;
             run.deciding_rule = decider.hit->rule;
         }
-        send_rewrite_errors("");  // check_header() kept an unstructured field's quiet
+        // a structured field's rewriting errors count (an unstructured one's were kept quiet)
+        send_rewrite_errors("");
         run.outcome = "pass";
         if (hc->discard) {
             discard = true;
