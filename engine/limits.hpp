@@ -28,5 +28,6 @@ constexpr int kMaxPriorities = 25;        // MAXPRIORITIES (P lines)
 constexpr int kMaxMailers = 25;           // MAXMAILERS
 constexpr int kStabSize = 2003;           // symbol table buckets (class dump order)
 constexpr int kShortenLen = 203;          // MAXSHORTSTR for "addr... " prefixes
+constexpr long kMaxHeadersLength = 32 * 1024;  // MAXHDRSLEN: MaxHeadersLength default
 
 } // namespace cfkit::limits

@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "engine/address.hpp"
+#include "engine/collect.hpp"
+#include "engine/header_check.hpp"
 #include "engine/recipients.hpp"
 #include "engine/smtp_args.hpp"
 #include "engine/metachar.hpp"
@@ -145,6 +147,11 @@ struct SmtpServer::Impl {
     EsmtpState esmtp;                // MAIL's parameters
     SmtpReply* cur = nullptr;        // the reply being built
     bool replied_error = false;      // only the first error of a command is sent
+    // While a message is read, errors are held (buffer_errors()): one held
+    // message, which a later error replaces unless a 4xx would replace a
+    // 5xx; it is the reply after the dot.
+    bool holding = false;
+    std::optional<std::string> held;
 
     Impl(const Config& c, ServerSetup st)
         : cfg(c), setup(std::move(st)), s(c),
@@ -200,11 +207,19 @@ struct SmtpServer::Impl {
     std::string myhostname() { return macro("j"); }
 
     void say(const std::string& line) { cur->lines.push_back(line); }
-    // usrerr(): the first error of a command is sent, later ones are not
-    void error(const std::string& text, const std::string& to = "") {
+    // puterrmsg(): sent at once (the first error of a command only), or held
+    void error_line(const std::string& line) {
+        if (holding) {
+            if (!(held && (*held)[0] == '5' && line[0] == '4')) held = line;
+            return;
+        }
         if (replied_error) return;
         replied_error = true;
-        say(format_reply(text, to, "", soft_bounce()));
+        say(line);
+    }
+    // usrerr()
+    void error(const std::string& text, const std::string& to = "") {
+        error_line(format_reply(text, to, "", soft_bounce()));
     }
     bool soft_bounce() const {
         std::string v = ascii_lower(option("SoftBounce"));
@@ -249,15 +264,7 @@ struct SmtpServer::Impl {
             run.deciding_rule = decider.hit->rule;
         }
         // errors while rewriting reach the client (unstructured checks: not)
-        if (!unstructured) {
-            for (const Diagnostic& d : rep.got) {
-                // plain notes are message("851 ...")s (the host map's "Name
-                // server timeout"): 8xx reaches only a VERB client
-                if (d.emit == Emit::Plain) continue;
-                if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
-                else error(d.message, to);
-            }
-        }
+        if (!unstructured) send_rewrite_errors(to);
         Check result = Check::Pass;
         run.outcome = "pass";
         if (ws.size() >= 2 && meta::first(ws[0]) == meta::CANONNET) {
@@ -273,16 +280,57 @@ struct SmtpServer::Impl {
                 define("quarantine", reason);
             } else if (ws[1] == "error") {
                 ErrorReply er = error_reply(ws, to);
-                if (!replied_error) {
-                    replied_error = true;
-                    say(er.line);
-                }
+                error_line(er.line);
                 run.outcome = er.tempfail ? "tempfail" : "reject";
                 result = Check::Reject;
             }
         }
         cur->checks.push_back(std::move(run));
         return result;
+    }
+
+    void send_rewrite_errors(const std::string& to) {
+        for (const Diagnostic& d : rep.got) {
+            // plain notes are message("851 ...")s (the host map's "Name
+            // server timeout"): 8xx reaches only a VERB client
+            if (d.emit == Emit::Plain) continue;
+            if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
+            else error(d.message, to);
+        }
+    }
+
+    // chompheader()'s check of one header field as it arrives (no check
+    // ruleset: nothing runs). e_to is NULL while a message is read.
+    void check_field(const std::string& field) {
+        HeaderLine h = split_header(field, false);
+        if (!h.ok) return;
+        rep.got.clear();
+        decider.reset();
+        std::optional<HeaderCheck> hc = check_header(s, h.name, h.value, "");
+        if (!hc) return;
+        CheckRun run;
+        run.ruleset = hc->ruleset;
+        run.input = h.name + ":" + h.value;  // the whole field, so the trace names it (the ruleset gets the value)
+        run.result = hc->result;
+        for (const Diagnostic& d : rep.got) run.messages.push_back(d.message);
+        if (decider.hit) {
+            run.deciding = decider.hit->loc;
+            run.deciding_ruleset = decider.hit->ruleset;
+            run.deciding_rule = decider.hit->rule;
+        }
+        // a structured field's rewriting errors count (an unstructured one's were kept quiet)
+        send_rewrite_errors("");
+        run.outcome = "pass";
+        if (hc->discard) {
+            discard = true;
+            run.outcome = "discard";
+        } else if (hc->quarantine) {
+            run.outcome = "quarantine";
+        } else if (hc->error) {
+            error_line(hc->error->line);
+            run.outcome = hc->error->tempfail ? "tempfail" : "reject";
+        }
+        cur->checks.push_back(std::move(run));
     }
 
     // cataddr() into a buffer of `bufsize` bytes (bufsize - 3 characters fit)
@@ -327,9 +375,10 @@ struct SmtpServer::Impl {
         rcpt_list.queue.clear();
         esmtp = EsmtpState{};
         discard = false;
+        // the header checks' macros too: the daemon's next message does not see them
         for (const char* m : {"s", "r", "f", "mail_mailer", "mail_host", "mail_addr", "rcpt_mailer",
-                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine", "msg_size",
-                              "dsn_envid", "dsn_ret", "dsn_notify"})
+                              "rcpt_host", "rcpt_addr", "addr_type", "quarantine", "msg_size", "currHeader",
+                              "hdr_name", "hdrlen", "dsn_envid", "dsn_ret", "dsn_notify"})
             undefine(m);
     }
 
@@ -785,30 +834,25 @@ SmtpReply SmtpServer::message(const std::vector<std::string>& lines) {
     d.cur = &r;
     d.replied_error = false;
     d.in_data = false;
-    std::size_t headers = 0, hbytes = 0, size = 0;
-    bool in_headers = true;
-    for (const std::string& wire : lines) {
-        // collect(): a leading dot of a line was doubled by the client
-        const std::string l = !wire.empty() && wire[0] == '.' ? wire.substr(1) : wire;
-        size += l.size() + 1;
-        if (in_headers) {
-            if (l.empty()) {
-                in_headers = false;
-                continue;
-            }
-            if (l[0] != ' ' && l[0] != '\t') ++headers;
-            hbytes += l.size() + 1;
-        }
-    }
-    bool rejected = false;
-    if (d.rscheck("check_eoh", std::to_string(headers), std::to_string(hbytes), false, false, "") ==
-        Impl::Check::Reject)
-        rejected = true;
-    d.define("msg_size", std::to_string(size));
-    if (!rejected &&
-        d.rscheck("check_eom", std::to_string(size), std::nullopt, false, false, "") == Impl::Check::Reject)
-        rejected = true;
-    if (!rejected) r.lines.push_back("250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery");
+    d.holding = true;  // buffer_errors() before collect()
+    d.held.reset();
+    std::string max = d.option("MaxHeadersLength");
+    long max_headers = max.empty() ? limits::kMaxHeadersLength : std::atol(max.c_str());
+    CollectedMessage m = collect_message(lines, d.cfg.headers, max_headers);
+    for (const std::string& field : m.fields) d.check_field(field);
+    if (m.too_large) d.error("552 5.6.0 Headers too large (" + std::to_string(max_headers) + " max)");
+    // collect_eoh(): the counts include the line that ended the header
+    d.rscheck("check_eoh", std::to_string(m.fields.size()), std::to_string(m.header_bytes), false, true, "");
+    long max_size = std::atol(d.option("MaxMessageSize").c_str());
+    if (max_size > 0 && m.size > static_cast<std::size_t>(max_size))  // EF_TOOBIG, at the end of collect()
+        d.error("552 5.2.3 Message exceeds maximum fixed size (" + std::to_string(max_size) + ")");
+    d.define("msg_size", std::to_string(m.size));
+    d.rscheck("check_eom", std::to_string(m.size), std::nullopt, false, true, "");
+    d.holding = false;
+    // flush_errors(): an error refuses the message; discard and quarantine do not
+    if (d.held) r.lines.push_back(*d.held);
+    else r.lines.push_back("250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery");
+    d.held.reset();
     d.clear_envelope();
     return r;
 }

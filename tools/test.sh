@@ -24,9 +24,9 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$JOBS"
 (cd build-asan && ctest --output-on-failure)
 
-echo "== session cases (cfkit test): the seed's rules with and without delay_checks, access_db, relaying, dnsbl"
+echo "== session cases (cfkit test): the seed's rules with and without delay_checks, access_db, relaying, dnsbl, header checks"
 CFDIR="$(tools/oracle/fetch-sendmail.sh)/root/usr/share/sendmail/cf"
-for c in seed seed-delay dnsbl; do
+for c in seed seed-delay dnsbl headers; do
     build/cfkit test testcases/sessions/$c.mc testcases/sessions/$c --cf-dir "$CFDIR" \
         --hostname mail.example.com --no-interfaces
 done
