@@ -10,6 +10,8 @@
 //                                       before connect they apply to check_relay)
 //   expect CODE [TEXT] | expect /REGEX/ what the step before must answer
 // `#` starts a comment line; blank lines are skipped (but not in data).
+// Data lines are what the client sends: dot-stuffed by the script's author
+// (a line ".." arrives as "."), and unstuffed as sendmail's collect() does.
 #pragma once
 
 #include <optional>

@@ -399,7 +399,9 @@ def play(script, out):
                     return
                 if body is not None and len(out) > n and out[-1].startswith("354"):
                     what = "the message"
-                    data = "".join(("." + l if l.startswith(".") else l) + "\r\n" for l in body) + ".\r\n"
+                    # the lines as the client sends them (cfkit reads script
+                    # lines the same way: a line ".x" arrives as "x")
+                    data = "".join(l + "\r\n" for l in body) + ".\r\n"
                     try:
                         s.sendall(data.encode("latin-1"))
                     except (BrokenPipeError, ConnectionResetError):
