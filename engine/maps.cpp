@@ -185,9 +185,6 @@ bool parse_dequote(MapDef& m, const std::string& args) {
 }
 
 bool parse_host(MapDef& m, const std::string& args) {
-    // host_map_init() leaves map_spacesub 0 unless -S: keys are then joined
-    // with the BlankSub in force when they are looked up
-    m.space_sub = '\0';
     parse_flags(args, 0, [&](char c, const std::string& rest, std::size_t, std::size_t&) {
         switch (c) {
         case 'a': m.append = rest; break;
@@ -208,7 +205,6 @@ bool parse_host(MapDef& m, const std::string& args) {
 // Unknown options are ignored; an unknown type is reported, and so is the
 // type then missing (the map stays, and finds nothing).
 bool parse_dns(MapDef& m, Extra& x, const std::string& args, Reporter& rep) {
-    m.space_sub = ' ';
     std::size_t p = 0;
     auto word_at = [&](std::size_t at, bool skip_blanks, bool space_only) {
         if (skip_blanks) {
@@ -866,6 +862,10 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     MapDef m;
     m.name = name;
     m.class_name = info.name;
+    // Only map_parseargs() (the generic parser) defaults -S to BlankSub;
+    // the other init functions leave it 0, and a key is then joined with
+    // the BlankSub in force at lookup time.
+    m.space_sub = '\0';
     auto x = std::make_shared<Extra>();
     bool ok = false;
     switch (info.parser) {
