@@ -336,14 +336,20 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
                 }
                 if (!special) {
                     m = a.mailer ? a.mailer : m;
-                    s.env.macros.set(static_cast<MacroId>('h'), a.host);
+                    // $h is the host, or undefined when there is none (q_host NULL)
+                    if (a.has_host) s.env.macros.set(static_cast<MacroId>('h'), a.host);
+                    else s.env.macros.unset(static_cast<MacroId>('h'));
                     if (!(flags & (kSenderAddress | kHeaderAddress)) || s.config().config_level >= 10) {
                         rewrite(s, user, 2, 0, limits::kMaxAtom - 3);
                         if (m->re_rwset > 0) rewrite(s, user, m->re_rwset, 0, limits::kMaxAtom - 3);
                     }
                     rewrite(s, user, 4, 0, limits::kMaxAtom - 3);
                     a.user = join_tokens(s, user, 0, std::string::npos, '\0', true);
-                    if (!has_flag(m, 'h')) a.host = ascii_lower(a.host);
+                    if (!has_flag(m, 'h')) {
+                        a.host = ascii_lower(a.host);
+                        // makelower() works in place, and $h points at q_host
+                        if (a.has_host) s.env.macros.set(static_cast<MacroId>('h'), a.host);
+                    }
                     if (!has_flag(m, 'u')) a.user = ascii_lower(a.user);
                 }
                 for (char c : a.user)
