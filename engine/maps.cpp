@@ -725,15 +725,33 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
             ia.s_addr = ia_bin;
             lit = inet_ntoa(ia);
         }
+        unsigned char a6[16];
+        std::string v6 = ascii_lower(lit.substr(0, 5)) == "ipv6:" ? lit.substr(5) : lit;
+        if (ia_bin == INADDR_NONE && !inet_pton_v6(v6, a6)) {
+            // no address: nothing is asked, and the status comes from
+            // whatever h_errno holds (namecanon caches it per name)
+            auto [it, fresh] = ctx.runtime.literal_status.emplace(key, 0);
+            if (fresh) {
+                switch (ctx.runtime.h_errno_value) {
+                case 1: case 4: it->second = ex::NOHOST; break;   // HOST_NOT_FOUND, NO_DATA
+                case 2: it->second = ex::TEMPFAIL; break;         // TRY_AGAIN
+                case 3: it->second = ex::SOFTWARE; break;         // NO_RECOVERY
+                default: it->second = ex::UNAVAILABLE; break;
+                }
+            }
+            return {std::nullopt, it->second};
+        }
         if (res) {
             AddrAnswer a = res->host_by_address(lit);
             ans = a.name;
             try_again = a.try_again;
+            ctx.runtime.h_errno_value = ans ? 0 : try_again ? 2 : 1;
         }
     } else if (res) {
         CanonAnswer c = res->getcanonname(key, true, true);
         if (c.found) ans = c.host;
         try_again = c.try_again;
+        if (!ans) ctx.runtime.h_errno_value = try_again ? 2 : 1;  // success leaves it
     }
     if (!ans) {
         if (!try_again) return {std::nullopt, ex::NOHOST};

@@ -172,6 +172,12 @@ struct MapRuntime {
     // the map's own data. Keys as the map would fold them.
     std::map<std::string, std::map<std::string, std::string>> added;
     const Resolver* resolver = nullptr;
+    // The C library's h_errno as the host map last left it (1: the failed
+    // start-up lookups leave HOST_NOT_FOUND; a reverse lookup that finds a
+    // name sets 0), and the host map's cached status for `[...]` keys that
+    // are no address: their status is made from h_errno once, then cached.
+    int h_errno_value = 1;
+    std::map<std::string, int> literal_status;
 };
 
 class MapTable;
