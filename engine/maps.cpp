@@ -708,14 +708,19 @@ MapResult text_lookup(const MapDef& m, const Extra& x, const std::string& key, c
 
 // host_map_lookup(): getcanonname() for names, gethostbyaddr() for
 // "[address]". A temporary failure says so when the switch has "dns".
-MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector<std::string>& argv,
-                      MapLookupContext& ctx) {
+// host_map_lookup() without its cache: the answer for `key` and the status,
+// and the h_errno the lookup leaves (kept with the answer in the cache).
+MapRuntime::CanonEntry host_query(const std::string& key, MapLookupContext& ctx) {
     const Resolver* res = ctx.runtime.resolver;
+    MapRuntime::CanonEntry e;
     std::optional<std::string> ans;
     bool try_again = false;
     if (!key.empty() && key[0] == '[') {
         std::size_t close = key.find(']');
-        if (close == std::string::npos) return {std::nullopt, ex::OK};
+        if (close == std::string::npos) {
+            e.status = ex::OK;  // no answer, and nothing said
+            return e;
+        }
         std::string lit = key.substr(1, close - 1);
         // inet_addr() takes 127.1, 0x7f000001 and 0177.0.0.1 too: ask for the
         // address it means, in dotted-quad form
@@ -729,17 +734,15 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
         std::string v6 = ascii_lower(lit.substr(0, 5)) == "ipv6:" ? lit.substr(5) : lit;
         if (ia_bin == INADDR_NONE && !inet_pton_v6(v6, a6)) {
             // no address: nothing is asked, and the status comes from
-            // whatever h_errno holds (namecanon caches it per name)
-            auto [it, fresh] = ctx.runtime.literal_status.emplace(key, 0);
-            if (fresh) {
-                switch (ctx.runtime.h_errno_value) {
-                case 1: case 4: it->second = ex::NOHOST; break;   // HOST_NOT_FOUND, NO_DATA
-                case 2: it->second = ex::TEMPFAIL; break;         // TRY_AGAIN
-                case 3: it->second = ex::SOFTWARE; break;         // NO_RECOVERY
-                default: it->second = ex::UNAVAILABLE; break;
-                }
+            // whatever h_errno holds
+            switch (ctx.runtime.h_errno_value) {
+            case 1: case 4: e.status = ex::NOHOST; break;   // HOST_NOT_FOUND, NO_DATA
+            case 2: e.status = ex::TEMPFAIL; break;         // TRY_AGAIN
+            case 3: e.status = ex::SOFTWARE; break;         // NO_RECOVERY
+            default: e.status = ex::UNAVAILABLE; break;
             }
-            return {std::nullopt, it->second};
+            e.h_errno_value = ctx.runtime.h_errno_value;
+            return e;
         }
         if (res) {
             AddrAnswer a = res->host_by_address(lit);
@@ -753,13 +756,37 @@ MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector
         try_again = c.try_again;
         if (!ans) ctx.runtime.h_errno_value = try_again ? 2 : 1;  // success leaves it
     }
-    if (!ans) {
-        if (!try_again) return {std::nullopt, ex::NOHOST};
-        if (res->uses_name_server()) ctx.rep.plain(shorten(key, 33) + ": Name server timeout");
-        return {std::nullopt, ex::TEMPFAIL};
+    if (ans) {
+        e.answer = ans;
+        e.status = ex::OK;  // a success is cached with h_errno 0
+        return e;
     }
+    e.h_errno_value = ctx.runtime.h_errno_value;
+    if (!try_again) {
+        e.status = ex::NOHOST;
+        return e;
+    }
+    if (res->uses_name_server()) ctx.rep.plain(shorten(key, 33) + ": Name server timeout");
+    e.status = ex::TEMPFAIL;
+    return e;
+}
+
+MapResult host_lookup(const MapDef& m, const std::string& key, const std::vector<std::string>& argv,
+                      MapLookupContext& ctx) {
+    MapRuntime::CanonEntry entry;
+    auto cached = ctx.runtime.namecanon.find(key);
+    if (cached != ctx.runtime.namecanon.end()) {
+        entry = cached->second;
+        ctx.runtime.h_errno_value = entry.h_errno_value;
+        // the cache says so whatever the resolver is
+        if (entry.status == ex::TEMPFAIL) ctx.rep.plain(shorten(key, 33) + ": Name server timeout");
+    } else {
+        entry = host_query(key, ctx);
+        ctx.runtime.namecanon.emplace(key, entry);
+    }
+    if (entry.status != ex::OK || !entry.answer) return {std::nullopt, entry.status};
     if (m.match_only) return {map_rewrite(m, key, nullptr), ex::OK};
-    return {map_rewrite(m, *ans, &argv), ex::OK};
+    return {map_rewrite(m, *entry.answer, &argv), ex::OK};
 }
 
 // truncate_at_delim(): a list longer than `len` bytes is cut after a

@@ -174,10 +174,17 @@ struct MapRuntime {
     const Resolver* resolver = nullptr;
     // The C library's h_errno as the host map last left it (1: the failed
     // start-up lookups leave HOST_NOT_FOUND; a reverse lookup that finds a
-    // name sets 0), and the host map's cached status for `[...]` keys that
-    // are no address: their status is made from h_errno once, then cached.
+    // name sets 0). A `[...]` key that is no address gets its status from it.
     int h_errno_value = 1;
-    std::map<std::string, int> literal_status;
+    // sendmail's namecanon cache: every host-class map remembers the first
+    // answer for a name (exact spelling) for the rest of the run, and a hit
+    // also restores the h_errno of that lookup.
+    struct CanonEntry {
+        std::optional<std::string> answer;
+        int status = 0;
+        int h_errno_value = 0;
+    };
+    std::map<std::string, CanonEntry> namecanon;
 };
 
 class MapTable;
