@@ -6,6 +6,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -44,10 +45,19 @@ public:
         return values_[id] ? &*values_[id] : nullptr;
     }
     void set(MacroId id, std::string v) { values_[id] = std::move(v); }
-    void unset(MacroId id) { values_[id].reset(); }
+    // Test mode works on the main envelope's macros, which lie over the
+    // blank envelope's (the start-up and .cf values): undefining one there
+    // (macdefine(..., NULL), `$(macro x $)`) shows the blank envelope's
+    // value again. freeze_base() takes the current values as that layer.
+    void unset(MacroId id) {
+        if (base_) values_[id] = (*base_)[id];
+        else values_[id].reset();
+    }
+    void freeze_base() { base_ = std::make_shared<const std::array<std::optional<std::string>, 256>>(values_); }
 
 private:
     std::array<std::optional<std::string>, 256> values_;
+    std::shared_ptr<const std::array<std::optional<std::string>, 256>> base_;
 };
 
 // Class words. Membership is case-insensitive; the first spelling entered

@@ -66,6 +66,7 @@ void TextReporter::report(Diagnostic d) {
 
 TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg) {
     session_.reporter = &rep_;
+    session_.env.macros.freeze_base();  // the blank envelope, under the main one
     // After reading the file main.c switches to the main envelope
     // (newenvelope() defines {quarantine} empty), then test mode sets
     // {addr_type}: both get their macro ids in that order.

@@ -49,17 +49,19 @@ def main():
     if want[0] is None or got[0] is None:
         print("fuzzdiff: timed out", file=sys.stderr)
         return 2
+    # piece k of the split output is what command k printed (piece 0 also
+    # holds the banner)
     ws, gs = want[0].split(b"@@MARK@@"), got[0].split(b"@@MARK@@")
     bad = 0
     for i, c in enumerate(cmds):
-        if i + 1 >= len(ws) or i + 1 >= len(gs):
-            print("fuzzdiff: output ends early after command %d (sendmail exit %s)" % (i, want[2]))
+        if i >= len(ws) - 1 or i >= len(gs) - 1:
+            print("fuzzdiff: output ends early at command %d (sendmail exit %s)" % (i, want[2]))
             bad += 1
             break
-        if ws[i + 1] != gs[i + 1]:
+        if ws[i] != gs[i]:
             bad += 1
             if bad <= args.show:
-                print("DIFF %r\n  sendmail: %r\n  cfkit:    %r" % (c[:200], ws[i + 1][-400:], gs[i + 1][-400:]))
+                print("DIFF %r\n  sendmail: %r\n  cfkit:    %r" % (c[:200], ws[i][-400:], gs[i][-400:]))
     print("seed %s: %d commands, %d differ; exit status sendmail %s, cfkit %s"
           % (args.seed, len(cmds), bad, want[2], got[2]))
     return 1 if bad or want[2] != got[2] else 0
