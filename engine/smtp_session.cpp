@@ -108,15 +108,6 @@ std::vector<std::string> installed_sasl_mechs() {
     return out;
 }
 
-std::string rfc822_now() {
-    char buf[64];
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    return buf;
-}
-
 } // namespace
 
 struct SmtpServer::Impl {
@@ -276,7 +267,7 @@ struct SmtpServer::Impl {
                 run.outcome = "quarantine";
                 std::string reason = name;
                 if (ws.size() >= 6 && meta::first(ws[4]) == meta::CANONUSER)
-                    reason = join(ws, 5, std::string::npos, ' ', true, kRscheckBufSize);
+                    reason = join_tokens(s, ws, 5, std::string::npos, ' ', true, kRscheckBufSize);
                 define("quarantine", reason);
             } else if (ws[1] == "error") {
                 ErrorReply er = error_reply(ws, to);
@@ -331,14 +322,6 @@ struct SmtpServer::Impl {
             run.outcome = hc->error->tempfail ? "tempfail" : "reject";
         }
         cur->checks.push_back(std::move(run));
-    }
-
-    // cataddr() into a buffer of `bufsize` bytes (bufsize - 3 characters fit)
-    std::string join(const Tokens& t, std::size_t first, std::size_t last, int spacesub, bool external,
-                     int bufsize) {
-        if (first >= t.size()) return std::string();
-        return cataddr(t, first, last, bufsize, spacesub, external, s.tables().internal,
-                       cfg.options.blank_sub);
     }
 
     ErrorReply error_reply(const Tokens& ws, const std::string& to) { return error_result_reply(s, ws, to); }
@@ -475,7 +458,7 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
     d.define("opMode", "d");
     d.define("v", d.setup.version);
     d.define("Z", d.setup.version);
-    d.define("b", d.setup.date.empty() ? rfc822_now() : d.setup.date);
+    d.define("b", d.setup.date.empty() ? arpadate(std::time(nullptr)) : d.setup.date);
 
     // check_relay, before the greeting (daemon only)
     std::string relay_name = d.macro("client_name");
@@ -622,7 +605,7 @@ SmtpReply SmtpServer::command(const std::string& line_in) {
             rewrite(d.s, ws, 3);
             rewrite(d.s, ws, 1);
             rewrite(d.s, ws, 4);
-            std::string f = d.join(ws, 0, std::string::npos, '\0', false, limits::kMaxName);  // setsender(): buf[MAXNAME + 2], size - 2
+            std::string f = join_tokens(d.s, ws, 0, std::string::npos, '\0', false, limits::kMaxName);  // setsender(): buf[MAXNAME + 2], size - 2
             if (!f.empty() && f[0] == '@' && !(a->mailer && a->mailer->flags.find('<') != std::string::npos))
                 f = "<" + f + ">";
             d.define("f", f);

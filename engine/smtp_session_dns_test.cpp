@@ -49,12 +49,11 @@ std::string lines(const std::vector<std::string>& v) {
 }
 
 std::vector<std::string> play(const Row& r) {
-    CollectingReporter rep;
-    CompileOptions co;
-    co.host = testing::fixed_host();
-    co.host.hosts = parse_hosts("127.0.0.1\tmail.example.com localhost\n");
-    auto cfg = compile_cf(parse_cf(kCf, "t.cf"), co, rep);
-    REQUIRE(rep.diagnostics.empty());
+    HostInfo host = testing::fixed_host();
+    host.hosts = parse_hosts("127.0.0.1\tmail.example.com localhost\n");
+    Diagnostics diags;
+    auto cfg = testing::compile_fixed(kCf, diags, host);
+    REQUIRE(diags.empty());
     ServerSetup setup;
     setup.sasl_mechs = std::vector<std::string>{};
     for (const char* rec : r.records) {
@@ -123,10 +122,8 @@ TEST_CASE("sessions: $[ $] in a check ruleset; a temporary failure's note is not
     };
     for (const RcptRow& r : rows) {
         CAPTURE(std::string(r.what));
-        CollectingReporter rep;
-        CompileOptions co;
-        co.host = testing::fixed_host();
-        auto cfg = compile_cf(parse_cf(kCf, "t.cf"), co, rep);
+        Diagnostics diags;
+        auto cfg = testing::compile_fixed(kCf, diags);
         ServerSetup setup;
         setup.sasl_mechs = std::vector<std::string>{};
         std::string err;

@@ -38,6 +38,13 @@ const char* kCf =
     "R$* $| $* $| $+\t\t$#error $@ 4.7.0 $: \"452 eoh \" $1 \" \" $2 \" [\" $3 \"]\"\n"
     "R9 $| $*\t\t$#error $@ 5.7.0 $: \"554 nine headers\"\n";
 
+// A server set-up without SASL mechanisms (EHLO lists no AUTH).
+ServerSetup no_auth() {
+    ServerSetup setup;
+    setup.sasl_mechs = std::vector<std::string>{};
+    return setup;
+}
+
 std::string message_reply(SmtpServer& srv, const std::vector<std::string>& msg) {
     srv.command("MAIL FROM:<a@client.example>");
     srv.command("RCPT TO:<u@dest.example>");
@@ -87,14 +94,10 @@ TEST_CASE("sessions: header checks decide the reply after the dot") {
     };
     for (const Row& r : rows) {
         CAPTURE(std::string(r.what));
-        CollectingReporter rep;
-        CompileOptions co;
-        co.host = testing::fixed_host();
-        auto cfg = compile_cf(parse_cf(kCf, "t.cf"), co, rep);
-        REQUIRE(rep.diagnostics.empty());
-        ServerSetup setup;
-        setup.sasl_mechs = std::vector<std::string>{};
-        SmtpServer srv(*cfg, std::move(setup));
+        Diagnostics diags;
+        auto cfg = testing::compile_fixed(kCf, diags);
+        REQUIRE(diags.empty());
+        SmtpServer srv(*cfg, no_auth());
         srv.connect(ClientInfo{"192.0.2.10", 0});
         srv.command("EHLO client.example");
         CHECK(message_reply(srv, r.msg) == std::string(r.reply));
@@ -125,14 +128,10 @@ TEST_CASE("sessions: MaxMessageSize's 552 comes after check_eoh and replaces its
     };
     for (const Row& r : rows) {
         CAPTURE(std::string(r.what));
-        CollectingReporter rep;
-        CompileOptions co;
-        co.host = testing::fixed_host();
-        auto cfg = compile_cf(parse_cf(std::string(kCf) + "O MaxMessageSize=40\n", "t.cf"), co, rep);
-        REQUIRE(rep.diagnostics.empty());
-        ServerSetup setup;
-        setup.sasl_mechs = std::vector<std::string>{};
-        SmtpServer srv(*cfg, std::move(setup));
+        Diagnostics diags;
+        auto cfg = testing::compile_fixed(std::string(kCf) + "O MaxMessageSize=40\n", diags);
+        REQUIRE(diags.empty());
+        SmtpServer srv(*cfg, no_auth());
         srv.connect(ClientInfo{"192.0.2.10", 0});
         srv.command("EHLO client.example");
         CHECK(message_reply(srv, r.msg) == std::string(r.reply));

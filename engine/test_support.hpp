@@ -2,6 +2,7 @@
 // host (mail.example.com, no interfaces, no hosts file) and get -bt output.
 #pragma once
 
+#include <memory>
 #include <sstream>
 #include <string>
 
@@ -48,6 +49,18 @@ inline BtRun run_bt(const std::string& cf, const std::string& input, const std::
     r.output = out;
     r.exit_status = tm.exit_status();
     return r;
+}
+
+// A config compiled with the fixed host (or `host`); its messages go to
+// `diags`, which callers check.
+inline std::unique_ptr<Config> compile_fixed(const std::string& cf, Diagnostics& diags,
+                                             const HostInfo& host = fixed_host()) {
+    CollectingReporter rep;
+    CompileOptions co;
+    co.host = host;
+    auto config = compile_cf(parse_cf(cf, "t.cf"), co, rep);
+    diags = rep.diagnostics;
+    return config;
 }
 
 inline Tokens toks(std::initializer_list<const char*> l) {

@@ -99,7 +99,7 @@ int cmd_bt(int argc, char** argv) {
                    "with --dns-records: the service switch's hosts line (sendmail's ServiceSwitchFile)")
         ->capture_default_str();
     app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
-    app.add_option("-d", debug, "debug flags, as sendmail's -d (category 21: rewriting traces)");
+    app.add_option("-d", debug, "debug flags, as sendmail's -d (0: start-up, 21: rewriting, 60: map lookups)");
     app.add_flag("-v", verbose, "echo each input line (sendmail's verbose mode)");
     try {
         app.parse(argc, argv);
@@ -171,7 +171,7 @@ int cmd_bt(int argc, char** argv) {
             &tm.session().env);
         tm.session().maps.resolver = names.get();
     }
-    for (const std::string& d : debug) tm.session().set_debug_flags(d);
+    tm.session().debug = co.debug;  // the command line's -d, parsed once above
     if (verbose) tm.set_verbosity(1);
     if (isatty(0)) tm.set_verbosity(2);
     out += tm.startup_debug_text();
