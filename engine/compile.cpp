@@ -403,12 +403,12 @@ void Compiler::map_class(MacroId cls, const std::string& spec, bool optional) {
     std::size_t at = spec.find('@');
     std::string key = spec.substr(0, at), mapclass = spec.substr(at + 1), args;
     if (mapclass == "LDAP") {
-        rep_.syserr("fileclass: F{" + mn + "}: class ldap not available");
-        return;
+        mapclass = "ldap";  // sendmail builds a default spec; cfkit's ldap class never opens
+    } else {
+        std::size_t colon = mapclass.find(':');
+        args = mapclass.substr(colon + 1);
+        mapclass.resize(colon);
     }
-    std::size_t colon = mapclass.find(':');
-    args = mapclass.substr(colon + 1);
-    mapclass.resize(colon);
     FileClassResult r = c_.maps->file_class_lookup(mn, mapclass, args, key, c_.options.blank_sub, c_.env, rep_);
     switch (r.step) {
     case FileClassResult::NoClass:
