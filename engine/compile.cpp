@@ -224,7 +224,7 @@ void Compiler::rule(std::string& bp) {
             break;
         default:
             ++r.min_tokens;
-            r.literal_bits |= token_bit(t);
+            r.literal_bits |= token_pool().bit(token_pool().intern(t));
         }
     }
 
@@ -279,6 +279,8 @@ void Compiler::rule(std::string& bp) {
         rep_.syserr("R line: null RHS");
     }
     Ruleset& rs = c_.rulesets[static_cast<std::size_t>(ruleset_)];
+    r.lhs_ids = intern_tokens(r.lhs);
+    r.rhs_ids = intern_tokens(r.rhs);
     rs.rules.push_back(std::move(r));
     rs.defined = true;
 }

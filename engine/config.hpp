@@ -20,32 +20,22 @@
 #include "engine/hostinfo.hpp"
 #include "engine/maps.hpp"
 #include "engine/symbols.hpp"
+#include "engine/token_pool.hpp"
 #include "engine/tokenizer.hpp"
 
 namespace cfkit {
 
-// A one-bit summary of a token, case-folded: a literal LHS token can only
-// match a workspace token with the same bit.
-inline std::uint64_t token_bit(const std::string& tok) {
-    // Inline, and only the length and the (case-folded) first byte: it runs
-    // for every workspace token after every rewrite. That is enough to tell
-    // apart the operators and most words rules name.
-    if (tok.empty()) return 1;
-    auto fold = [](unsigned char c) -> std::uint32_t { return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c; };
-    std::uint32_t h = fold(static_cast<unsigned char>(tok.front())) * 0x9E3779B1u ^
-                      static_cast<std::uint32_t>(tok.size()) * 0xC2B2AE3Du;
-    return std::uint64_t{1} << (h >> 26);
-}
-
 struct Rule {
     Tokens lhs;        // internal-form tokens; empty: matches only an empty workspace
     Tokens rhs;
+    // The same tokens interned (token_pool.hpp): what the interpreter runs.
+    IdTokens lhs_ids, rhs_ids;
     int line = 0;      // the line number sendmail records (-d21.15)
     SourceLoc loc;     // where the R line starts
     int wildcards = 0; // $* $+ $- $= $~ in the LHS, i.e. how many $N exist
     // Facts about the LHS that let the interpreter skip a rule that cannot
     // match without running the matcher (the result is the same).
-    std::uint64_t literal_bits = 0;  // token_bit() of every literal LHS token
+    std::uint64_t literal_bits = 0;  // TokenPool::bit() of every literal LHS token
     int min_tokens = 0; // the fewest workspace tokens the LHS can match
 };
 

@@ -13,13 +13,14 @@ inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c 
 
 // Adds ws[last] to `phrase` = cataddr(ws[first..last-1]) as cataddr() would
 // (separator between two atoms, METAQUOTE dropped: the external form).
-void append_cataddr(std::string& phrase, const Tokens& ws, int first, int last, const TokenTable& internal,
-                    char space_sub) {
-    const std::string& tok = ws[static_cast<std::size_t>(last)];
-    auto atom = [&](const std::string& t) {
-        return !t.empty() && internal[static_cast<unsigned char>(t[0])] == CharType::ATM;
+void append_cataddr(std::string& phrase, const IdTokens& ws, int first, int last, const TokenTable& internal,
+                    char space_sub, const TokenPool& pool) {
+    const std::string& tok = pool.text(ws[static_cast<std::size_t>(last)]);
+    auto atom = [&](TokId t) {
+        return !pool.text(t).empty() && internal[pool.first(t)] == CharType::ATM;
     };
-    if (last > first && atom(ws[static_cast<std::size_t>(last - 1)]) && atom(tok)) phrase.push_back(space_sub);
+    if (last > first && atom(ws[static_cast<std::size_t>(last - 1)]) && atom(ws[static_cast<std::size_t>(last)]))
+        phrase.push_back(space_sub);
     for (std::size_t q = 0; q < tok.size(); ++q) {
         unsigned char c = static_cast<unsigned char>(tok[q]);
         if (c == meta::METAQUOTE && q + 1 < tok.size()) c = static_cast<unsigned char>(tok[++q]);
@@ -29,6 +30,11 @@ void append_cataddr(std::string& phrase, const Tokens& ws, int first, int last, 
 } // namespace
 
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
+    return match_lhs(intern_tokens(lhs), intern_tokens(ws), env, records);
+}
+
+bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
+    const TokenPool& pool = token_pool();
     records.clear();
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());
@@ -37,7 +43,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
     // A plain token (compared with token_equal), not an operator.
     auto is_literal = [&](int r) {
         if (r >= nl) return false;
-        switch (meta::first(lhs[static_cast<std::size_t>(r)])) {
+        switch (pool.first(lhs[static_cast<std::size_t>(r)])) {
         case meta::MATCHCLASS: case meta::MATCHNCLASS: case meta::MATCHONE: case meta::MATCHANY:
         case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND:
             return false;
@@ -46,7 +52,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
         }
     };
     auto class_id = [&](int r) -> MacroId {
-        const std::string& t = lhs[static_cast<std::size_t>(r)];
+        const std::string& t = pool.text(lhs[static_cast<std::size_t>(r)]);
         return t.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(t[1])) : 0;
     };
     // Grows rec.last one token at a time until the phrase (cataddr() of the
@@ -55,8 +61,8 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
     // to the end of the input, but nothing it tries there can match.
     const bool steps = env.on_step && env.step_level >= 35 && env.names;
     const bool steps36 = steps && env.step_level >= 36;
-    auto shown = [&](const Tokens& v, int i) {
-        return i >= 0 && i < static_cast<int>(v.size()) ? xputs(v[static_cast<std::size_t>(i)], *env.names)
+    auto shown = [&](const IdTokens& v, int i) {
+        return i >= 0 && i < static_cast<int>(v.size()) ? xputs(pool.text(v[static_cast<std::size_t>(i)]), *env.names)
                                                         : std::string("<null>");
     };
     auto step = [&](const char* what, int r, int a) {
@@ -65,7 +71,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
     // Whether a `$=X` phrase starting at ws[a] can be a member of X: its
     // first byte (cataddr drops a METAQUOTE) must start some member.
     auto class_may_start = [&](int r, int a) {
-        const std::string& tok = ws[static_cast<std::size_t>(a)];
+        const std::string& tok = pool.text(ws[static_cast<std::size_t>(a)]);
         if (tok.empty()) return true;
         unsigned char c = static_cast<unsigned char>(tok[0]);
         if (c == meta::METAQUOTE && tok.size() > 1) c = static_cast<unsigned char>(tok[1]);
@@ -94,7 +100,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                 phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
                                  limits::kMaxLine, 0, true, env.internal, env.space_sub);
             } else {
-                append_cataddr(phrase, ws, rec.first, rec.last, env.internal, env.space_sub);
+                append_cataddr(phrase, ws, rec.first, rec.last, env.internal, env.space_sub, pool);
             }
             if (phrase.size() <= longest && env.classes.contains(cls, phrase)) {
                 if (steps36) env.on_step("CLMATCH\n");
@@ -111,8 +117,8 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
         if (ri >= nl) {
             ok = false;  // pattern used up before the input
         } else {
-            const std::string& rp = lhs[static_cast<std::size_t>(ri)];
-            unsigned char f = meta::first(rp);
+            const TokId rp = lhs[static_cast<std::size_t>(ri)];
+            unsigned char f = pool.first(rp);
             if (ai >= na && f != meta::MATCHZANY && f != meta::MATCHZERO) {
                 ok = false;
             } else {
@@ -128,7 +134,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                     break;
                 }
                 case meta::MATCHNCLASS:
-                    if (env.classes.contains(class_id(ri), ws[static_cast<std::size_t>(ai)])) {
+                    if (env.classes.contains(class_id(ri), pool.text(ws[static_cast<std::size_t>(ai)]))) {
                         ok = false;
                         break;
                     }
@@ -146,7 +152,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                 case meta::MACRODEXPAND: {
                     // The run-time value must spell out the next tokens exactly
                     // (case-insensitively); it is not recorded as a wildcard.
-                    MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
+                    MacroId id = class_id(ri);  // the macro id, in the same place
                     const std::string* v = env.macros.get(id);
                     if (env.on_macro) env.on_macro(id, v);
                     if (!v) break;
@@ -156,7 +162,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                     if (vlen == std::string::npos) vlen = v->size();
                     while (vp < vlen) {
                         if (ai >= na) { ok = false; break; }
-                        const std::string& tok = ws[static_cast<std::size_t>(ai)];
+                        const std::string& tok = pool.text(ws[static_cast<std::size_t>(ai)]);
                         bool same = true;
                         for (std::size_t k = 0; k < tok.size(); ++k) {
                             if (vp + k >= vlen || lower((*v)[vp + k]) != lower(tok[k])) { same = false; break; }
@@ -169,7 +175,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                     break;
                 }
                 default:
-                    if (!token_equal(rp, ws[static_cast<std::size_t>(ai)])) ok = false;
+                    if (pool.fold(rp) != pool.fold(ws[static_cast<std::size_t>(ai)])) ok = false;
                     else ++ai;
                     break;
                 }
@@ -189,15 +195,15 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                 records.pop_back();
                 continue;
             }
-            unsigned char f = meta::first(lhs[static_cast<std::size_t>(rec.pattern)]);
+            unsigned char f = pool.first(lhs[static_cast<std::size_t>(rec.pattern)]);
             if (f == meta::MATCHANY || f == meta::MATCHZANY) {
                 // When a literal follows the wildcard, a span after which the
                 // literal does not match fails at once and brings us back
                 // here: skip those spans (same result, fewer steps; not while
                 // the steps are traced).
                 if (!steps && is_literal(rec.pattern + 1)) {
-                    const std::string& lit = lhs[static_cast<std::size_t>(rec.pattern + 1)];
-                    while (next + 1 < na && !token_equal(lit, ws[static_cast<std::size_t>(next + 1)])) ++next;
+                    const TokId lit = pool.fold(lhs[static_cast<std::size_t>(rec.pattern + 1)]);
+                    while (next + 1 < na && lit != pool.fold(ws[static_cast<std::size_t>(next + 1)])) ++next;
                     if (next + 1 >= na) {
                         records.pop_back();
                         continue;
@@ -206,7 +212,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
                 // The same for a following `$=X` that no phrase starting at
                 // ws[next + 1] can match.
                 if (!steps && rec.pattern + 1 < nl &&
-                    meta::first(lhs[static_cast<std::size_t>(rec.pattern + 1)]) == meta::MATCHCLASS) {
+                    pool.first(lhs[static_cast<std::size_t>(rec.pattern + 1)]) == meta::MATCHCLASS) {
                     while (next + 1 < na && !class_may_start(rec.pattern + 1, next + 1)) ++next;
                     if (next + 1 >= na) {
                         records.pop_back();

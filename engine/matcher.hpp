@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/symbols.hpp"
+#include "engine/token_pool.hpp"
 #include "engine/tokenizer.hpp"
 
 namespace cfkit {
@@ -39,6 +40,8 @@ struct MatchEnv {
 
 // Returns true on a match; `records` then holds one entry per wildcard in
 // LHS order ($1, $2, ...).
+bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records);
+// The same on token texts (interned first): for tests and one-off callers.
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records);
 
 // sendmail's case-insensitive ASCII comparison of whole tokens. Inline:

@@ -123,13 +123,17 @@ std::string xputs(std::string_view s, const MacroNames& names) {
     return out;
 }
 
-void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
+namespace {
+
+template <class Seq, class Text>
+void printav_impl(std::string& out, const Seq& toks, Text text, const MacroNames& names) {
     // Most tokens are short and plain printable ASCII: those are gathered in
     // a local buffer and appended in large pieces; the rest go through
     // append_xputs(). -bt prints two of these lines per ruleset call.
     char buf[1024];
     std::size_t n = 0;
-    for (const std::string& t : toks) {
+    for (const auto& tok : toks) {
+        const std::string& t = text(tok);
         if (n + 1 + t.size() > sizeof buf) {
             out.append(buf, n);
             n = 0;
@@ -156,22 +160,16 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
     out.push_back('\n');
 }
 
-std::string printav(const Tokens& toks, const MacroNames& names) {
-    std::string out;
-    append_printav(out, toks, names);
-    return out;
-}
-
-std::string cataddr(const Tokens& toks, std::size_t first, std::size_t last, int size,
-                    int spacesub, bool external, const TokenTable& internal,
-                    char default_spacesub) {
+template <class Seq, class Text>
+std::string cataddr_impl(const Seq& toks, Text text, std::size_t first, std::size_t last, int size,
+                         int spacesub, bool external, const TokenTable& internal, char default_spacesub) {
     std::string out;
     if (size <= 0 || first >= toks.size()) return out;
     if (spacesub == 0) spacesub = static_cast<unsigned char>(default_spacesub);
     int sz = size - 2;
     bool oatom = false;
     for (std::size_t k = first; k < toks.size() && sz > 0; ++k) {
-        const std::string& tok = toks[k];
+        const std::string& tok = text(toks[k]);
         bool natom = !tok.empty() && internal[static_cast<unsigned char>(tok[0])] == CharType::ATM;
         if (oatom && natom && spacesub != kNoSpaceSep) {
             out.push_back(static_cast<char>(spacesub));
@@ -188,6 +186,44 @@ std::string cataddr(const Tokens& toks, std::size_t first, std::size_t last, int
         if (k == last) break;
     }
     return out;
+}
+
+const std::string& plain_text(const std::string& t) { return t; }
+} // namespace
+
+void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
+    printav_impl(out, toks, plain_text, names);
+}
+
+void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
+    const TokenPool& pool = token_pool();
+    printav_impl(out, toks, [&pool](TokId id) -> const std::string& { return pool.text(id); }, names);
+}
+
+std::string printav(const Tokens& toks, const MacroNames& names) {
+    std::string out;
+    append_printav(out, toks, names);
+    return out;
+}
+
+std::string printav(const IdTokens& toks, const MacroNames& names) {
+    std::string out;
+    append_printav(out, toks, names);
+    return out;
+}
+
+std::string cataddr(const Tokens& toks, std::size_t first, std::size_t last, int size,
+                    int spacesub, bool external, const TokenTable& internal,
+                    char default_spacesub) {
+    return cataddr_impl(toks, plain_text, first, last, size, spacesub, external, internal, default_spacesub);
+}
+
+std::string cataddr(const IdTokens& toks, std::size_t first, std::size_t last, int size,
+                    int spacesub, bool external, const TokenTable& internal,
+                    char default_spacesub) {
+    const TokenPool& pool = token_pool();
+    return cataddr_impl(toks, [&pool](TokId id) -> const std::string& { return pool.text(id); }, first, last, size,
+                        spacesub, external, internal, default_spacesub);
 }
 
 } // namespace cfkit

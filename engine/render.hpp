@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/symbols.hpp"
+#include "engine/token_pool.hpp"
 #include "engine/tokenizer.hpp"
 
 namespace cfkit {
@@ -20,6 +21,8 @@ void append_xputs(std::string& out, std::string_view s, const MacroNames& names)
 // A token list as -bt prints it after "input:": " tok" each, then LF.
 std::string printav(const Tokens& toks, const MacroNames& names);
 void append_printav(std::string& out, const Tokens& toks, const MacroNames& names);
+std::string printav(const IdTokens& toks, const MacroNames& names);
+void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names);
 
 constexpr int kNoSpaceSep = 256;  // cataddr: never insert a separator
 
@@ -28,6 +31,9 @@ constexpr int kNoSpaceSep = 256;  // cataddr: never insert a separator
 // internal table. `size` is the buffer size sendmail would use (the result
 // holds at most size-2 bytes). `spacesub` 0 means `default_spacesub`.
 std::string cataddr(const Tokens& toks, std::size_t first, std::size_t last, int size,
+                    int spacesub, bool external, const TokenTable& internal,
+                    char default_spacesub);
+std::string cataddr(const IdTokens& toks, std::size_t first, std::size_t last, int size,
                     int spacesub, bool external, const TokenTable& internal,
                     char default_spacesub);
 

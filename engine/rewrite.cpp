@@ -27,28 +27,37 @@ const TokenTables& Session::tables() {
     return *tables_;
 }
 
+const std::string& Session::ruleset_name(int rs) {
+    if (ruleset_names_.empty()) {
+        for (int i = 0; i < static_cast<int>(cfg_->rulesets.size()); ++i)
+            ruleset_names_.push_back(ruleset_display_name(*cfg_, i));
+    }
+    return ruleset_names_[static_cast<std::size_t>(rs)];
+}
+
 void Session::set_debug_flags(const std::string& spec) { apply_debug_spec(debug, spec); }
 
 void Session::record_prescan(const ScanResult& r) {
     flush_store();
     std::size_t n = r.tokens.size();
-    if (prescan_array.size() < n + 1) prescan_array.resize(n + 1);
-    for (std::size_t i = 0; i < n; ++i) prescan_array[i] = r.tokens[i];
-    if (r.terminated) prescan_array[n] = std::nullopt;
+    if (prescan_array.size() < n + 1) prescan_array.resize(n + 1, kArrayEnd);
+    TokenPool& pool = token_pool();
+    for (std::size_t i = 0; i < n; ++i) prescan_array[i] = pool.intern(r.tokens[i]);
+    if (r.terminated) prescan_array[n] = kArrayEnd;
 }
 
-void Session::store_workspace(const Tokens& ws, bool terminate, std::size_t from) {
-    if (prescan_array.size() < ws.size() + 1) prescan_array.resize(ws.size() + 1);
+void Session::store_workspace(const IdTokens& ws, bool terminate, std::size_t from) {
+    if (prescan_array.size() < ws.size() + 1) prescan_array.resize(ws.size() + 1, kArrayEnd);
     for (std::size_t i = from; i < ws.size(); ++i) prescan_array[i] = ws[i];
-    if (terminate) prescan_array[ws.size()] = std::nullopt;
+    if (terminate) prescan_array[ws.size()] = kArrayEnd;
 }
 
-Tokens Session::array_workspace() {
+IdTokens Session::array_workspace() {
     flush_store();
-    Tokens ws;
-    for (const auto& t : prescan_array) {
-        if (!t) break;
-        ws.push_back(*t);
+    IdTokens ws;
+    for (TokId t : prescan_array) {
+        if (t == kArrayEnd) break;
+        ws.push_back(t);
     }
     return ws;
 }
@@ -90,14 +99,14 @@ namespace {
 // recursion level L uses the set for L; the rulesets it calls run at L+1,
 // and nothing else runs rules while it does, so no two active runs share one.
 struct Scratch {
-    Tokens npvp;                      // the new workspace (run)
+    IdTokens npvp;                    // the new workspace (run)
     std::vector<MatchRecord> mlist;   // the matcher's bindings (run)
     struct Call {
         int rs;
         std::size_t index;
     };
     std::vector<Call> calls;          // the calls found (callsubr)
-    Tokens tail;                      // a call's argument (callsubr)
+    IdTokens tail;                    // a call's argument (callsubr)
 };
 
 Scratch& scratch(int level) {
@@ -109,21 +118,22 @@ Scratch& scratch(int level) {
 
 class Rewriter {
 public:
-    explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter) {}
+    explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter), pool_(token_pool()) {}
 
-    int run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array);
+    int run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array);
 
 private:
     // Phase 2: `$( map key $@ arg $: default $)` and `$[ host $]`.
-    bool lookups(Tokens& npvp, int maxatom, int& rstat, int& err);
+    bool lookups(IdTokens& npvp, int maxatom, int& rstat, int& err);
     // Phase 3: `$>name` calls, right to left.
-    int callsubr(Tokens& npvp, int reclevel, const Rule& rule);
+    int callsubr(IdTokens& npvp, int reclevel, const Rule& rule);
 
     // -d21.x output, as sendmail's sm_dprintf() lines.
     void dbg(const std::string& line) {
         if (s_.observer) s_.observer->debug_line(line);
     }
     std::string av(const Tokens& t) const { return printav(t, s_.env.names); }
+    std::string av(const IdTokens& t) const { return printav(t, s_.env.names); }
     // macname(): the name of a macro id as -d21.2 shows it inside ${...}
     std::string macro_name(MacroId id) const {
         if (id <= 0x20 || id > 0x7f) {
@@ -136,9 +146,10 @@ private:
     Session& s_;
     const Config& cfg_;
     Reporter& rep_;
+    TokenPool& pool_;
 };
 
-int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) {
+int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array) {
     // An early return leaves the workspace as the shared array now holds it.
     auto early = [&](int status) {
         if (in_array) ws = s_.array_workspace();
@@ -153,7 +164,9 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             if (on) s.flush_store();
         }
     } flush_on_exit{s_, in_array};
-    const std::string name = ruleset_display_name(cfg_, rs);
+    const std::string& name = s_.ruleset_name(rs);
+    // Observers of every rule tried (not the -bt printer): called only then.
+    RewriteObserver* const robs = s_.observer && s_.observer->wants_rule_events() ? s_.observer : nullptr;
     if (s_.observer) s_.observer->ruleset_enter(rs, name, ws, reclevel);
     if (reclevel++ > limits::kMaxRuleRecursion) {
         rep_.syserr("rewrite: excessive recursion (max " + std::to_string(limits::kMaxRuleRecursion) +
@@ -182,10 +195,10 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
     std::uint64_t ws_bits = 0;
     auto summarize = [&]() {
         ws_bits = 0;
-        for (const std::string& t : ws) ws_bits |= token_bit(t);
+        for (TokId t : ws) ws_bits |= pool_.bit(t);
     };
     summarize();
-    auto could_match = [&](const Rule& rule, const Tokens& w) {
+    auto could_match = [&](const Rule& rule, const IdTokens& w) {
         if (!quick) return true;
         if (static_cast<int>(w.size()) < rule.min_tokens) return false;
         return (rule.literal_bits & ~ws_bits) == 0;
@@ -194,14 +207,14 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
     // The new workspace of a matching rule. It lives across rules and trades
     // buffers with `ws` (swap at copy back), so rewriting does not allocate
     // a fresh vector each time.
-    Tokens& npvp = sc.npvp;
+    IdTokens& npvp = sc.npvp;
     std::size_t ri = 0;
     int ruleno = 1;
     int loopcount = 0;
     while (ri < rules.size()) {
-        if (!ws.empty() && meta::first(ws[0]) == meta::CANONNET) break;
+        if (!ws.empty() && pool_.first(ws[0]) == meta::CANONNET) break;
         const Rule& rule = rules[ri];
-        if (s_.observer) s_.observer->rule_try(rs, ruleno, rule, ws);
+        if (robs) robs->rule_try(rs, ruleno, rule, ws);
         if (s_.tTd(21, 12)) {
             dbg((s_.tTd(21, 15) ? "-----trying rule (line " + std::to_string(rule.line) + "):" : std::string("-----trying rule:")) +
                 av(rule.lhs));
@@ -211,21 +224,22 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             if (s_.tTd(21, 1)) dbg("workspace: " + av(ws));
             break;
         }
-        if (!could_match(rule, ws) || !match_lhs(rule.lhs, ws, menv, mlist)) {
+        if (!could_match(rule, ws) || !match_lhs(rule.lhs_ids, ws, menv, mlist)) {
             if (s_.tTd(21, 10)) dbg("----- rule fails\n");
-            if (s_.observer) s_.observer->rule_fail(rs, ruleno, rule);
+            if (robs) robs->rule_fail(rs, ruleno, rule);
             ++ri;
             ++ruleno;
             loopcount = 0;
             continue;
         }
-        if (s_.observer) s_.observer->rule_match(rs, ruleno, rule, mlist);
+        if (robs) robs->rule_match(rs, ruleno, rule, mlist);
         if (s_.tTd(21, 12)) dbg("-----rule matches:" + av(s_.shown_rhs(rule)));
 
         // Phase 1: prefix and substitution.
         std::size_t rv = 0;
-        if (!rule.rhs.empty()) {
-            unsigned char f = meta::first(rule.rhs[0]);
+        const IdTokens& rhs = rule.rhs_ids;
+        if (!rhs.empty()) {
+            unsigned char f = pool_.first(rhs[0]);
             if (f == meta::CANONUSER) {
                 rv = 1;
                 ++ri;
@@ -237,12 +251,12 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             }
         }
         npvp.clear();
-        npvp.reserve(ws.size() + rule.rhs.size());
+        npvp.reserve(ws.size() + rhs.size());
         // Phases 2 and 3 look at every token for `$(`, `$[` and `$>`; most
         // new workspaces have none, which is noted here while they are built.
         bool has_lookup = false, has_call = false;
-        auto note = [&](const std::string& t) {
-            unsigned char c = meta::first(t);
+        auto note = [&](TokId t) {
+            unsigned char c = pool_.first(t);
             if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN) has_lookup = true;
             else if (c == meta::CALLSUBR) has_call = true;
         };
@@ -250,10 +264,11 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             rep_.syserr("rewrite: expansion too long");
             return early(EX_DATAERR);
         };
-        for (; rv < rule.rhs.size(); ++rv) {
-            const std::string& rp = rule.rhs[rv];
-            unsigned char f = meta::first(rp);
+        for (; rv < rhs.size(); ++rv) {
+            const TokId rpid = rhs[rv];
+            unsigned char f = pool_.first(rpid);
             if (f == meta::MATCHREPL) {
+                const std::string& rp = pool_.text(rpid);
                 int n = rp.size() > 1 ? static_cast<unsigned char>(rp[1]) - '1' : -1;
                 if (n < 0 || n >= static_cast<int>(mlist.size())) {
                     rep_.syserr("rewrite: ruleset " + name + ": replacement $" +
@@ -268,7 +283,7 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
                     for (int k = m.first; k <= m.last; ++k) {
                         char buf[32];
                         std::snprintf(buf, sizeof buf, " 0x%x=\"", 0x1000 + k);
-                        line += buf + ws[static_cast<std::size_t>(k)] + "\"";
+                        line += buf + pool_.text(ws[static_cast<std::size_t>(k)]) + "\"";
                     }
                     dbg(line + "\n");
                 }
@@ -281,10 +296,11 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             }
             if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             if (f != meta::MACRODEXPAND) {
-                npvp.push_back(rp);
-                note(rp);
+                npvp.push_back(rpid);
+                note(rpid);
                 continue;
             }
+            const std::string& rp = pool_.text(rpid);
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
             const std::string* mval = s_.env.macros.get(id);
             if (s_.tTd(21, 2)) {
@@ -298,9 +314,9 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
             if (r.truncated_input) s_.env.macros.set(id, mval->substr(0, limits::kMaxName));
             s_.record_prescan(r);
             if (!r.ok) return early(EX_DATAERR);  // errors, or no tokens at all: both NULL in sendmail
-            for (std::string& t : r.tokens) {
+            for (const std::string& t : r.tokens) {
                 if (s_.tTd(21, 19)) dbg(" ... " + t + "\n");
-                npvp.push_back(std::move(t));
+                npvp.push_back(pool_.intern(t));
                 note(npvp.back());
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
@@ -329,16 +345,16 @@ int Rewriter::run(Tokens& ws, int rs, int reclevel, int maxatom, bool in_array) 
         summarize();
         if (in_array) s_.defer_store(ws);
         if (s_.tTd(21, 4)) dbg("rewritten as:" + av(ws));
-        if (s_.observer) s_.observer->rewritten(rs, ws);
+        if (robs) robs->rewritten(rs, ws);
     }
     if (s_.observer) s_.observer->ruleset_return(rs, name, ws, reclevel - 1);
     return rstat;
 }
 
-bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
+bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
     std::size_t i = 0;
     while (i < npvp.size()) {
-        unsigned char f = meta::first(npvp[i]);
+        unsigned char f = pool_.first(npvp[i]);
         unsigned char endtoken;
         std::string mapname;
         std::size_t hb = i;
@@ -354,7 +370,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
                 err = EX_CONFIG;
                 return false;
             }
-            mapname = npvp[i++];
+            mapname = pool_.text(npvp[i++]);
         } else {
             ++i;
             continue;
@@ -378,8 +394,8 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
             psbuf_left -= static_cast<int>(a.size()) + 1;
             seg = std::string::npos;
         };
-        while (i < npvp.size() && meta::first(npvp[i]) != endtoken) {
-            unsigned char nt = meta::first(npvp[i]);
+        while (i < npvp.size() && pool_.first(npvp[i]) != endtoken) {
+            unsigned char nt = pool_.first(npvp[i]);
             if (nt != meta::CANONHOST && nt != meta::CANONUSER) {
                 ++i;
                 continue;
@@ -400,7 +416,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
         if (def_start != std::string::npos && def_end == std::string::npos) def_end = end;
         if (seg != std::string::npos) close_arg(end);
         if (args.size() > 8) args.resize(8);  // only 8 arguments survive (MAX_MAP_ARGS)
-        Tokens trailing;
+        IdTokens trailing;
         // (moved: nothing below reads npvp past `end` before it is cut there)
         if (end < npvp.size())
             trailing.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(end) + 1),
@@ -447,7 +463,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
         bool external = replac.has_value();
         if (!replac && def_start != std::string::npos) replac = join(def_start, def_end, 0, false);
 
-        Tokens result;
+        IdTokens result;
         if (!replac) {
             result.assign(npvp.begin() + static_cast<long>(key_start), npvp.begin() + static_cast<long>(key_end));
         } else if (!replac->empty()) {
@@ -460,7 +476,7 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
                 err = EX_DATAERR;
                 return false;
             }
-            result = std::move(r.tokens);
+            result = intern_tokens(r.tokens);
         }
 
         npvp.resize(hb);
@@ -469,42 +485,44 @@ bool Rewriter::lookups(Tokens& npvp, int maxatom, int& rstat, int& err) {
             err = EX_DATAERR;
             return false;
         };
-        for (std::string& t : result) {
-            npvp.push_back(std::move(t));
+        for (TokId t : result) {
+            npvp.push_back(t);
             if (static_cast<int>(npvp.size()) >= maxatom) return too_long();
         }
         i = npvp.size();
-        for (std::string& t : trailing) {
-            npvp.push_back(std::move(t));
+        for (TokId t : trailing) {
+            npvp.push_back(t);
             if (static_cast<int>(npvp.size()) >= maxatom) return too_long();
         }
     }
     return true;
 }
 
-int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
+int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
     Scratch& sc = scratch(reclevel - 1);  // the set of the run() calling this
     std::vector<Scratch::Call>& calls = sc.calls;
     calls.clear();
     for (std::size_t j = 0; j < npvp.size(); ++j) {
-        if (meta::first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
-        if (npvp[j + 1].find_first_of("\"\\") != std::string::npos) {  // else stripquotes() changes nothing
-            std::string bare = stripquotes(npvp[j + 1]);
-            if (bare != npvp[j + 1]) {
+        if (pool_.first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
+        const std::string& name = pool_.text(npvp[j + 1]);
+        if (name.find_first_of("\"\\") != std::string::npos) {  // else stripquotes() changes nothing
+            std::string bare = stripquotes(name);
+            if (bare != name) {
                 // the name came from the rule's own RHS: sendmail changed the rule
                 for (std::size_t k = 1; k < rule.rhs.size(); ++k)
-                    if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == npvp[j + 1])
+                    if (meta::first(rule.rhs[k - 1]) == meta::CALLSUBR && rule.rhs[k] == name)
                         s_.stripped_rhs.insert(&rule.rhs[k]);
             }
-            npvp[j + 1] = std::move(bare);
+            npvp[j + 1] = pool_.intern(bare);
         }
-        int subr = rwset_find(cfg_, npvp[j + 1], nullptr, rep_);
+        const std::string& subname = pool_.text(npvp[j + 1]);
+        int subr = rwset_find(cfg_, subname, nullptr, rep_);
         if (subr < 0) {
-            rep_.syserr("Unknown ruleset " + npvp[j + 1]);
+            rep_.syserr("Unknown ruleset " + subname);
             return EX_CONFIG;
         }
         if (!cfg_.rulesets[static_cast<std::size_t>(subr)].defined) {
-            if (s_.tTd(21, 3)) dbg("-----skip subr " + npvp[j + 1] + " (" + std::to_string(subr) + ")\n");
+            if (s_.tTd(21, 3)) dbg("-----skip subr " + subname + " (" + std::to_string(subr) + ")\n");
             // An empty ruleset is not called; the token that moves into
             // position j is not looked at again (sendmail's loop does the same).
             npvp.erase(npvp.begin() + static_cast<long>(j), npvp.begin() + static_cast<long>(j) + 2);
@@ -520,7 +538,7 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
         // The call's argument is everything after `$> name` (moved out, not
         // copied); the call itself is dropped.
-        Tokens& tail = sc.tail;
+        IdTokens& tail = sc.tail;
         tail.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index) + 2),
                     std::make_move_iterator(npvp.end()));
         npvp.resize(c->index);
@@ -534,9 +552,16 @@ int Rewriter::callsubr(Tokens& npvp, int reclevel, const Rule& rule) {
 
 } // namespace
 
-int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom, bool in_prescan_array) {
+int rewrite(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, bool in_prescan_array) {
     Rewriter r(s);
     return r.run(ws, rs, reclevel, maxatom, in_prescan_array);
+}
+
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom) {
+    IdTokens ids = intern_tokens(ws);
+    int status = rewrite(s, ids, rs, reclevel, maxatom, false);
+    ws = token_texts(ids);
+    return status;
 }
 
 } // namespace cfkit

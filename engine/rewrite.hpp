@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/session.hpp"
+#include "engine/token_pool.hpp"
 #include "engine/tokenizer.hpp"
 
 namespace cfkit {
@@ -10,7 +11,9 @@ namespace cfkit {
 // Runs ruleset `rs` on `ws` in place. reclevel 0 and maxatom MAXATOM at top level.
 // `in_prescan_array`: `ws` lives in the session's prescan array, as a -bt
 // address does in sendmail (see Session::prescan_array).
-int rewrite(Session& s, Tokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom,
+int rewrite(Session& s, IdTokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom,
             bool in_prescan_array = false);
+// The same on token texts (interned on the way in); never in the prescan array.
+int rewrite(Session& s, Tokens& ws, int rs, int reclevel = 0, int maxatom = limits::kMaxAtom);
 
 } // namespace cfkit

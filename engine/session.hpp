@@ -20,14 +20,17 @@ namespace cfkit {
 class RewriteObserver {
 public:
     virtual ~RewriteObserver() = default;
-    virtual void ruleset_enter(int /*rs*/, const std::string& /*name*/, const Tokens& /*ws*/, int /*depth*/) {}
-    virtual void ruleset_return(int /*rs*/, const std::string& /*name*/, const Tokens& /*ws*/, int /*depth*/) {}
-    virtual void rule_try(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const Tokens& /*ws*/) {}
+    virtual void ruleset_enter(int /*rs*/, const std::string& /*name*/, const IdTokens& /*ws*/, int /*depth*/) {}
+    virtual void ruleset_return(int /*rs*/, const std::string& /*name*/, const IdTokens& /*ws*/, int /*depth*/) {}
+    virtual void rule_try(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const IdTokens& /*ws*/) {}
     virtual void rule_match(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/, const std::vector<struct MatchRecord>& /*bindings*/) {}
     virtual void rule_fail(int /*rs*/, int /*ruleno*/, const Rule& /*rule*/) {}
-    virtual void rewritten(int /*rs*/, const Tokens& /*ws*/) {}
+    virtual void rewritten(int /*rs*/, const IdTokens& /*ws*/) {}
     // A line of sendmail's debug output (-d21.x), already formatted.
     virtual void debug_line(const std::string& /*line*/) {}
+    // false: only ruleset_enter/return and debug_line are wanted (the
+    // interpreter then skips the calls for every rule tried).
+    virtual bool wants_rule_events() const { return true; }
 };
 
 class Session {
@@ -38,6 +41,8 @@ public:
 
     const Config& config() const { return *cfg_; }
     const TokenTables& tables();  // fixed at first use if the file fixed none
+    // ruleset_display_name(), kept: the interpreter needs it on every call
+    const std::string& ruleset_name(int rs);
 
     Env env;
     MapRuntime maps;
@@ -56,20 +61,21 @@ public:
     // workspace's own slots, not its end marker: when a rule then fails
     // part way, the workspace the next ruleset sees can have grown. cfkit
     // keeps the array's contents here to reproduce that.
-    std::vector<std::optional<std::string>> prescan_array;  // nullopt: the NULL end marker
+    static constexpr TokId kArrayEnd = ~TokId{0};  // the NULL end marker
+    std::vector<TokId> prescan_array;
     void record_prescan(const ScanResult& r);
     // copy back into the array (its slots `from` and up)
-    void store_workspace(const Tokens& ws, bool terminate, std::size_t from = 0);
-    Tokens array_workspace();                                 // the array up to its first NULL
+    void store_workspace(const IdTokens& ws, bool terminate, std::size_t from = 0);
+    IdTokens array_workspace();                               // the array up to its first NULL
     // store_workspace(ws, true), put off until the array is next used: most
     // rewrites are followed by another before anything reads the array.
     // `ws` must stay unchanged until flush_store(), which the next
     // record_prescan() or array_workspace() calls.
-    void defer_store(const Tokens& ws) { pending_store_ = &ws; }
+    void defer_store(const IdTokens& ws) { pending_store_ = &ws; }
     void flush_store() { flush_store_from(0); }
     // Only slots `from` and up (the caller stores the rest right after).
     void flush_store_from(std::size_t from) {
-        if (const Tokens* ws = pending_store_) {
+        if (const IdTokens* ws = pending_store_) {
             pending_store_ = nullptr;
             store_workspace(*ws, true, from);
         }
@@ -82,9 +88,10 @@ public:
     Tokens shown_rhs(const Rule& r) const;  // the RHS as sendmail would print it now
 
 private:
-    const Tokens* pending_store_ = nullptr;  // see defer_store()
+    const IdTokens* pending_store_ = nullptr;  // see defer_store()
     const Config* cfg_;
     std::optional<TokenTables> tables_;
+    std::vector<std::string> ruleset_names_;
     std::unique_ptr<HostsResolver> resolver_;
 };
 

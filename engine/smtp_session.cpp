@@ -50,18 +50,18 @@ public:
     // One entry per active ruleset: a rule whose RHS calls a ruleset
     // ($#error ... $>DnsblText ...) is rewritten after the callee's rules
     // matched, so the last match of its own ruleset is the one that counts.
-    void ruleset_enter(int rs, const std::string&, const Tokens&, int) override { active_.push_back({rs, {}}); }
-    void ruleset_return(int, const std::string&, const Tokens&, int) override {
+    void ruleset_enter(int rs, const std::string&, const IdTokens&, int) override { active_.push_back({rs, {}}); }
+    void ruleset_return(int, const std::string&, const IdTokens&, int) override {
         if (!active_.empty()) active_.pop_back();
     }
     void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override {
         if (active_.empty()) active_.push_back({rs, {}});
         active_.back().last = Hit{rule.loc, ruleset_display_name(*cfg, rs), ruleno};
     }
-    void rewritten(int rs, const Tokens& ws) override {
+    void rewritten(int rs, const IdTokens& ws) override {
         // a callee that ended early (an error) left its entry behind
         while (active_.size() > 1 && active_.back().rs != rs) active_.pop_back();
-        if (!hit && !active_.empty() && !ws.empty() && meta::first(ws[0]) == meta::CANONNET) hit = active_.back().last;
+        if (!hit && !active_.empty() && !ws.empty() && token_pool().first(ws[0]) == meta::CANONNET) hit = active_.back().last;
     }
     void reset() {
         hit.reset();

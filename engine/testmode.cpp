@@ -31,16 +31,17 @@ namespace {
 class BtObserver : public RewriteObserver {
 public:
     BtObserver(std::string& out, const MacroNames& names) : out_(out), names_(names) {}
-    void ruleset_enter(int, const std::string& name, const Tokens& ws, int) override {
+    void ruleset_enter(int, const std::string& name, const IdTokens& ws, int) override {
         line(name, "   input:", ws);
     }
-    void ruleset_return(int, const std::string& name, const Tokens& ws, int) override {
+    void ruleset_return(int, const std::string& name, const IdTokens& ws, int) override {
         line(name, " returns:", ws);
     }
     void debug_line(const std::string& text) override { out_ += text; }
+    bool wants_rule_events() const override { return false; }
 
 private:
-    void line(const std::string& name, const char* what, const Tokens& ws) {
+    void line(const std::string& name, const char* what, const IdTokens& ws) {
         // printf("%-16.16s")
         std::size_t n = std::min<std::size_t>(name.size(), 16);
         out_.append(name, 0, n);
@@ -621,7 +622,7 @@ void TestMode::ruleset_and_address(const std::string& line) {
         session_.record_prescan(r);
         std::size_t delim = pos + r.delim_pos;
         if (r.ok) {
-            Tokens ws = std::move(r.tokens);
+            IdTokens ws = intern_tokens(r.tokens);
             std::size_t item = 0;
             while (item < list.size()) {
                 std::string rest = list.substr(item);

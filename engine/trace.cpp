@@ -11,28 +11,28 @@ TraceEvent& TraceRecorder::push(TraceEvent::Kind kind, int rs) {
     return events.back();
 }
 
-void TraceRecorder::ruleset_enter(int rs, const std::string& name, const Tokens& ws, int depth) {
+void TraceRecorder::ruleset_enter(int rs, const std::string& name, const IdTokens& ws, int depth) {
     depth_stack_.push_back(depth);
     TraceEvent& e = push(TraceEvent::Kind::Enter, rs);
     e.ruleset_name = name;
-    e.workspace = ws;
+    e.workspace = token_texts(ws);
 }
 
-void TraceRecorder::ruleset_return(int rs, const std::string& name, const Tokens& ws, int) {
+void TraceRecorder::ruleset_return(int rs, const std::string& name, const IdTokens& ws, int) {
     TraceEvent& e = push(TraceEvent::Kind::Return, rs);
     e.ruleset_name = name;
-    e.workspace = ws;
+    e.workspace = token_texts(ws);
     if (!depth_stack_.empty()) depth_stack_.pop_back();
 }
 
-void TraceRecorder::rule_try(int rs, int ruleno, const Rule& rule, const Tokens& ws) {
+void TraceRecorder::rule_try(int rs, int ruleno, const Rule& rule, const IdTokens& ws) {
     TraceEvent& e = push(TraceEvent::Kind::Try, rs);
     e.rule = ruleno;
     e.loc = rule.loc;
     e.lhs = rule.lhs;
     e.rhs = rule.rhs;
-    e.workspace = ws;
-    last_try_ws_ = ws;
+    e.workspace = token_texts(ws);
+    last_try_ws_ = e.workspace;
 }
 
 void TraceRecorder::rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>& bindings) {
@@ -52,7 +52,7 @@ void TraceRecorder::rule_fail(int rs, int ruleno, const Rule& rule) {
     e.loc = rule.loc;
 }
 
-void TraceRecorder::rewritten(int rs, const Tokens& ws) { push(TraceEvent::Kind::Rewritten, rs).workspace = ws; }
+void TraceRecorder::rewritten(int rs, const IdTokens& ws) { push(TraceEvent::Kind::Rewritten, rs).workspace = token_texts(ws); }
 
 void TraceRecorder::message(const std::string& text) { push(TraceEvent::Kind::Message, -1).message = text; }
 

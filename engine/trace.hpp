@@ -31,12 +31,12 @@ class TraceRecorder : public RewriteObserver {
 public:
     std::vector<TraceEvent> events;
 
-    void ruleset_enter(int rs, const std::string& name, const Tokens& ws, int depth) override;
-    void ruleset_return(int rs, const std::string& name, const Tokens& ws, int depth) override;
-    void rule_try(int rs, int ruleno, const Rule& rule, const Tokens& ws) override;
+    void ruleset_enter(int rs, const std::string& name, const IdTokens& ws, int depth) override;
+    void ruleset_return(int rs, const std::string& name, const IdTokens& ws, int depth) override;
+    void rule_try(int rs, int ruleno, const Rule& rule, const IdTokens& ws) override;
     void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>& bindings) override;
     void rule_fail(int rs, int ruleno, const Rule& rule) override;
-    void rewritten(int rs, const Tokens& ws) override;
+    void rewritten(int rs, const IdTokens& ws) override;
     void message(const std::string& text);
 
 private:

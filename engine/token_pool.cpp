@@ -1,0 +1,82 @@
+// See token_pool.hpp.
+#include "engine/token_pool.hpp"
+
+namespace cfkit {
+
+namespace {
+// FNV-1a: tokens are short, and this runs for every token prescan makes.
+std::size_t text_hash(std::string_view s) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+}
+} // namespace
+
+TokenPool::TokenPool() : slots_(4096, 0) {}
+
+void TokenPool::grow() {
+    std::vector<TokId> bigger(slots_.size() * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (TokId slot : slots_) {
+        if (!slot) continue;
+        std::size_t i = text_hash(*info_[slot - 1].text) & mask;
+        while (bigger[i]) i = (i + 1) & mask;
+        bigger[i] = slot;
+    }
+    slots_.swap(bigger);
+}
+
+TokId TokenPool::intern(std::string_view text) {
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t i = text_hash(text) & mask;
+    for (; slots_[i]; i = (i + 1) & mask) {
+        const std::string& t = *info_[slots_[i] - 1].text;
+        if (t.size() == text.size() && std::char_traits<char>::compare(t.data(), text.data(), t.size()) == 0)
+            return slots_[i] - 1;
+    }
+    std::string folded(text);
+    bool changed = false;
+    for (char& c : folded) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+            changed = true;
+        }
+    }
+    // The folded form first, so that the new id can point at it.
+    TokId fold = changed ? intern(folded) : static_cast<TokId>(info_.size());
+    TokId id = static_cast<TokId>(info_.size());
+    texts_.emplace_back(text);
+    unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
+    std::uint64_t bit = std::uint64_t{1} << ((fold * 0x9E3779B1u) >> 26);
+    info_.push_back({&texts_.back(), bit, fold, first});
+    // (the folded form's intern above may have grown the table: look again)
+    const std::size_t m = slots_.size() - 1;
+    std::size_t j = text_hash(text) & m;
+    while (slots_[j]) j = (j + 1) & m;
+    slots_[j] = id + 1;
+    if (info_.size() * 2 > slots_.size()) grow();
+    return id;
+}
+
+TokenPool& token_pool() {
+    static TokenPool pool;
+    return pool;
+}
+
+IdTokens intern_tokens(const Tokens& toks) {
+    TokenPool& pool = token_pool();
+    IdTokens ids;
+    ids.reserve(toks.size());
+    for (const std::string& t : toks) ids.push_back(pool.intern(t));
+    return ids;
+}
+
+Tokens token_texts(const IdTokens& ids) {
+    const TokenPool& pool = token_pool();
+    Tokens out;
+    out.reserve(ids.size());
+    for (TokId id : ids) out.push_back(pool.text(id));
+    return out;
+}
+
+} // namespace cfkit

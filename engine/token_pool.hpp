@@ -1,0 +1,64 @@
+// Interned tokens: the interpreter's workspaces are vectors of small ids
+// instead of strings, so that matching compares integers and rewriting
+// copies integers. Each distinct token text gets one id for the life of the
+// process; the facts the matcher asks about a token (its case-folded id, its
+// first byte, a one-bit summary) are kept beside it and cost one array read.
+//
+// The pool only grows. That is fine for a -bt run or a session (a few
+// thousand distinct tokens), and it is what makes an id safe to keep in a
+// compiled rule. Not thread-safe: the engine runs on one thread.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/tokenizer.hpp"
+
+namespace cfkit {
+
+using TokId = std::uint32_t;
+using IdTokens = std::vector<TokId>;
+
+class TokenPool {
+public:
+    TokenPool();
+    TokenPool(const TokenPool&) = delete;
+    TokenPool& operator=(const TokenPool&) = delete;
+
+    TokId intern(std::string_view text);
+    // References stay valid while the pool grows (the texts live in a deque).
+    const std::string& text(TokId id) const { return *info_[id].text; }
+    std::string_view view(TokId id) const { return {info_[id].text->data(), info_[id].text->size()}; }
+    // The id of the text with ASCII A-Z lowered: two tokens are equal for
+    // sendmail's matcher (case-insensitive) exactly when their folds are.
+    TokId fold(TokId id) const { return info_[id].fold; }
+    unsigned char first(TokId id) const { return info_[id].first; }
+    // One bit chosen by the folded text: a literal LHS token can only match
+    // a workspace token with the same bit.
+    std::uint64_t bit(TokId id) const { return info_[id].bit; }
+    std::size_t size() const { return info_.size(); }
+
+private:
+    struct Info {
+        const std::string* text;  // into texts_
+        std::uint64_t bit;
+        TokId fold;
+        unsigned char first;
+    };
+    void grow();
+    std::vector<Info> info_;
+    std::deque<std::string> texts_;
+    // Open addressing on the text's hash: slots hold id + 1 (0: empty).
+    std::vector<TokId> slots_;
+};
+
+// The process's pool.
+TokenPool& token_pool();
+
+IdTokens intern_tokens(const Tokens& toks);
+Tokens token_texts(const IdTokens& ids);
+
+} // namespace cfkit
