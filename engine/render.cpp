@@ -1,5 +1,6 @@
 #include "engine/render.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "engine/metachar.hpp"
@@ -196,8 +197,30 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
+    // The pool knows which tokens print as they are: those are copied whole.
     const TokenPool& pool = token_pool();
-    printav_impl(out, toks, [&pool](TokId id) -> const std::string& { return pool.text(id); }, names);
+    std::size_t i = 0;
+    while (i < toks.size()) {
+        std::size_t j = i;
+        std::size_t len = 0;
+        while (j < toks.size() && pool.plain(toks[j])) len += 1 + pool.text(toks[j++]).size();
+        if (j > i) {
+            std::size_t at = out.size();
+            if (out.capacity() < at + len) out.reserve(std::max(2 * out.capacity(), at + len));
+            out.resize(at + len);  // (within capacity: no reallocation)
+            char* p = &out[at];
+            for (; i < j; ++i) {
+                const std::string& t = pool.text(toks[i]);
+                *p++ = ' ';
+                for (char c : t) *p++ = c;  // tokens are short: no memcpy call
+            }
+        }
+        if (i < toks.size()) {
+            out.push_back(' ');
+            append_xputs(out, pool.text(toks[i++]), names);
+        }
+    }
+    out.push_back('\n');
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

@@ -178,6 +178,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     const std::vector<Rule>& rules = cfg_.rulesets[static_cast<std::size_t>(rs)].rules;
     const TokenTable& internal = s_.tables().internal;
     MatchEnv menv{s_.env.classes, s_.env.macros, internal, cfg_.options.blank_sub};
+    menv.pool = &pool_;
     if (s_.tTd(21, 35)) {
         menv.on_step = [this](const std::string& line) { dbg(line); };
         menv.step_level = s_.debug[21];
@@ -254,12 +255,8 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
         npvp.reserve(ws.size() + rhs.size());
         // Phases 2 and 3 look at every token for `$(`, `$[` and `$>`; most
         // new workspaces have none, which is noted here while they are built.
-        bool has_lookup = false, has_call = false;
-        auto note = [&](TokId t) {
-            unsigned char c = pool_.first(t);
-            if (c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN) has_lookup = true;
-            else if (c == meta::CALLSUBR) has_call = true;
-        };
+        unsigned char marks = 0;
+        auto note = [&](TokId t) { marks |= pool_.marks(t); };
         auto toolong = [&]() {
             rep_.syserr("rewrite: expansion too long");
             return early(EX_DATAERR);
@@ -287,10 +284,11 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
                     }
                     dbg(line + "\n");
                 }
-                for (int k = m.first; k <= m.last; ++k) {
-                    if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
-                    npvp.push_back(ws[static_cast<std::size_t>(k)]);
-                    note(npvp.back());
+                if (m.last >= m.first) {
+                    // (sendmail checks before each token it copies: the same test)
+                    if (static_cast<int>(npvp.size()) + (m.last - m.first + 1) > maxatom) return toolong();
+                    npvp.insert(npvp.end(), ws.begin() + m.first, ws.begin() + m.last + 1);
+                    for (int k = m.first; k <= m.last; ++k) note(ws[static_cast<std::size_t>(k)]);
                 }
                 continue;
             }
@@ -327,11 +325,11 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
 
         // Phase 2: map lookups.
         int err = 0;
-        if (has_lookup && !lookups(npvp, maxatom, rstat, err)) return early(err);
+        if ((marks & TokenPool::kMarkLookup) && !lookups(npvp, maxatom, rstat, err)) return early(err);
 
         // Phase 3: subroutine calls.
         // (a map's result can bring in a `$>`)
-        int status = has_lookup || has_call ? callsubr(npvp, reclevel, rule) : EX_OK;
+        int status = marks ? callsubr(npvp, reclevel, rule) : EX_OK;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.

@@ -1,6 +1,8 @@
 // See token_pool.hpp.
 #include "engine/token_pool.hpp"
 
+#include "engine/metachar.hpp"
+
 namespace cfkit {
 
 namespace {
@@ -48,7 +50,12 @@ TokId TokenPool::intern(std::string_view text) {
     texts_.emplace_back(text);
     unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
     std::uint64_t bit = std::uint64_t{1} << ((fold * 0x9E3779B1u) >> 26);
-    info_.push_back({&texts_.back(), bit, fold, first});
+    unsigned char marks = first == meta::LOOKUPBEGIN || first == meta::HOSTBEGIN ? kMarkLookup
+                          : first == meta::CALLSUBR                          ? kMarkCall
+                                                                              : 0;
+    bool plain = true;
+    for (unsigned char c : text) plain = plain && c - 0x20u < 0x5Fu;
+    info_.push_back({&texts_.back(), bit, fold, first, marks, plain});
     // (the folded form's intern above may have grown the table: look again)
     const std::size_t m = slots_.size() - 1;
     std::size_t j = text_hash(text) & m;

@@ -40,6 +40,12 @@ public:
     // a workspace token with the same bit.
     std::uint64_t bit(TokId id) const { return info_[id].bit; }
     std::size_t size() const { return info_.size(); }
+    // What the interpreter's later phases look for, by the first byte:
+    // kMarkLookup for `$(` and `$[`, kMarkCall for `$>`.
+    static constexpr unsigned char kMarkLookup = 1, kMarkCall = 2;
+    unsigned char marks(TokId id) const { return info_[id].marks; }
+    // Every byte printable ASCII (0x20-0x7E): -bt prints such a token as is.
+    bool plain(TokId id) const { return info_[id].plain; }
 
 private:
     struct Info {
@@ -47,6 +53,8 @@ private:
         std::uint64_t bit;
         TokId fold;
         unsigned char first;
+        unsigned char marks;
+        bool plain;
     };
     void grow();
     std::vector<Info> info_;
