@@ -87,4 +87,17 @@ public:
     void report(Diagnostic d) override { diagnostics.push_back(std::move(d)); }
 };
 
+// sendmail's SuprErrs: usrerr() messages are dropped, syserr() ones (and
+// plain prints) still go through to `to`.
+class SuppressedErrors : public Reporter {
+public:
+    explicit SuppressedErrors(Reporter& to) : to_(to) {}
+    void report(Diagnostic d) override {
+        if (d.emit != Emit::Usrerr) to_.report(std::move(d));
+    }
+
+private:
+    Reporter& to_;
+};
+
 } // namespace cfkit

@@ -1,6 +1,5 @@
 #include "engine/render.hpp"
 
-#include <algorithm>
 #include <cctype>
 
 #include "engine/metachar.hpp"
@@ -197,30 +196,31 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
-    // The pool knows which tokens print as they are: those are copied whole.
+    // The pool knows which tokens print as they are: those are gathered in a
+    // local buffer, byte by byte (tokens are short), and appended in large
+    // pieces; the rest go through append_xputs().
     const TokenPool& pool = token_pool();
-    std::size_t i = 0;
-    while (i < toks.size()) {
-        std::size_t j = i;
-        std::size_t len = 0;
-        while (j < toks.size() && pool.plain(toks[j])) len += 1 + pool.text(toks[j++]).size();
-        if (j > i) {
-            std::size_t at = out.size();
-            if (out.capacity() < at + len) out.reserve(std::max(2 * out.capacity(), at + len));
-            out.resize(at + len);  // (within capacity: no reallocation)
-            char* p = &out[at];
-            for (; i < j; ++i) {
-                const std::string& t = pool.text(toks[i]);
-                *p++ = ' ';
-                for (char c : t) *p++ = c;  // tokens are short: no memcpy call
+    char buf[1024];
+    std::size_t n = 0;
+    for (TokId id : toks) {
+        const std::string& t = pool.text(id);
+        // (flushed so that a byte stays free after every token: the LF)
+        if (pool.plain(id) && t.size() + 2 <= sizeof buf) {
+            if (n + 1 + t.size() >= sizeof buf) {
+                out.append(buf, n);
+                n = 0;
             }
+            buf[n++] = ' ';
+            for (char c : t) buf[n++] = c;
+            continue;
         }
-        if (i < toks.size()) {
-            out.push_back(' ');
-            append_xputs(out, pool.text(toks[i++]), names);
-        }
+        out.append(buf, n);
+        n = 0;
+        out.push_back(' ');
+        append_xputs(out, t, names);
     }
-    out.push_back('\n');
+    buf[n++] = '\n';
+    out.append(buf, n);
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

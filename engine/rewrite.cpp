@@ -329,7 +329,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
 
         // Phase 3: subroutine calls.
         // (a map's result can bring in a `$>`)
-        int status = marks ? callsubr(npvp, reclevel, rule) : EX_OK;
+        int status = marks & (TokenPool::kMarkLookup | TokenPool::kMarkCall) ? callsubr(npvp, reclevel, rule) : EX_OK;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
 
         // Phase 4: copy back.
@@ -503,7 +503,7 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
     for (std::size_t j = 0; j < npvp.size(); ++j) {
         if (pool_.first(npvp[j]) != meta::CALLSUBR || j + 1 >= npvp.size()) continue;
         const std::string& name = pool_.text(npvp[j + 1]);
-        if (name.find_first_of("\"\\") != std::string::npos) {  // else stripquotes() changes nothing
+        if (pool_.marks(npvp[j + 1]) & TokenPool::kMarkQuoted) {  // else stripquotes() changes nothing
             std::string bare = stripquotes(name);
             if (bare != name) {
                 // the name came from the rule's own RHS: sendmail changed the rule

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "engine/metachar.hpp"
@@ -42,11 +43,14 @@ public:
 
 private:
     void line(const std::string& name, const char* what, const IdTokens& ws) {
-        // printf("%-16.16s")
+        // printf("%-16.16s"), then `what`, in one append
+        char head[16 + 16];
         std::size_t n = std::min<std::size_t>(name.size(), 16);
-        out_.append(name, 0, n);
-        out_.append(16 - n, ' ');
-        out_ += what;
+        std::memcpy(head, name.data(), n);
+        std::memset(head + n, ' ', 16 - n);
+        std::size_t w = std::strlen(what);  // "   input:" or " returns:"
+        std::memcpy(head + 16, what, std::min<std::size_t>(w, 16));
+        out_.append(head, 16 + std::min<std::size_t>(w, 16));
         append_printav(out_, ws, names_);
     }
     std::string& out_;
@@ -415,7 +419,11 @@ void TestMode::sender_command(const std::string& arg) {
     const Mailer* file = cfg_.find_mailer("*file*");
     const Mailer* incl = cfg_.find_mailer("*include*");
     std::string from = arg;
-    ParsedAddress pa = parse_address(session_, from, '\0', kSenderAddress, false, &rep_);
+    // SuprErrs: usrerr() is silent, syserr() (buildaddr's "no mailer") is not.
+    // It is on from the start for a V1 file, and for the fallbacks below.
+    SuppressedErrors suppressed(rep_);
+    Reporter& first_rep = cfg_.config_level < 2 ? static_cast<Reporter&>(suppressed) : rep_;
+    ParsedAddress pa = parse_address(session_, from, '\0', kSenderAddress, false, &first_rep);
     if (pa.exit_status) rep_.setstat(pa.exit_status);
     auto unusable = [&](const ParsedAddress& p) {
         return !p.address || p.address->state == Address::State::BadAddr || p.address->mailer == prog ||
@@ -423,21 +431,18 @@ void TestMode::sender_command(const std::string& arg) {
     };
     if (unusable(pa)) {
         if (pa.address && pa.address->state != Address::State::BadAddr)
-            rep_.usrerr(bt_text({"553 5.1.7 Invalid sender address", pa.address->paddr, false}));
-        // the real user, then $n, then postmaster; their errors are suppressed
-        bool ok = false;
-        if (from != realname) {
-            from = realname;
-            pa = parse_address(session_, from, ' ', kSenderAddress, false);
-            ok = pa.address.has_value();
-        }
-        if (!ok) {
-            CollectingReporter quiet;
-            from = expand(std::string("\x81n"), env, quiet, 100);
-            pa = parse_address(session_, from, ' ', 0, false);
+            first_rep.usrerr(bt_text({"553 5.1.7 Invalid sender address", pa.address->paddr, false}));
+        // the real user, then $n, then postmaster. (sendmail skips the real
+        // user when `from` is the very same pointer, never so in -bt: an
+        // argument equal to the user name is parsed again.)
+        from = realname;
+        pa = parse_address(session_, from, ' ', kSenderAddress, false, &suppressed);
+        if (!pa.address) {
+            from = expand(std::string("\x81n"), env, suppressed, 100);
+            pa = parse_address(session_, from, ' ', 0, false, &suppressed);
             if (!pa.address) {
                 from = "postmaster";
-                pa = parse_address(session_, from, ' ', 0, false);
+                pa = parse_address(session_, from, ' ', 0, false, &suppressed);
             }
             if (!pa.address) rep_.syserr("553 5.3.0 setsender: can't even parse postmaster!");
         }

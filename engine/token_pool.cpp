@@ -54,7 +54,10 @@ TokId TokenPool::intern(std::string_view text) {
                           : first == meta::CALLSUBR                          ? kMarkCall
                                                                               : 0;
     bool plain = true;
-    for (unsigned char c : text) plain = plain && c - 0x20u < 0x5Fu;
+    for (unsigned char c : text) {
+        plain = plain && c - 0x20u < 0x5Fu;
+        if (c == '"' || c == '\\') marks |= kMarkQuoted;
+    }
     info_.push_back({&texts_.back(), bit, fold, first, marks, plain});
     // (the folded form's intern above may have grown the table: look again)
     const std::size_t m = slots_.size() - 1;

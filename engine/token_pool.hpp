@@ -41,8 +41,9 @@ public:
     std::uint64_t bit(TokId id) const { return info_[id].bit; }
     std::size_t size() const { return info_.size(); }
     // What the interpreter's later phases look for, by the first byte:
-    // kMarkLookup for `$(` and `$[`, kMarkCall for `$>`.
-    static constexpr unsigned char kMarkLookup = 1, kMarkCall = 2;
+    // kMarkLookup for `$(` and `$[`, kMarkCall for `$>`; kMarkQuoted: the
+    // text holds a '"' or '\\' (stripquotes() would change it).
+    static constexpr unsigned char kMarkLookup = 1, kMarkCall = 2, kMarkQuoted = 4;
     unsigned char marks(TokId id) const { return info_[id].marks; }
     // Every byte printable ASCII (0x20-0x7E): -bt prints such a token as is.
     bool plain(TokId id) const { return info_[id].plain; }
