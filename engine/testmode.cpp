@@ -345,7 +345,8 @@ void TestMode::slash_command(std::string l) {
         out() += "cfkit: /" + cmd + " is not implemented yet\n";
         return;
     }
-    out() += "Unknown \"/\" command " + l + (arg.empty() ? "" : " " + arg) + "\n";
+    // (the line was cut at its first blank: the arguments are not shown)
+    out() += "Unknown \"/\" command " + l + "\n";
 }
 
 unsigned TestMode::try_flags() const {
@@ -538,9 +539,11 @@ void TestMode::header_command(const std::string& arg) {
         defaults_ = cfg_.headers.defaults;
         headers_init_ = true;
     }
-    HeaderLine h = split_header(arg, false);
+    // chompheader(): a header from the user is quoted first (and shown so)
+    const std::string line = quote_internal_chars(arg);
+    HeaderLine h = split_header(line, false);
     if (!h.ok) {
-        rep_.syserr("header syntax error, line \"" + arg + "\"");
+        rep_.syserr("header syntax error, line \"" + line + "\"");
         ul(0);
         return;
     }
@@ -604,8 +607,10 @@ void TestMode::ruleset_and_address(const std::string& line) {
             addr[i] = '?';
         }
         if (i + 1 > static_cast<std::size_t>(limits::kMaxTestAddress)) {
-            rep_.usrerr("Address \"" + addr.substr(0, i) + "\" too long (" +
-                        std::to_string(limits::kMaxTestAddress) + " bytes max)");
+            // (a 553: fmtmsg() puts e->e_to in front, which /sender may have left set)
+            rep_.usrerr(bt_text({"553 5.1.0 Address \"" + addr.substr(0, i) + "\" too long (" +
+                                     std::to_string(limits::kMaxTestAddress) + " bytes max)",
+                                 e_to_, false}));
             return;
         }
     }

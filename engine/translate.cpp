@@ -62,16 +62,20 @@ MacroIdResult macid_parse(std::string_view s, std::size_t pos, MacroNames& names
     return r;
 }
 
-std::string translate_dollars(std::string_view line, int config_level, MacroNames& names,
-                              Reporter& rep) {
-    std::string stripped = strip_comments(line, config_level, nullptr, /*strip_trailing=*/false);
-    // quote_internal_chars(): raw meta bytes get a METAQUOTE in front.
+std::string quote_internal_chars(std::string_view in) {
     std::string s;
-    s.reserve(stripped.size());
-    for (unsigned char c : stripped) {
+    s.reserve(in.size());
+    for (unsigned char c : in) {
         if (c == meta::METAQUOTE || meta::is_meta(c)) s.push_back(static_cast<char>(meta::METAQUOTE));
         s.push_back(static_cast<char>(c));
     }
+    return s;
+}
+
+std::string translate_dollars(std::string_view line, int config_level, MacroNames& names,
+                              Reporter& rep) {
+    std::string stripped = strip_comments(line, config_level, nullptr, /*strip_trailing=*/false);
+    std::string s = quote_internal_chars(stripped);
     for (std::size_t p = 0; p < s.size(); ++p) {
         if (s[p] != '$' || p + 1 >= s.size()) continue;
         if (s[p + 1] == '$') {

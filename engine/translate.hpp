@@ -30,6 +30,10 @@ std::string translate_dollars(std::string_view line, int config_level, MacroName
 std::string expand(std::string_view s, const Env& env, Reporter& rep,
                    int bufsize = 2048);
 
+// quote_internal_chars(): raw meta bytes (0x80-0x9f) and METAQUOTE itself
+// get a METAQUOTE in front, so that user input cannot pose as an operator.
+std::string quote_internal_chars(std::string_view s);
+
 // D-line value: backslash escapes and '"' quote toggling (munchstring()).
 std::string munchstring(std::string_view s);
 
