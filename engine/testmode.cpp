@@ -10,6 +10,7 @@
 #include "engine/recipients.hpp"
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -19,6 +20,7 @@
 
 #include "engine/metachar.hpp"
 #include "engine/render.hpp"
+#include "engine/textutil.hpp"
 #include "engine/rewrite.hpp"
 #include "engine/rulesets.hpp"
 #include "engine/translate.hpp"
@@ -76,6 +78,13 @@ TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep),
     // (newenvelope() defines {quarantine} empty), then test mode sets
     // {addr_type}: both get their macro ids in that order.
     if (auto id = session_.env.names.intern("quarantine")) session_.env.macros.set(*id, "");
+    // newenvelope() gives the main envelope a queue id: $i is defined in -bt
+    // (its value, made of the time and the pid, differs from run to run).
+    if (cfg.host.now) {
+        long pid = static_cast<long>(::getpid());
+        session_.env.macros.set(static_cast<MacroId>('i'),
+                                queue_id(cfg.host.now, static_cast<unsigned>(pid ^ cfg.host.now), pid));
+    }
     // main.c sets {addr_type} when test mode starts, after reading the file
     if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;

@@ -3,6 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <ctime>
+
 #include "grammar/comments.hpp"
 
 namespace cfkit {
@@ -85,6 +88,26 @@ std::string arpadate(std::time_t t) {
     b += static_cast<char>('0' + off / 10);
     b += static_cast<char>('0' + off % 10);
     return b;  // the Linux build has no TZ_TYPE: no "(zone name)" after the offset
+}
+
+std::string queue_id(std::time_t t, unsigned seq, long pid) {
+    static const char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    constexpr unsigned kLen = 60, kLenR = 62;  // QIC_LEN, QIC_LEN_R
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    seq %= kLen * kLen;
+    std::string id;
+    id += kChars[static_cast<unsigned>(tm.tm_year) % kLen];
+    id += kChars[tm.tm_mon];
+    id += kChars[tm.tm_mday];
+    id += kChars[tm.tm_hour];
+    id += kChars[static_cast<unsigned>(tm.tm_min) % kLenR];
+    id += kChars[static_cast<unsigned>(tm.tm_sec) % kLenR];
+    id += kChars[seq / kLen];
+    id += kChars[seq % kLen];
+    char digits[24];
+    std::snprintf(digits, sizeof digits, "%06ld", pid);
+    return id + digits;
 }
 
 } // namespace cfkit

@@ -22,6 +22,11 @@ int spawn_reader(const std::vector<std::string>& argv, int& pid);
 // Dec 2026 04:35:09 +0100", or "... GMT" when local time is UTC.
 std::string arpadate(std::time_t t);
 
+// assign_queueid(): the queue id sendmail gives an envelope ($i), from the
+// time (UTC), a sequence number (0-3599; sendmail starts at a random one)
+// and the process id: "6B18LQ2M032361".
+std::string queue_id(std::time_t t, unsigned seq, long pid);
+
 // Waits for a child started by spawn_reader; returns its exit status, or
 // -1 if it did not exit normally.
 int wait_child(int pid);

@@ -31,4 +31,23 @@ TEST_CASE("arpadate writes dates as sendmail on Linux does") {
     tzset();
 }
 
+TEST_CASE("queue_id builds assign_queueid()'s ids") {
+    struct Row {
+        std::time_t t;
+        unsigned seq;
+        long pid;
+        const char* want;
+    };
+    const Row rows[] = {
+        {1796113452, 1234, 1728, "6B18OCKY001728"},   // 2026-12-01 08:24:12 UTC
+        {1796113452, 0, 1, "6B18OC00000001"},
+        {1796113452, 3599 + 3600, 4194304, "6B18OCxx4194304"},  // seq wraps; long pids are not cut
+        {946684799, 59, 99, "dBVNxx0x000099"},  // 1999-12-31 23:59:59: minute and second % 62
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.want);
+        CHECK(queue_id(r.t, r.seq, r.pid) == r.want);
+    }
+}
+
 } // namespace cfkit
