@@ -216,15 +216,17 @@ void Compiler::rule(std::string& bp) {
         r.lhs.clear();
     }
     r.wildcards = nfuzzy;
-    for (const std::string& t : r.lhs) {
-        switch (meta::first(t)) {
+    r.lhs_ids = intern_tokens(r.lhs);
+    const TokenPool& pool = token_pool();
+    for (TokId t : r.lhs_ids) {
+        switch (pool.first(t)) {
         case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND: break;
         case meta::MATCHANY: case meta::MATCHONE: case meta::MATCHCLASS: case meta::MATCHNCLASS:
             ++r.min_tokens;
             break;
         default:
             ++r.min_tokens;
-            r.literal_bits |= token_pool().bit(token_pool().intern(t));
+            r.literal_bits |= pool.bit(t);
         }
     }
 
@@ -279,7 +281,6 @@ void Compiler::rule(std::string& bp) {
         rep_.syserr("R line: null RHS");
     }
     Ruleset& rs = c_.rulesets[static_cast<std::size_t>(ruleset_)];
-    r.lhs_ids = intern_tokens(r.lhs);
     r.rhs_ids = intern_tokens(r.rhs);
     rs.rules.push_back(std::move(r));
     rs.defined = true;
