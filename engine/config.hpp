@@ -37,6 +37,13 @@ struct Rule {
     // match without running the matcher (the result is the same).
     std::uint64_t literal_bits = 0;  // TokenPool::bit() of every literal LHS token
     int min_tokens = 0; // the fewest workspace tokens the LHS can match
+    int max_tokens = -1;  // the most (-1: no limit, the LHS has $* $+ $=X $&x)
+    // The literals' folded ids in LHS order: each must match its own
+    // workspace token, in that order. The first and last LHS elements when
+    // they are literals (kNoFold otherwise): they must be the workspace's.
+    IdTokens literal_folds;
+    static constexpr TokId kNoFold = ~TokId{0};
+    TokId first_fold = kNoFold, last_fold = kNoFold;
 };
 
 struct Ruleset {

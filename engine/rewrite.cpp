@@ -201,8 +201,18 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     summarize();
     auto could_match = [&](const Rule& rule, const IdTokens& w) {
         if (!quick) return true;
-        if (static_cast<int>(w.size()) < rule.min_tokens) return false;
-        return (rule.literal_bits & ~ws_bits) == 0;
+        const int n = static_cast<int>(w.size());
+        if (n < rule.min_tokens || (rule.max_tokens >= 0 && n > rule.max_tokens)) return false;
+        if ((rule.literal_bits & ~ws_bits) != 0) return false;
+        if (rule.first_fold != Rule::kNoFold && pool_.fold(w[0]) != rule.first_fold) return false;
+        if (rule.last_fold != Rule::kNoFold && pool_.fold(w[static_cast<std::size_t>(n) - 1]) != rule.last_fold)
+            return false;
+        // the literals in order, each on a token of its own
+        std::size_t k = 0;
+        const std::size_t nk = rule.literal_folds.size();
+        for (int i = 0; i < n && k < nk; ++i)
+            if (pool_.fold(w[static_cast<std::size_t>(i)]) == rule.literal_folds[k]) ++k;
+        return k == nk;
     };
     int rstat = EX_OK;
     // The new workspace of a matching rule. It lives across rules and trades
