@@ -395,7 +395,7 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
                      (mode->second[0] == 'd' || mode->second[0] == 'D');
         // message(): a 050 line, so fmtmsg() puts the masked address in front
         if (live)
-            live->usrerr(shorten(paddr, 203) + "... " +
+            live->message(shorten(paddr, 203) + "... " +
                          (defer ? "Deferring message until queue run"
                                 : "Transient parse error -- message queued for future delivery"));
         a.state = Address::State::QueueUp;

@@ -29,6 +29,8 @@ struct Rule {
     Tokens lhs;        // internal-form tokens; empty: matches only an empty workspace
     Tokens rhs;
     // The same tokens interned (token_pool.hpp): what the interpreter runs.
+    // Built from lhs/rhs by the compiler (compile.cpp) and never changed
+    // apart from them.
     IdTokens lhs_ids, rhs_ids;
     int line = 0;      // the line number sendmail records (-d21.15)
     SourceLoc loc;     // where the R line starts

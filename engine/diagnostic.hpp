@@ -17,6 +17,7 @@ enum class Emit {
     Syserr,  // syserr(): "file: line N: " prefix while reading, ExitStat 70/71
     Usrerr,  // usrerr(): reply code stripped in -bt
     Plain,   // a plain print to stdout
+    Message, // message(): a status line, shown like a usrerr but never silenced by SuprErrs
 };
 
 struct Diagnostic {
@@ -69,6 +70,15 @@ public:
         d.sendmail_line = sendmail_line;
         report(std::move(d));
     }
+    void message(std::string msg) {
+        Diagnostic d;
+        d.severity = Severity::Note;
+        d.emit = Emit::Message;
+        d.message = std::move(msg);
+        d.loc = loc;
+        d.sendmail_line = sendmail_line;
+        report(std::move(d));
+    }
     void plain(std::string text) {
         Diagnostic d;
         d.severity = Severity::Warning;
@@ -87,11 +97,14 @@ public:
     void report(Diagnostic d) override { diagnostics.push_back(std::move(d)); }
 };
 
-// sendmail's SuprErrs: usrerr() messages are dropped, syserr() ones (and
-// plain prints) still go through to `to`.
+// sendmail's SuprErrs: usrerr() messages are dropped; syserr(), message()
+// and plain prints still go through to `to`.
 class SuppressedErrors : public Reporter {
 public:
-    explicit SuppressedErrors(Reporter& to) : to_(to) {}
+    explicit SuppressedErrors(Reporter& to) : to_(to) {
+        loc = to.loc;
+        sendmail_line = to.sendmail_line;
+    }
     void report(Diagnostic d) override {
         if (d.emit != Emit::Usrerr) to_.report(std::move(d));
     }

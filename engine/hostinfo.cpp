@@ -144,6 +144,7 @@ HostInfo probe_host(const ProbeOptions& opt) {
         std::fclose(la);
     }
     hi.now = std::time(nullptr);
+    hi.pid = static_cast<long>(getpid());
     if (const char* u = getenv("USER")) {
         if (*u) hi.user = u;
     }

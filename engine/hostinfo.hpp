@@ -35,6 +35,7 @@ struct HostInfo {
     std::string user = "root";          // $_ is "user@localhost" in -bt
     int load_avg = 0;                   // ${load_avg}: the 1-minute load, rounded
     std::time_t now = 0;                // start time, for $b (0: leave $b undefined)
+    long pid = 0;                       // the process id, for $i (the queue id)
 };
 
 struct ProbeOptions {

@@ -34,7 +34,7 @@ bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::ve
 }
 
 bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
-    const TokenPool& pool = env.pool ? *env.pool : token_pool();
+    const TokenPool& pool = token_pool();
     records.clear();
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());

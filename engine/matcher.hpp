@@ -36,7 +36,6 @@ struct MatchEnv {
     std::function<void(const std::string&)> on_step = {};
     int step_level = 0;
     const MacroNames* names = nullptr;
-    const TokenPool* pool = nullptr;  // token_pool() when not given
 };
 
 // Returns true on a match; `records` then holds one entry per wildcard in

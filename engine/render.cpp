@@ -125,30 +125,24 @@ std::string xputs(std::string_view s, const MacroNames& names) {
 
 namespace {
 
-template <class Seq, class Text>
-void printav_impl(std::string& out, const Seq& toks, Text text, const MacroNames& names) {
-    // Most tokens are short and plain printable ASCII: those are gathered in
-    // a local buffer and appended in large pieces; the rest go through
-    // append_xputs(). -bt prints two of these lines per ruleset call.
+// Most tokens are plain printable ASCII (`plain(tok)`): those are gathered
+// in a local buffer, byte by byte (tokens are short), and appended in large
+// pieces; the rest go through append_xputs(). -bt prints two of these lines
+// per ruleset call.
+template <class Seq, class Text, class Plain>
+void printav_impl(std::string& out, const Seq& toks, Text text, Plain plain, const MacroNames& names) {
     char buf[1024];
     std::size_t n = 0;
     for (const auto& tok : toks) {
         const std::string& t = text(tok);
-        if (n + 1 + t.size() > sizeof buf) {
-            out.append(buf, n);
-            n = 0;
-        }
-        // Copy byte by byte (tokens are short) while checking each byte.
-        bool plain = 1 + t.size() <= sizeof buf;
-        std::size_t m = n;
-        if (plain) buf[m++] = ' ';
-        for (std::size_t i = 0; plain && i < t.size(); ++i) {
-            unsigned char c = static_cast<unsigned char>(t[i]);
-            plain = c - 0x20u < 0x5Fu;
-            buf[m++] = static_cast<char>(c);
-        }
-        if (plain) {
-            n = m;
+        // (flushed so that a byte stays free after every token: the LF)
+        if (t.size() + 2 <= sizeof buf && plain(tok)) {
+            if (n + 1 + t.size() >= sizeof buf) {
+                out.append(buf, n);
+                n = 0;
+            }
+            buf[n++] = ' ';
+            for (char c : t) buf[n++] = c;
             continue;
         }
         out.append(buf, n);
@@ -156,8 +150,8 @@ void printav_impl(std::string& out, const Seq& toks, Text text, const MacroNames
         out.push_back(' ');
         append_xputs(out, t, names);
     }
+    buf[n++] = '\n';
     out.append(buf, n);
-    out.push_back('\n');
 }
 
 template <class Seq, class Text>
@@ -192,35 +186,20 @@ const std::string& plain_text(const std::string& t) { return t; }
 } // namespace
 
 void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
-    printav_impl(out, toks, plain_text, names);
+    auto plain = [](const std::string& t) {
+        for (unsigned char c : t)
+            if (c - 0x20u >= 0x5Fu) return false;
+        return true;
+    };
+    printav_impl(out, toks, plain_text, plain, names);
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
-    // The pool knows which tokens print as they are: those are gathered in a
-    // local buffer, byte by byte (tokens are short), and appended in large
-    // pieces; the rest go through append_xputs().
+    // (the pool knows which tokens are plain)
     const TokenPool& pool = token_pool();
-    char buf[1024];
-    std::size_t n = 0;
-    for (TokId id : toks) {
-        const std::string& t = pool.text(id);
-        // (flushed so that a byte stays free after every token: the LF)
-        if (pool.plain(id) && t.size() + 2 <= sizeof buf) {
-            if (n + 1 + t.size() >= sizeof buf) {
-                out.append(buf, n);
-                n = 0;
-            }
-            buf[n++] = ' ';
-            for (char c : t) buf[n++] = c;
-            continue;
-        }
-        out.append(buf, n);
-        n = 0;
-        out.push_back(' ');
-        append_xputs(out, t, names);
-    }
-    buf[n++] = '\n';
-    out.append(buf, n);
+    printav_impl(
+        out, toks, [&pool](TokId id) -> const std::string& { return pool.text(id); },
+        [&pool](TokId id) { return pool.plain(id); }, names);
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

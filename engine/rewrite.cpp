@@ -4,7 +4,6 @@
 #include "engine/rewrite.hpp"
 
 #include <cstdio>
-#include <iterator>
 #include <memory>
 
 #include "engine/compile.hpp"
@@ -178,7 +177,6 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     const std::vector<Rule>& rules = cfg_.rulesets[static_cast<std::size_t>(rs)].rules;
     const TokenTable& internal = s_.tables().internal;
     MatchEnv menv{s_.env.classes, s_.env.macros, internal, cfg_.options.blank_sub};
-    menv.pool = &pool_;
     if (s_.tTd(21, 35)) {
         menv.on_step = [this](const std::string& line) { dbg(line); };
         menv.step_level = s_.debug[21];
@@ -425,10 +423,7 @@ bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
         if (seg != std::string::npos) close_arg(end);
         if (args.size() > 8) args.resize(8);  // only 8 arguments survive (MAX_MAP_ARGS)
         IdTokens trailing;
-        // (moved: nothing below reads npvp past `end` before it is cut there)
-        if (end < npvp.size())
-            trailing.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(end) + 1),
-                            std::make_move_iterator(npvp.end()));
+        if (end < npvp.size()) trailing.assign(npvp.begin() + static_cast<long>(end) + 1, npvp.end());
 
         auto join = [&](std::size_t a, std::size_t b, int spacesub, bool external) {
             if (b <= a) return std::string();
@@ -544,14 +539,13 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
     }
     int rstat = EX_OK;
     for (auto c = calls.rbegin(); c != calls.rend(); ++c) {
-        // The call's argument is everything after `$> name` (moved out, not
-        // copied); the call itself is dropped.
+        // The call's argument is everything after `$> name`; the call
+        // itself is dropped.
         IdTokens& tail = sc.tail;
-        tail.assign(std::make_move_iterator(npvp.begin() + static_cast<long>(c->index) + 2),
-                    std::make_move_iterator(npvp.end()));
+        tail.assign(npvp.begin() + static_cast<long>(c->index) + 2, npvp.end());
         npvp.resize(c->index);
         int status = run(tail, c->rs, reclevel, limits::kMaxAtom - static_cast<int>(c->index), false);
-        npvp.insert(npvp.end(), std::make_move_iterator(tail.begin()), std::make_move_iterator(tail.end()));
+        npvp.insert(npvp.end(), tail.begin(), tail.end());
         if (status != EX_OK && status != EX_TEMPFAIL) return status;
         if (rstat == EX_OK || status == EX_TEMPFAIL) rstat = status;
     }

@@ -283,8 +283,9 @@ struct SmtpServer::Impl {
     void send_rewrite_errors(const std::string& to) {
         for (const Diagnostic& d : rep.got) {
             // plain notes are message("851 ...")s (the host map's "Name
-            // server timeout"): 8xx reaches only a VERB client
-            if (d.emit == Emit::Plain) continue;
+            // server timeout"): 8xx reaches only a VERB client; other
+            // message()s are no errors either
+            if (d.emit == Emit::Plain || d.emit == Emit::Message) continue;
             if (d.emit == Emit::Syserr) error("554 5.3.0 " + d.message);
             else error(d.message, to);
         }

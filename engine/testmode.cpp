@@ -10,7 +10,6 @@
 #include "engine/recipients.hpp"
 
 #include <arpa/inet.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,9 +19,9 @@
 
 #include "engine/metachar.hpp"
 #include "engine/render.hpp"
-#include "engine/textutil.hpp"
 #include "engine/rewrite.hpp"
 #include "engine/rulesets.hpp"
+#include "engine/textutil.hpp"
 #include "engine/translate.hpp"
 #include "grammar/comments.hpp"
 
@@ -81,7 +80,7 @@ TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep),
     // newenvelope() gives the main envelope a queue id: $i is defined in -bt
     // (its value, made of the time and the pid, differs from run to run).
     if (cfg.host.now) {
-        long pid = static_cast<long>(::getpid());
+        const long pid = cfg.host.pid;
         session_.env.macros.set(static_cast<MacroId>('i'),
                                 queue_id(cfg.host.now, static_cast<unsigned>(pid ^ cfg.host.now), pid));
     }

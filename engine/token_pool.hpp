@@ -6,7 +6,11 @@
 //
 // The pool only grows. That is fine for a -bt run or a session (a few
 // thousand distinct tokens), and it is what makes an id safe to keep in a
-// compiled rule. Not thread-safe: the engine runs on one thread.
+// compiled rule. It is one per process, not part of a Config, because ids
+// flow between configs, sessions and the maps' results without a
+// translation step; the price is that a Config's ids mean something only
+// in the process that compiled it. Not thread-safe: the engine runs on one
+// thread.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 namespace cfkit {
 
@@ -44,6 +45,51 @@ TEST_CASE("token pool: texts and ids stay put while it grows") {
     CHECK(pool.intern("tok12345") == pool.intern(std::string("tok") + "12345"));
     CHECK(pool.text(pool.fold(first)) == "hello");
     CHECK(pool.size() == 20002);  // "Hello", "hello" and the 20,000
+}
+
+TEST_CASE("token pool: marks and printability by the text") {
+    TokenPool pool;
+    struct Row {
+        std::string text;
+        unsigned char marks;
+        bool plain;
+    };
+    const Row rows[] = {
+        {"user", 0, true},
+        {"\x85", TokenPool::kMarkLookup, false},   // `$(`
+        {"\x9d", TokenPool::kMarkLookup, false},   // `$[`
+        {"\x99", TokenPool::kMarkCall, false},     // `$>`
+        {"\x86", 0, false},                        // `$)`: nothing to look for
+        {"\"quoted\"", TokenPool::kMarkQuoted, true},
+        {"back\\slash", TokenPool::kMarkQuoted, true},
+        {"\x99\"x", TokenPool::kMarkCall | TokenPool::kMarkQuoted, false},
+        {"tab\there", 0, false},
+        {"\x7e", 0, true},                         // '~' is printable, DEL is not
+        {"\x7f", 0, false},
+        {"", 0, true},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.text);
+        TokId id = pool.intern(r.text);
+        CHECK(pool.marks(id) == r.marks);
+        CHECK(pool.plain(id) == r.plain);
+    }
+}
+
+TEST_CASE("token pool: growing while the folded form is interned") {
+    // Mixed-case texts intern their folded form first; with the table near
+    // its limit that inner intern grows it, and the outer insert must still
+    // land in the grown table.
+    TokenPool pool;
+    std::vector<TokId> ids;
+    for (int i = 0; i < 5000; ++i) ids.push_back(pool.intern("Tok" + std::to_string(i)));
+    for (int i = 0; i < 5000; ++i) {
+        CAPTURE(i);
+        REQUIRE(pool.intern("Tok" + std::to_string(i)) == ids[static_cast<std::size_t>(i)]);
+        REQUIRE(pool.text(pool.fold(ids[static_cast<std::size_t>(i)])) == "tok" + std::to_string(i));
+        REQUIRE(pool.intern("tok" + std::to_string(i)) == pool.fold(ids[static_cast<std::size_t>(i)]));
+    }
+    CHECK(pool.size() == 10000);
 }
 
 TEST_CASE("token pool: interning a token list and back") {

@@ -113,4 +113,34 @@ TEST_CASE("munchstring: D-line values") {
 }
 
 } // namespace
+TEST_CASE("quote_internal_chars: meta bytes and METAQUOTE get a METAQUOTE in front") {
+    const struct {
+        std::string in, want;
+    } rows[] = {
+        {"plain text", "plain text"},
+        {"a\x91" "b", "a\xff\x91" "b"},
+        {"\x80\x9f", "\xff\x80\xff\x9f"},
+        {"\xa0\xe9", "\xa0\xe9"},  // above the meta range: left alone
+        {"\xff", "\xff\xff"},
+        {"", ""},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.in);
+        CHECK(quote_internal_chars(r.in) == r.want);
+    }
+}
+
+TEST_CASE("SuppressedErrors: usrerr() goes, syserr(), message() and plain prints stay") {
+    CollectingReporter to;
+    to.loc = SourceLoc{"t.cf", 3, 1};
+    SuppressedErrors quiet(to);
+    quiet.usrerr("553 dropped");
+    quiet.syserr("buildaddr: no mailer in parsed address");
+    quiet.message("a... Transient parse error -- message queued for future delivery");
+    quiet.plain("note");
+    CHECK(messages(to) == "buildaddr: no mailer in parsed address|"
+                         "a... Transient parse error -- message queued for future delivery|note");
+    CHECK(to.diagnostics[0].loc.file == "t.cf");  // the place of the reporter it feeds
+}
+
 } // namespace cfkit
