@@ -139,7 +139,9 @@ std::string bt_text(const AddressError& e) {
 CrackOptions crack_options(const Config& cfg) {
     CrackOptions o;
     auto mq = cfg.options.raw.find("MustQuoteChars");
-    if (mq != cfg.options.raw.end()) o.must_quote = "@,;:\\()[]" + mq->second;
+    // a value too long is ignored, but the option is still set: the base alone
+    if (mq != cfg.options.raw.end())
+        o.must_quote = "@,;:\\()[]" + (mq->second.size() < limits::kMustQuoteMax ? mq->second : std::string());
     auto co = cfg.options.raw.find("ColonOkInAddr");
     if (co != cfg.options.raw.end()) {
         std::string v = ascii_lower(co->second);

@@ -69,6 +69,7 @@ private:
     void option(const std::string& bp);
     void version(const std::string& bp);
     void check_user_option(const std::string& lname, const std::string& val);
+    void option_warnings(const std::string& lname, const std::string& val);
     bool check_mailer_user(Mailer& m, const std::string& val);
     void map_line(const std::string& bp);
     void header(const std::string& bp);
@@ -832,6 +833,32 @@ void Compiler::option(const std::string& bp) {
         c_.options.verbose = atobool(val);
     } else if (lname == "HelpFile") {
         c_.options.help_file = val.empty() ? std::string("helpfile") : val;
+    } else {
+        option_warnings(lname, val);
+    }
+}
+
+// setoption()'s warnings about values below a limit, printed when the
+// option is set (the numbers are read with atoi()).
+void Compiler::option_warnings(const std::string& lname, const std::string& val) {
+    if (lname == "MaxHeadersLength") {
+        int v = std::atoi(val.c_str());
+        if (v > 0 && v < limits::kMaxHeadersLength / 2)
+            rep_.plain("Warning: MaxHeadersLength: headers length limit set lower than " +
+                       std::to_string(limits::kMaxHeadersLength / 2));
+    } else if (lname == "MaxMimeHeaderLength") {
+        // "header[/field]"; the field limit defaults to half the header's
+        std::size_t slash = val.find('/');
+        int header = std::atoi(val.substr(0, slash).c_str());
+        std::string field_text = slash == std::string::npos ? std::string() : val.substr(slash + 1);
+        int field = field_text.empty() ? header / 2 : std::atoi(field_text.c_str());
+        if (header > 0 && header < 128)
+            rep_.plain("Warning: MaxMimeHeaderLength: header length limit set lower than 128");
+        if (field > 0 && field < 40)
+            rep_.plain("Warning: MaxMimeHeaderLength: field length limit set lower than 40");
+    } else if (lname == "MustQuoteChars") {
+        // (a 50-byte buffer that already holds "@,;:\\()[]")
+        if (val.size() >= limits::kMustQuoteMax) rep_.plain("Warning: MustQuoteChars too long, ignored.");
     }
 }
 

@@ -29,5 +29,6 @@ constexpr int kMaxMailers = 25;           // MAXMAILERS
 constexpr int kStabSize = 2003;           // symbol table buckets (class dump order)
 constexpr int kShortenLen = 203;          // MAXSHORTSTR for "addr... " prefixes
 constexpr long kMaxHeadersLength = 32 * 1024;  // MAXHDRSLEN: MaxHeadersLength default
+constexpr std::size_t kMustQuoteMax = 40;     // MustQuoteChars this long are ignored (setoption's buf[50])
 
 } // namespace cfkit::limits
