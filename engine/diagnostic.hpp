@@ -54,38 +54,22 @@ public:
     int sendmail_line = 0;
 
     void syserr(std::string msg, bool with_errno = false) {
+        send(Emit::Syserr, Severity::Error, std::move(msg), with_errno);
+    }
+    void usrerr(std::string msg) { send(Emit::Usrerr, Severity::Error, std::move(msg)); }
+    void message(std::string msg) { send(Emit::Message, Severity::Note, std::move(msg)); }
+    void plain(std::string text) { send(Emit::Plain, Severity::Warning, std::move(text)); }
+
+private:
+    // One diagnostic at the current place.
+    void send(Emit emit, Severity severity, std::string msg, bool with_errno = false) {
         Diagnostic d;
-        d.emit = Emit::Syserr;
+        d.severity = severity;
+        d.emit = emit;
         d.message = std::move(msg);
         d.loc = loc;
         d.sendmail_line = sendmail_line;
         d.with_errno = with_errno;
-        report(std::move(d));
-    }
-    void usrerr(std::string msg) {
-        Diagnostic d;
-        d.emit = Emit::Usrerr;
-        d.message = std::move(msg);
-        d.loc = loc;
-        d.sendmail_line = sendmail_line;
-        report(std::move(d));
-    }
-    void message(std::string msg) {
-        Diagnostic d;
-        d.severity = Severity::Note;
-        d.emit = Emit::Message;
-        d.message = std::move(msg);
-        d.loc = loc;
-        d.sendmail_line = sendmail_line;
-        report(std::move(d));
-    }
-    void plain(std::string text) {
-        Diagnostic d;
-        d.severity = Severity::Warning;
-        d.emit = Emit::Plain;
-        d.message = std::move(text);
-        d.loc = loc;
-        d.sendmail_line = sendmail_line;
         report(std::move(d));
     }
 };

@@ -6,9 +6,9 @@
 #pragma once
 
 #include <array>
-#include <memory>
 #include <bitset>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
