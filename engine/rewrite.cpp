@@ -3,6 +3,7 @@
 // back (semantics.md section 4). Limits and messages are sendmail's.
 #include "engine/rewrite.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -36,13 +37,14 @@ const std::string& Session::ruleset_name(int rs) {
 
 void Session::set_debug_flags(const std::string& spec) { apply_debug_spec(debug, spec); }
 
-void Session::record_prescan(const ScanResult& r) {
+IdTokens Session::record_prescan(const ScanResult& r) {
     flush_store();
-    std::size_t n = r.tokens.size();
+    IdTokens ids = intern_tokens(r.tokens);
+    std::size_t n = ids.size();
     if (prescan_array.size() < n + 1) prescan_array.resize(n + 1, kArrayEnd);
-    TokenPool& pool = token_pool();
-    for (std::size_t i = 0; i < n; ++i) prescan_array[i] = pool.intern(r.tokens[i]);
+    std::copy(ids.begin(), ids.end(), prescan_array.begin());
     if (r.terminated) prescan_array[n] = kArrayEnd;
+    return ids;
 }
 
 void Session::store_workspace(const IdTokens& ws, bool terminate, std::size_t from) {
@@ -318,12 +320,12 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
             ScanResult r = prescan(*mval, s_.tables().external, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
             if (r.truncated_input) s_.env.macros.set(id, mval->substr(0, limits::kMaxName));
-            s_.record_prescan(r);
+            const IdTokens ids = s_.record_prescan(r);
             if (!r.ok) return early(EX_DATAERR);  // errors, or no tokens at all: both NULL in sendmail
-            for (const std::string& t : r.tokens) {
-                if (s_.tTd(21, 19)) dbg(" ... " + t + "\n");
-                npvp.push_back(pool_.intern(t));
-                note(npvp.back());
+            for (TokId t : ids) {
+                if (s_.tTd(21, 19)) dbg(" ... " + pool_.text(t) + "\n");
+                npvp.push_back(t);
+                note(t);
                 if (static_cast<int>(npvp.size()) >= maxatom) return toolong();
             }
             if (s_.tTd(21, 19)) dbg(" ... DONE\n");
@@ -474,12 +476,12 @@ bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
             so.bufsize = limits::kPsBufSize;
             ScanResult r = prescan(*replac, external ? s_.tables().external : s_.tables().internal, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
-            s_.record_prescan(r);
+            IdTokens ids = s_.record_prescan(r);
             if (!r.ok) {
                 err = EX_DATAERR;
                 return false;
             }
-            result = intern_tokens(r.tokens);
+            result = std::move(ids);
         }
 
         npvp.resize(hb);

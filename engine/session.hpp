@@ -63,7 +63,8 @@ public:
     // keeps the array's contents here to reproduce that.
     static constexpr TokId kArrayEnd = ~TokId{0};  // the NULL end marker
     std::vector<TokId> prescan_array;
-    void record_prescan(const ScanResult& r);
+    // Stores the scan in the array; returns its tokens, interned.
+    IdTokens record_prescan(const ScanResult& r);
     // copy back into the array (its slots `from` and up)
     void store_workspace(const IdTokens& ws, bool terminate, std::size_t from = 0);
     IdTokens array_workspace();                               // the array up to its first NULL

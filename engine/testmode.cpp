@@ -637,10 +637,9 @@ void TestMode::ruleset_and_address(const std::string& line) {
         so.bufsize = limits::kPsBufSize;
         ScanResult r = prescan(std::string_view(addr).substr(pos), table, so);
         for (const std::string& e : r.errors) rep_.usrerr(e);
-        session_.record_prescan(r);
+        IdTokens ws = session_.record_prescan(r);
         std::size_t delim = pos + r.delim_pos;
         if (r.ok) {
-            IdTokens ws = intern_tokens(r.tokens);
             std::size_t item = 0;
             while (item < list.size()) {
                 std::string rest = list.substr(item);
