@@ -67,7 +67,7 @@ void append_xputs(std::string& out, std::string_view s, const MacroNames& names)
         // Fast path: a run of printable ASCII (isprint() in the C locale)
         // prints as it is, so it is appended in one piece.
         std::size_t run = i;
-        while (run < s.size() && static_cast<unsigned char>(s[run]) - 0x20u < 0x5Fu) ++run;
+        while (run < s.size() && printable_ascii(static_cast<unsigned char>(s[run]))) ++run;
         if (run > i) {
             out.append(s.data() + i, run - i);
             i = run;
@@ -188,7 +188,7 @@ const std::string& plain_text(const std::string& t) { return t; }
 void append_printav(std::string& out, const Tokens& toks, const MacroNames& names) {
     auto plain = [](const std::string& t) {
         for (unsigned char c : t)
-            if (c - 0x20u >= 0x5Fu) return false;
+            if (!printable_ascii(c)) return false;
         return true;
     };
     printav_impl(out, toks, plain_text, plain, names);

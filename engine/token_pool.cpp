@@ -2,6 +2,7 @@
 #include "engine/token_pool.hpp"
 
 #include "engine/metachar.hpp"
+#include "engine/symbols.hpp"
 
 namespace cfkit {
 
@@ -36,16 +37,9 @@ TokId TokenPool::intern(std::string_view text) {
         if (t.size() == text.size() && std::char_traits<char>::compare(t.data(), text.data(), t.size()) == 0)
             return slots_[i] - 1;
     }
-    std::string folded(text);
-    bool changed = false;
-    for (char& c : folded) {
-        if (c >= 'A' && c <= 'Z') {
-            c = static_cast<char>(c - 'A' + 'a');
-            changed = true;
-        }
-    }
+    std::string folded = ascii_lower(std::string(text));
     // The folded form first, so that the new id can point at it.
-    TokId fold = changed ? intern(folded) : static_cast<TokId>(info_.size());
+    TokId fold = folded != text ? intern(folded) : static_cast<TokId>(info_.size());
     TokId id = static_cast<TokId>(info_.size());
     texts_.emplace_back(text);
     unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
@@ -55,7 +49,7 @@ TokId TokenPool::intern(std::string_view text) {
                                                                               : 0;
     bool plain = true;
     for (unsigned char c : text) {
-        plain = plain && c - 0x20u < 0x5Fu;
+        plain = plain && printable_ascii(c);
         if (c == '"' || c == '\\') marks |= kMarkQuoted;
     }
     info_.push_back({&texts_.back(), bit, fold, first, marks, plain});

@@ -23,6 +23,9 @@
 
 namespace cfkit {
 
+// isprint() in the C locale: such bytes print as they are in -bt output.
+inline bool printable_ascii(unsigned char c) { return c - 0x20u < 0x5Fu; }
+
 using TokId = std::uint32_t;
 using IdTokens = std::vector<TokId>;
 

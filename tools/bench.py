@@ -69,6 +69,13 @@ def main():
     args = ap.parse_args()
     if args.repeat < 1:
         ap.error("--repeat must be at least 1")
+    if not os.access("/usr/bin/time", os.X_OK):
+        print("bench: /usr/bin/time is missing: install Debian's `time` package (tools/setup.sh does)",
+              file=sys.stderr)
+        return 2
+    if not os.access(args.cfkit, os.X_OK):
+        print("bench: %s: no such program (build it first, see README)" % args.cfkit, file=sys.stderr)
+        return 2
     oracle = difftest.oracle_dir()
     cfdir = oracle / "root/usr/share/sendmail/cf"
     (ROOT / "build").mkdir(exist_ok=True)
