@@ -218,31 +218,6 @@ void Compiler::rule(std::string& bp) {
     }
     r.wildcards = nfuzzy;
     r.lhs_ids = intern_tokens(r.lhs);
-    const TokenPool& pool = token_pool();
-    bool unbounded = false;
-    for (std::size_t k = 0; k < r.lhs_ids.size(); ++k) {
-        TokId t = r.lhs_ids[k];
-        switch (pool.first(t)) {
-        case meta::MATCHZANY: case meta::MACRODEXPAND:
-            unbounded = true;
-            break;
-        case meta::MATCHZERO: break;
-        case meta::MATCHANY: case meta::MATCHCLASS:
-            unbounded = true;
-            ++r.min_tokens;
-            break;
-        case meta::MATCHONE: case meta::MATCHNCLASS:
-            ++r.min_tokens;
-            break;
-        default:
-            ++r.min_tokens;
-            r.literal_bits |= pool.bit(t);
-            r.literal_folds.push_back(pool.fold(t));
-            if (k == 0) r.first_fold = pool.fold(t);
-            if (k + 1 == r.lhs_ids.size()) r.last_fold = pool.fold(t);
-        }
-    }
-    if (!unbounded) r.max_tokens = r.min_tokens;
 
     std::size_t p = tab;
     while (p < bp.size() && bp[p] == '\t') ++p;
@@ -296,7 +271,7 @@ void Compiler::rule(std::string& bp) {
     }
     Ruleset& rs = c_.rulesets[static_cast<std::size_t>(ruleset_)];
     r.rhs_ids = intern_tokens(r.rhs);
-    rs.rules.push_back(std::move(r));
+    rs.add_rule(std::move(r));
     rs.defined = true;
 }
 

@@ -35,21 +35,31 @@ struct Rule {
     int line = 0;      // the line number sendmail records (-d21.15)
     SourceLoc loc;     // where the R line starts
     int wildcards = 0; // $* $+ $- $= $~ in the LHS, i.e. how many $N exist
-    // Facts about the LHS that let the interpreter skip a rule that cannot
-    // match without running the matcher (the result is the same).
-    std::uint64_t literal_bits = 0;  // TokenPool::bit() of every literal LHS token
-    int min_tokens = 0; // the fewest workspace tokens the LHS can match
-    int max_tokens = -1;  // the most (-1: no limit, the LHS has $* $+ $=X $&x)
-    // The literals' folded ids in LHS order: each must match its own
-    // workspace token, in that order. The first and last LHS elements when
-    // they are literals (kNoFold otherwise): they must be the workspace's.
-    IdTokens literal_folds;
+};
+
+// Facts about a rule's LHS that let the interpreter skip a rule that cannot
+// match without running the matcher (the result is the same). They are
+// kept apart from the Rules, packed in one small array per ruleset: trying
+// rules walks 32 bytes per rule, not the Rules' scattered strings.
+struct RuleFilter {
     static constexpr TokId kNoFold = ~TokId{0};
+    std::uint64_t literal_bits = 0;  // TokenPool::bit() of every literal LHS token
+    // The first and last LHS elements when they are literals (kNoFold
+    // otherwise): they must be the workspace's.
     TokId first_fold = kNoFold, last_fold = kNoFold;
+    std::int32_t min_tokens = 0;   // the fewest workspace tokens the LHS can match
+    std::int32_t max_tokens = -1;  // the most (-1: no limit, the LHS has $* $+ $=X $&x)
+    // Where the literals' folded ids start in Ruleset::filter_literals, in
+    // LHS order, ended by kNoFold: each must match its own workspace token,
+    // in that order.
+    std::uint32_t literals = 0;
 };
 
 struct Ruleset {
     std::vector<Rule> rules;
+    std::vector<RuleFilter> filters;  // one per rule (add_rule() keeps them in step)
+    IdTokens filter_literals;         // see RuleFilter::literals
+    void add_rule(Rule r);
     std::string name;  // display name; empty: shown by number
     bool defined = false;  // has had rules (sendmail: RewriteRules[n] != NULL)
 };

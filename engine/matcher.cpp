@@ -39,6 +39,13 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());
     int ri = 0, ai = 0;
+    const TokId* folds = env.ws_folds;
+    if (!folds) {
+        thread_local IdTokens own;
+        own.resize(ws.size());
+        for (std::size_t i = 0; i < ws.size(); ++i) own[i] = pool.fold(ws[i]);
+        folds = own.data();
+    }
 
     // A plain token (compared with token_equal), not an operator.
     auto is_literal = [&](int r) {
@@ -175,7 +182,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                     break;
                 }
                 default:
-                    if (pool.fold(rp) != pool.fold(ws[static_cast<std::size_t>(ai)])) ok = false;
+                    if (pool.fold(rp) != folds[ai]) ok = false;
                     else ++ai;
                     break;
                 }
@@ -203,7 +210,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                 // the steps are traced).
                 if (!steps && is_literal(rec.pattern + 1)) {
                     const TokId lit = pool.fold(lhs[static_cast<std::size_t>(rec.pattern + 1)]);
-                    while (next + 1 < na && lit != pool.fold(ws[static_cast<std::size_t>(next + 1)])) ++next;
+                    while (next + 1 < na && lit != folds[next + 1]) ++next;
                     if (next + 1 >= na) {
                         records.pop_back();
                         continue;

@@ -36,6 +36,10 @@ struct MatchEnv {
     std::function<void(const std::string&)> on_step = {};
     int step_level = 0;
     const MacroNames* names = nullptr;
+    // The workspace's tokens' folded ids (TokenPool::fold), when the caller
+    // has them at hand (the interpreter's WorkspaceIndex); else the matcher
+    // works them out.
+    const TokId* ws_folds = nullptr;
 };
 
 // Returns true on a match; `records` then holds one entry per wildcard in

@@ -134,7 +134,7 @@ void printav_impl(std::string& out, const Seq& toks, Text text, Plain plain, con
     char buf[1024];
     std::size_t n = 0;
     for (const auto& tok : toks) {
-        const std::string& t = text(tok);
+        const std::string_view t = text(tok);
         // (flushed so that a byte stays free after every token: the LF)
         if (t.size() + 2 <= sizeof buf && plain(tok)) {
             if (n + 1 + t.size() >= sizeof buf) {
@@ -142,7 +142,9 @@ void printav_impl(std::string& out, const Seq& toks, Text text, Plain plain, con
                 n = 0;
             }
             buf[n++] = ' ';
-            for (char c : t) buf[n++] = c;
+            // (tokens are short: a loop beats a call to memcpy)
+            for (std::size_t k = 0; k < t.size(); ++k) buf[n + k] = t[k];
+            n += t.size();
             continue;
         }
         out.append(buf, n);
@@ -195,11 +197,11 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
-    // (the pool knows which tokens are plain)
+    // (the pool knows which tokens are plain, and their bytes)
     const TokenPool& pool = token_pool();
     printav_impl(
-        out, toks, [&pool](TokId id) -> const std::string& { return pool.text(id); },
-        [&pool](TokId id) { return pool.plain(id); }, names);
+        out, toks, [&pool](TokId id) { return pool.view(id); }, [&pool](TokId id) { return pool.plain(id); },
+        names);
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

@@ -12,6 +12,7 @@
 #include "engine/matcher.hpp"
 #include "engine/metachar.hpp"
 #include "engine/render.hpp"
+#include "engine/rule_filter.hpp"
 #include "engine/rulesets.hpp"
 
 namespace cfkit {
@@ -108,6 +109,7 @@ struct Scratch {
     };
     std::vector<Call> calls;          // the calls found (callsubr)
     IdTokens tail;                    // a call's argument (callsubr)
+    WorkspaceIndex index;             // the prefilter's view of the workspace (run)
 };
 
 Scratch& scratch(int level) {
@@ -193,27 +195,17 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     std::vector<MatchRecord>& mlist = sc.mlist;
     // The quick test skips the matcher, so not while its steps are traced.
     const bool quick = !s_.tTd(21, 2);
-    std::uint64_t ws_bits = 0;
+    const Ruleset& ruleset = cfg_.rulesets[static_cast<std::size_t>(rs)];
+    const RuleFilter* const filters = ruleset.filters.data();
+    const TokId* const literals = ruleset.filter_literals.data();
+    WorkspaceIndex& index = sc.index;
+    bool canonnet = false;  // the workspace starts with $#: no rule is tried
     auto summarize = [&]() {
-        ws_bits = 0;
-        for (TokId t : ws) ws_bits |= pool_.bit(t);
+        index.build(ws);
+        canonnet = !ws.empty() && pool_.first(ws[0]) == meta::CANONNET;
     };
     summarize();
-    auto could_match = [&](const Rule& rule, const IdTokens& w) {
-        if (!quick) return true;
-        const int n = static_cast<int>(w.size());
-        if (n < rule.min_tokens || (rule.max_tokens >= 0 && n > rule.max_tokens)) return false;
-        if ((rule.literal_bits & ~ws_bits) != 0) return false;
-        if (rule.first_fold != Rule::kNoFold && pool_.fold(w[0]) != rule.first_fold) return false;
-        if (rule.last_fold != Rule::kNoFold && pool_.fold(w[static_cast<std::size_t>(n) - 1]) != rule.last_fold)
-            return false;
-        // the literals in order, each on a token of its own
-        std::size_t k = 0;
-        const std::size_t nk = rule.literal_folds.size();
-        for (int i = 0; i < n && k < nk; ++i)
-            if (pool_.fold(w[static_cast<std::size_t>(i)]) == rule.literal_folds[k]) ++k;
-        return k == nk;
-    };
+    auto could_match = [&](std::size_t ri) { return !quick || index.could_match(filters[ri], literals); };
     int rstat = EX_OK;
     // The new workspace of a matching rule. It lives across rules and trades
     // buffers with `ws` (swap at copy back), so rewriting does not allocate
@@ -223,7 +215,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     int ruleno = 1;
     int loopcount = 0;
     while (ri < rules.size()) {
-        if (!ws.empty() && pool_.first(ws[0]) == meta::CANONNET) break;
+        if (canonnet) break;
         const Rule& rule = rules[ri];
         if (robs) robs->rule_try(rs, ruleno, rule, ws);
         if (s_.tTd(21, 12)) {
@@ -235,7 +227,8 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
             if (s_.tTd(21, 1)) dbg("workspace: " + av(ws));
             break;
         }
-        if (!could_match(rule, ws) || !match_lhs(rule.lhs_ids, ws, menv, mlist)) {
+        menv.ws_folds = index.folds();
+        if (!could_match(ri) || !match_lhs(rule.lhs_ids, ws, menv, mlist)) {
             if (s_.tTd(21, 10)) dbg("----- rule fails\n");
             if (robs) robs->rule_fail(rs, ruleno, rule);
             ++ri;
@@ -521,7 +514,11 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
             npvp[j + 1] = pool_.intern(bare);
         }
         const std::string& subname = pool_.text(npvp[j + 1]);
-        int subr = rwset_find(cfg_, subname, nullptr, rep_);
+        int subr = s_.cached_subr(npvp[j + 1]);
+        if (subr < 0) {
+            subr = rwset_find(cfg_, subname, nullptr, rep_);
+            if (subr >= 0) s_.cache_subr(npvp[j + 1], subr);
+        }
         if (subr < 0) {
             rep_.syserr("Unknown ruleset " + subname);
             return EX_CONFIG;

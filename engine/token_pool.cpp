@@ -52,7 +52,8 @@ TokId TokenPool::intern(std::string_view text) {
         plain = plain && printable_ascii(c);
         if (c == '"' || c == '\\') marks |= kMarkQuoted;
     }
-    info_.push_back({&texts_.back(), bit, fold, first, marks, plain});
+    const std::string& stored = texts_.back();  // (a deque never moves its elements)
+    info_.push_back({&stored, stored.data(), static_cast<std::uint32_t>(stored.size()), bit, fold, first, marks, plain});
     // (the folded form's intern above may have grown the table: look again)
     const std::size_t m = slots_.size() - 1;
     std::size_t j = text_hash(text) & m;
@@ -60,11 +61,6 @@ TokId TokenPool::intern(std::string_view text) {
     slots_[j] = id + 1;
     if (info_.size() * 2 > slots_.size()) grow();
     return id;
-}
-
-TokenPool& token_pool() {
-    static TokenPool pool;
-    return pool;
 }
 
 IdTokens intern_tokens(const Tokens& toks) {

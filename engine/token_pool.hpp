@@ -38,7 +38,7 @@ public:
     TokId intern(std::string_view text);
     // References stay valid while the pool grows (the texts live in a deque).
     const std::string& text(TokId id) const { return *info_[id].text; }
-    std::string_view view(TokId id) const { return {info_[id].text->data(), info_[id].text->size()}; }
+    std::string_view view(TokId id) const { return {info_[id].data, info_[id].size}; }
     // The id of the text with ASCII A-Z lowered: two tokens are equal for
     // sendmail's matcher (case-insensitive) exactly when their folds are.
     TokId fold(TokId id) const { return info_[id].fold; }
@@ -58,6 +58,8 @@ public:
 private:
     struct Info {
         const std::string* text;  // into texts_
+        const char* data;         // text->data(), text->size(): one load less
+        std::uint32_t size;       // for the printer and the matcher
         std::uint64_t bit;
         TokId fold;
         unsigned char first;
@@ -71,8 +73,11 @@ private:
     std::vector<TokId> slots_;
 };
 
-// The process's pool.
-TokenPool& token_pool();
+// The process's pool. (Inline: the matcher and the printer ask on every call.)
+inline TokenPool& token_pool() {
+    static TokenPool pool;
+    return pool;
+}
 
 IdTokens intern_tokens(const Tokens& toks);
 Tokens token_texts(const IdTokens& ids);
