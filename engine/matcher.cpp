@@ -84,7 +84,30 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
         if (c == meta::METAQUOTE && tok.size() > 1) c = static_cast<unsigned char>(tok[1]);
         return env.classes.may_start_with(class_id(r), c);
     };
+    // (fields written in place: a MatchRecord built on the stack and
+    // copied in stalls on the copy's reload)
+    auto push = [&](int pattern, int first, int last) {
+        MatchRecord& r = records.emplace_back();
+        r.pattern = pattern;
+        r.first = first;
+        r.last = last;
+    };
     std::string phrase;
+    auto atom = [&](int a) {
+        const TokId t = ws[static_cast<std::size_t>(a)];
+        return pool.view(t).size() > 0 && env.internal[pool.first(t)] == CharType::ATM;
+    };
+    // What a token adds to a phrase: cataddr() drops a METAQUOTE before
+    // another byte.
+    auto phrase_bytes = [&](int a) {
+        const TokId t = ws[static_cast<std::size_t>(a)];
+        const std::string_view v = pool.view(t);
+        if (pool.plain(t)) return v.size();
+        std::size_t n = v.size();
+        for (std::size_t q = 0; q + 1 < v.size(); ++q)
+            if (static_cast<unsigned char>(v[q]) == meta::METAQUOTE) --n, ++q;
+        return n;
+    };
     auto extend_class = [&](MatchRecord& rec) -> bool {
         MacroId cls = class_id(rec.pattern);
         const std::size_t longest = steps36 ? std::string::npos : env.classes.max_length(cls);
@@ -92,6 +115,35 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
         // A fresh span whose first token no member starts like: every
         // phrase tried would fail (shortcut not taken while steps are traced).
         if (!incremental && !steps36 && rec.first < na && !class_may_start(rec.pattern, rec.first)) return false;
+        if (!steps36 && longest + 3 < static_cast<std::size_t>(limits::kMaxLine) && rec.first < na &&
+            !pool.view(ws[static_cast<std::size_t>(rec.first)]).empty()) {
+            // Most phrases tried are no member: only their length and first
+            // byte are followed as the span grows, and the phrase is made
+            // only when some member has that length and first byte. (The
+            // same answers as the loop below, which makes every phrase.)
+            const std::string_view head = pool.view(ws[static_cast<std::size_t>(rec.first)]);
+            unsigned char lead = static_cast<unsigned char>(head[0]);
+            if (lead == meta::METAQUOTE && head.size() > 1) lead = static_cast<unsigned char>(head[1]);
+            std::size_t len = 0;
+            for (int k = rec.first; k <= rec.last; ++k) len += (k > rec.first && atom(k - 1) && atom(k)) + phrase_bytes(k);
+            for (;;) {
+                int next = rec.last + 1;
+                if (next >= na) return false;
+                rec.last = next;
+                len += (next > rec.first && atom(next - 1) && atom(next)) + phrase_bytes(next);
+                // (a longer phrase has no member; neither has any longer span)
+                if (len > longest) return false;
+                if (!env.classes.may_contain(cls, lead, len)) continue;
+                const TokId t = ws[static_cast<std::size_t>(next)];
+                if (next == rec.first && pool.plain(t)) {  // the phrase is the token
+                    if (env.classes.contains(cls, pool.text(t))) return true;
+                    continue;
+                }
+                phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
+                                 limits::kMaxLine, 0, true, env.internal, env.space_sub);
+                if (env.classes.contains(cls, phrase)) return true;
+            }
+        }
         if (incremental) {
             phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
                              limits::kMaxLine, 0, true, env.internal, env.space_sub);
@@ -148,11 +200,11 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                     [[fallthrough]];
                 case meta::MATCHONE:
                 case meta::MATCHANY:
-                    records.push_back({ri, ai, ai});
+                    push(ri, ai, ai);
                     ++ai;
                     break;
                 case meta::MATCHZANY:
-                    records.push_back({ri, ai, ai - 1});
+                    push(ri, ai, ai - 1);
                     break;
                 case meta::MATCHZERO:
                     break;

@@ -118,13 +118,6 @@ void Classes::add(MacroId cls, const std::string& word) {
     }
 }
 
-std::uint64_t Classes::quick_bit(const std::string& word) {
-    std::uint32_t c = word.empty() ? 0 : static_cast<unsigned char>(word[0]);
-    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    std::uint32_t h = c * 0x9E3779B1u ^ static_cast<std::uint32_t>(word.size()) * 0x85EBCA77u;
-    return std::uint64_t{1} << (h >> 26);
-}
-
 bool Classes::contains(MacroId cls, const std::string& word) const {
     if (!(quick_[cls] & quick_bit(word))) return false;
     auto it = words_.find(word);

@@ -74,6 +74,12 @@ public:
     std::size_t max_length(MacroId cls) const { return max_len_[cls]; }
     // Whether some member of `cls` starts with byte `c` (case-insensitive):
     // if not, no phrase starting with it can match.
+    // Whether some member of `cls` is `length` bytes long and starts with
+    // byte `first` (case-insensitive), as far as a one-word filter can
+    // tell: false means none is, true that contains() must decide.
+    bool may_contain(MacroId cls, unsigned char first, std::size_t length) const {
+        return (quick_[cls] & quick_bit(first, length)) != 0;
+    }
     bool may_start_with(MacroId cls, unsigned char c) const {
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
         return first_bytes_[cls].test(c);
@@ -102,7 +108,15 @@ private:
     // are turned away here without hashing the phrase.
     std::array<std::uint64_t, 256> quick_{};
     std::array<std::bitset<256>, 256> first_bytes_{};  // see may_start_with()
-    static std::uint64_t quick_bit(const std::string& word);
+    static std::uint64_t quick_bit(unsigned char first, std::size_t length) {
+        std::uint32_t c = first;
+        if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+        std::uint32_t h = c * 0x9E3779B1u ^ static_cast<std::uint32_t>(length) * 0x85EBCA77u;
+        return std::uint64_t{1} << (h >> 26);
+    }
+    static std::uint64_t quick_bit(const std::string& word) {
+        return quick_bit(word.empty() ? 0 : static_cast<unsigned char>(word[0]), word.size());
+    }
 };
 
 // Sendmail's symbol-table hash for a name of the given symbol type

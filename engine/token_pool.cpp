@@ -22,7 +22,7 @@ void TokenPool::grow() {
     const std::size_t mask = bigger.size() - 1;
     for (TokId slot : slots_) {
         if (!slot) continue;
-        std::size_t i = text_hash(*info_[slot - 1].text) & mask;
+        std::size_t i = text_hash(*texts_[slot - 1]) & mask;
         while (bigger[i]) i = (i + 1) & mask;
         bigger[i] = slot;
     }
@@ -33,15 +33,15 @@ TokId TokenPool::intern(std::string_view text) {
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = text_hash(text) & mask;
     for (; slots_[i]; i = (i + 1) & mask) {
-        const std::string& t = *info_[slots_[i] - 1].text;
+        const std::string& t = *texts_[slots_[i] - 1];
         if (t.size() == text.size() && std::char_traits<char>::compare(t.data(), text.data(), t.size()) == 0)
             return slots_[i] - 1;
     }
     std::string folded = ascii_lower(std::string(text));
     // The folded form first, so that the new id can point at it.
-    TokId fold = folded != text ? intern(folded) : static_cast<TokId>(info_.size());
-    TokId id = static_cast<TokId>(info_.size());
-    texts_.emplace_back(text);
+    TokId fold = folded != text ? intern(folded) : static_cast<TokId>(hot_.size());
+    TokId id = static_cast<TokId>(hot_.size());
+    storage_.emplace_back(text);
     unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
     std::uint64_t bit = std::uint64_t{1} << ((fold * 0x9E3779B1u) >> 26);
     unsigned char marks = first == meta::LOOKUPBEGIN || first == meta::HOSTBEGIN ? kMarkLookup
@@ -52,14 +52,15 @@ TokId TokenPool::intern(std::string_view text) {
         plain = plain && printable_ascii(c);
         if (c == '"' || c == '\\') marks |= kMarkQuoted;
     }
-    const std::string& stored = texts_.back();  // (a deque never moves its elements)
-    info_.push_back({&stored, stored.data(), static_cast<std::uint32_t>(stored.size()), bit, fold, first, marks, plain});
+    hot_.push_back({fold, first, marks, plain});
+    bits_.push_back(bit);
+    texts_.push_back(&storage_.back());
     // (the folded form's intern above may have grown the table: look again)
     const std::size_t m = slots_.size() - 1;
     std::size_t j = text_hash(text) & m;
     while (slots_[j]) j = (j + 1) & m;
     slots_[j] = id + 1;
-    if (info_.size() * 2 > slots_.size()) grow();
+    if (hot_.size() * 2 > slots_.size()) grow();
     return id;
 }
 

@@ -37,38 +37,38 @@ public:
 
     TokId intern(std::string_view text);
     // References stay valid while the pool grows (the texts live in a deque).
-    const std::string& text(TokId id) const { return *info_[id].text; }
-    std::string_view view(TokId id) const { return {info_[id].data, info_[id].size}; }
+    const std::string& text(TokId id) const { return *texts_[id]; }
+    std::string_view view(TokId id) const { return {texts_[id]->data(), texts_[id]->size()}; }
     // The id of the text with ASCII A-Z lowered: two tokens are equal for
     // sendmail's matcher (case-insensitive) exactly when their folds are.
-    TokId fold(TokId id) const { return info_[id].fold; }
-    unsigned char first(TokId id) const { return info_[id].first; }
+    TokId fold(TokId id) const { return hot_[id].fold; }
+    unsigned char first(TokId id) const { return hot_[id].first; }
     // One bit chosen by the folded text: a literal LHS token can only match
     // a workspace token with the same bit.
-    std::uint64_t bit(TokId id) const { return info_[id].bit; }
-    std::size_t size() const { return info_.size(); }
+    std::uint64_t bit(TokId id) const { return bits_[id]; }
+    std::size_t size() const { return hot_.size(); }
     // What the interpreter's later phases look for, by the first byte:
     // kMarkLookup for `$(` and `$[`, kMarkCall for `$>`; kMarkQuoted: the
     // text holds a '"' or '\\' (stripquotes() would change it).
     static constexpr unsigned char kMarkLookup = 1, kMarkCall = 2, kMarkQuoted = 4;
-    unsigned char marks(TokId id) const { return info_[id].marks; }
+    unsigned char marks(TokId id) const { return hot_[id].marks; }
     // Every byte printable ASCII (0x20-0x7E): -bt prints such a token as is.
-    bool plain(TokId id) const { return info_[id].plain; }
+    bool plain(TokId id) const { return hot_[id].plain; }
 
 private:
-    struct Info {
-        const std::string* text;  // into texts_
-        const char* data;         // text->data(), text->size(): one load less
-        std::uint32_t size;       // for the printer and the matcher
-        std::uint64_t bit;
+    // What the matcher and the printer ask about every token, 8 bytes
+    // each, apart from what they seldom ask: more ids per cache line.
+    struct Hot {
         TokId fold;
         unsigned char first;
         unsigned char marks;
         bool plain;
     };
     void grow();
-    std::vector<Info> info_;
-    std::deque<std::string> texts_;
+    std::vector<Hot> hot_;
+    std::vector<std::uint64_t> bits_;
+    std::vector<const std::string*> texts_;  // into storage_
+    std::deque<std::string> storage_;        // (a deque never moves its elements)
     // Open addressing on the text's hash: slots hold id + 1 (0: empty).
     std::vector<TokId> slots_;
 };
