@@ -1,6 +1,7 @@
 #include "engine/render.hpp"
 
 #include <cctype>
+#include <cstring>
 
 #include "engine/metachar.hpp"
 
@@ -197,11 +198,31 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
-    // (the pool knows which tokens are plain, and their bytes)
+    // printav_impl()'s loop, with what the pool knows: which tokens are
+    // plain, and bytes padded so that a short token is one 16-byte move.
     const TokenPool& pool = token_pool();
-    printav_impl(
-        out, toks, [&pool](TokId id) { return pool.view(id); }, [&pool](TokId id) { return pool.plain(id); },
-        names);
+    constexpr std::size_t kMove = TokenPool::kPadding;
+    char buf[1024 + kMove];
+    std::size_t n = 0;
+    for (TokId id : toks) {
+        const std::string_view t = pool.view(id);
+        if (t.size() <= kMove && pool.plain(id)) {
+            if (n + 1 + kMove >= 1024) {
+                out.append(buf, n);
+                n = 0;
+            }
+            buf[n++] = ' ';
+            std::memcpy(buf + n, t.data(), kMove);
+            n += t.size();
+            continue;
+        }
+        out.append(buf, n);
+        n = 0;
+        out.push_back(' ');
+        append_xputs(out, t, names);
+    }
+    buf[n++] = '\n';
+    out.append(buf, n);
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

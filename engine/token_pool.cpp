@@ -43,7 +43,6 @@ TokId TokenPool::intern(std::string_view text) {
     TokId id = static_cast<TokId>(hot_.size());
     storage_.emplace_back(text);
     unsigned char first = text.empty() ? 0 : static_cast<unsigned char>(text[0]);
-    std::uint64_t bit = std::uint64_t{1} << ((fold * 0x9E3779B1u) >> 26);
     unsigned char marks = first == meta::LOOKUPBEGIN || first == meta::HOSTBEGIN ? kMarkLookup
                           : first == meta::CALLSUBR                          ? kMarkCall
                                                                               : 0;
@@ -53,8 +52,10 @@ TokId TokenPool::intern(std::string_view text) {
         if (c == '"' || c == '\\') marks |= kMarkQuoted;
     }
     hot_.push_back({fold, first, marks, plain});
-    bits_.push_back(bit);
     texts_.push_back(&storage_.back());
+    spans_.push_back({static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(text.size())});
+    arena_.insert(arena_.end(), text.begin(), text.end());
+    arena_.insert(arena_.end(), kPadding, '\0');
     // (the folded form's intern above may have grown the table: look again)
     const std::size_t m = slots_.size() - 1;
     std::size_t j = text_hash(text) & m;

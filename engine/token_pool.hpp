@@ -38,14 +38,19 @@ public:
     TokId intern(std::string_view text);
     // References stay valid while the pool grows (the texts live in a deque).
     const std::string& text(TokId id) const { return *texts_[id]; }
-    std::string_view view(TokId id) const { return {texts_[id]->data(), texts_[id]->size()}; }
+    // The same bytes from one array, followed by at least kPadding readable
+    // bytes (so that a short token can be copied in one fixed-size move).
+    // Valid only until the next intern(): the array may move as it grows.
+    static constexpr std::size_t kPadding = 16;
+    std::string_view view(TokId id) const { return {arena_.data() + spans_[id].offset, spans_[id].size}; }
     // The id of the text with ASCII A-Z lowered: two tokens are equal for
     // sendmail's matcher (case-insensitive) exactly when their folds are.
     TokId fold(TokId id) const { return hot_[id].fold; }
     unsigned char first(TokId id) const { return hot_[id].first; }
     // One bit chosen by the folded text: a literal LHS token can only match
     // a workspace token with the same bit.
-    std::uint64_t bit(TokId id) const { return bits_[id]; }
+    // (worked out from the folded id: a multiply is cheaper than a load)
+    std::uint64_t bit(TokId id) const { return std::uint64_t{1} << ((fold(id) * 0x9E3779B1u) >> 26); }
     std::size_t size() const { return hot_.size(); }
     // What the interpreter's later phases look for, by the first byte:
     // kMarkLookup for `$(` and `$[`, kMarkCall for `$>`; kMarkQuoted: the
@@ -66,8 +71,12 @@ private:
     };
     void grow();
     std::vector<Hot> hot_;
-    std::vector<std::uint64_t> bits_;
     std::vector<const std::string*> texts_;  // into storage_
+    struct Span {
+        std::uint32_t offset, size;
+    };
+    std::vector<Span> spans_;  // into arena_ (see view())
+    std::vector<char> arena_;
     std::deque<std::string> storage_;        // (a deque never moves its elements)
     // Open addressing on the text's hash: slots hold id + 1 (0: empty).
     std::vector<TokId> slots_;
