@@ -98,8 +98,11 @@ def main():
           "-OServiceSwitchFile=" + str(oracle / "ss")]
     ck = [str(pathlib.Path(args.cfkit).resolve()), "bt", "-C", "generic-linux.cf"]
     runs_cf, runs_sm = [], []
-    for _ in range(args.repeat):
+    for k in range(args.repeat):
+        # (progress on stderr: sendmail's runs take seconds each)
+        print("bench: run %d of %d: cfkit" % (k + 1, args.repeat), file=sys.stderr, flush=True)
         runs_cf.append(timed(ck, work, data))
+        print("bench: run %d of %d: sendmail" % (k + 1, args.repeat), file=sys.stderr, flush=True)
         runs_sm.append(timed(sm, work, data))
     got, t_cf, rss, cpu_cf = min(runs_cf, key=lambda r: r[1])
     want, t_sm, rss_sm, cpu_sm = min(runs_sm, key=lambda r: r[1])
