@@ -160,6 +160,11 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                                  limits::kMaxLine, 0, true, env.internal, env.space_sub);
             } else {
                 append_cataddr(phrase, ws, rec.first, rec.last, env.internal, env.space_sub, pool);
+                // sendmail's cataddr() into a MAXLINE buffer keeps at most
+                // MAXLINE-3 bytes: a longer phrase is compared cut short
+                if (phrase.size() + 3 > static_cast<std::size_t>(limits::kMaxLine))
+                    phrase = cataddr(ws, static_cast<std::size_t>(rec.first), static_cast<std::size_t>(rec.last),
+                                     limits::kMaxLine, 0, true, env.internal, env.space_sub);
             }
             if (phrase.size() <= longest && env.classes.contains(cls, phrase)) {
                 if (steps36) env.on_step("CLMATCH\n");

@@ -178,7 +178,8 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     }
     if (maxatom <= 0) return 64;  // EX_USAGE
 
-    const std::vector<Rule>& rules = cfg_.rulesets[static_cast<std::size_t>(rs)].rules;
+    const Ruleset& ruleset = cfg_.rulesets[static_cast<std::size_t>(rs)];
+    const std::vector<Rule>& rules = ruleset.rules;
     const TokenTable& internal = s_.tables().internal;
     MatchEnv menv{s_.env.classes, s_.env.macros, internal, cfg_.options.blank_sub};
     if (s_.tTd(21, 35)) {
@@ -193,9 +194,9 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
     }
     Scratch& sc = scratch(reclevel - 1);
     std::vector<MatchRecord>& mlist = sc.mlist;
-    // The quick test skips the matcher, so not while its steps are traced.
-    const bool quick = !s_.tTd(21, 2);
-    const Ruleset& ruleset = cfg_.rulesets[static_cast<std::size_t>(rs)];
+    // The quick test skips the matcher, so not while its steps are traced
+    // (and only with a filter for every rule: Ruleset::add_rule() keeps them).
+    const bool quick = !s_.tTd(21, 2) && ruleset.filters.size() == rules.size();
     const RuleFilter* const filters = ruleset.filters.data();
     const TokId* const literals = ruleset.filter_literals.data();
     WorkspaceIndex& index = sc.index;

@@ -72,14 +72,14 @@ public:
     bool empty(MacroId cls) const;
     // The longest member of `cls`, in bytes: a longer phrase cannot match.
     std::size_t max_length(MacroId cls) const { return max_len_[cls]; }
-    // Whether some member of `cls` starts with byte `c` (case-insensitive):
-    // if not, no phrase starting with it can match.
     // Whether some member of `cls` is `length` bytes long and starts with
     // byte `first` (case-insensitive), as far as a one-word filter can
     // tell: false means none is, true that contains() must decide.
     bool may_contain(MacroId cls, unsigned char first, std::size_t length) const {
         return (quick_[cls] & quick_bit(first, length)) != 0;
     }
+    // Whether some member of `cls` starts with byte `c` (case-insensitive):
+    // if not, no phrase starting with it can match.
     bool may_start_with(MacroId cls, unsigned char c) const {
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
         return first_bytes_[cls].test(c);

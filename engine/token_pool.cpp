@@ -37,7 +37,11 @@ TokId TokenPool::intern(std::string_view text) {
         if (t.size() == text.size() && std::char_traits<char>::compare(t.data(), text.data(), t.size()) == 0)
             return slots_[i] - 1;
     }
-    std::string folded = ascii_lower(std::string(text));
+    // A new text: kept in a copy first, as `text` may point into arena_
+    // (a view() of part of a token), which the inserts below can move.
+    const std::string own(text);
+    text = own;
+    std::string folded = ascii_lower(own);
     // The folded form first, so that the new id can point at it.
     TokId fold = folded != text ? intern(folded) : static_cast<TokId>(hot_.size());
     TokId id = static_cast<TokId>(hot_.size());
