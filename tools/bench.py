@@ -67,6 +67,7 @@ def timed(argv, cwd, data):
     rss = int(words[-1]) if words and words[-1].isdigit() else -1
     return out, dt, rss, cpu
 
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cfkit", default=str(ROOT / "build/cfkit"))
