@@ -9,23 +9,9 @@
 namespace cfkit {
 namespace {
 
+using testing::all_sequences;
+using testing::pattern;
 using testing::toks;
-
-// Patterns are written with sendmail's `$` spelling and converted here.
-Tokens pattern(std::initializer_list<const char*> l) {
-    Tokens out;
-    for (std::string s : l) {
-        if (s == "$*") s = std::string(1, char(meta::MATCHZANY));
-        else if (s == "$+") s = std::string(1, char(meta::MATCHANY));
-        else if (s == "$-") s = std::string(1, char(meta::MATCHONE));
-        else if (s == "$@") s = std::string(1, char(meta::MATCHZERO));
-        else if (s.rfind("$=", 0) == 0) s = std::string(1, char(meta::MATCHCLASS)) + s.substr(2);
-        else if (s.rfind("$~", 0) == 0) s = std::string(1, char(meta::MATCHNCLASS)) + s.substr(2);
-        else if (s.rfind("$&", 0) == 0) s = std::string(1, char(meta::MACRODEXPAND)) + s.substr(2);
-        out.push_back(s);
-    }
-    return out;
-}
 
 // "$1=x y|$2=" style summary of the bindings.
 std::string bindings(const Tokens& ws, const std::vector<MatchRecord>& recs) {
@@ -112,30 +98,9 @@ TEST_CASE("matcher: a $=X phrase over MAXLINE-3 bytes is compared cut short, as 
 
 TEST_CASE("matcher: exhaustively equal to the reference matcher on small cases") {
     World w;
-    const std::vector<std::string> elems = {"$*", "$+", "$-", "$=R", "$~R", "$@", "$&m", "a", "b"};
-    const std::vector<std::string> alphabet = {"a", "b", "."};
-    std::vector<Tokens> patterns{{}};
-    for (int len = 1; len <= 3; ++len) {
-        std::vector<Tokens> next;
-        for (const Tokens& p : patterns) {
-            if (static_cast<int>(p.size()) != len - 1) continue;
-            for (const std::string& e : elems) {
-                Tokens q = p;
-                q.push_back(pattern({e.c_str()})[0]);
-                next.push_back(q);
-            }
-        }
-        patterns.insert(patterns.end(), next.begin(), next.end());
-    }
-    std::vector<Tokens> inputs{{}};
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        if (inputs[i].size() == 5) continue;
-        for (const std::string& a : alphabet) {
-            Tokens t = inputs[i];
-            t.push_back(a);
-            inputs.push_back(t);
-        }
-    }
+    const std::vector<Tokens> patterns =
+        all_sequences(pattern({"$*", "$+", "$-", "$=R", "$~R", "$@", "$&m", "a", "b"}), 3);
+    const std::vector<Tokens> inputs = all_sequences(toks({"a", "b", "."}), 5);
     CHECK(patterns.size() == 1 + 9 + 81 + 729);
     CHECK(inputs.size() == 364);
     int compared = 0, matched = 0;

@@ -127,24 +127,32 @@ std::string xputs(std::string_view s, const MacroNames& names) {
 namespace {
 
 // Most tokens are plain printable ASCII (`plain(tok)`): those are gathered
-// in a local buffer, byte by byte (tokens are short), and appended in large
-// pieces; the rest go through append_xputs(). -bt prints two of these lines
-// per ruleset call.
-template <class Seq, class Text, class Plain>
+// in a local buffer and appended in large pieces; the rest go through
+// append_xputs(). -bt prints two of these lines per ruleset call. `Padded`:
+// each token's bytes are followed by TokenPool::kPadding readable bytes (the
+// pool's), so a short token is copied in one fixed-size move.
+template <bool Padded, class Seq, class Text, class Plain>
 void printav_impl(std::string& out, const Seq& toks, Text text, Plain plain, const MacroNames& names) {
-    char buf[1024];
+    constexpr std::size_t kMove = TokenPool::kPadding;
+    constexpr std::size_t kBuf = 1024;
+    char buf[kBuf + kMove];
     std::size_t n = 0;
     for (const auto& tok : toks) {
         const std::string_view t = text(tok);
         // (flushed so that a byte stays free after every token: the LF)
-        if (t.size() + 2 <= sizeof buf && plain(tok)) {
-            if (n + 1 + t.size() >= sizeof buf) {
+        const bool fits = Padded ? t.size() <= kMove : t.size() + 2 <= kBuf;
+        if (fits && plain(tok)) {
+            const std::size_t room = Padded ? kMove : t.size();
+            if (n + 1 + room >= kBuf) {
                 out.append(buf, n);
                 n = 0;
             }
             buf[n++] = ' ';
-            // (tokens are short: a loop beats a call to memcpy)
-            for (std::size_t k = 0; k < t.size(); ++k) buf[n + k] = t[k];
+            if constexpr (Padded) {
+                std::memcpy(buf + n, t.data(), kMove);
+            } else {
+                for (std::size_t k = 0; k < t.size(); ++k) buf[n + k] = t[k];  // (short: no memcpy call)
+            }
             n += t.size();
             continue;
         }
@@ -194,35 +202,15 @@ void append_printav(std::string& out, const Tokens& toks, const MacroNames& name
             if (!printable_ascii(c)) return false;
         return true;
     };
-    printav_impl(out, toks, plain_text, plain, names);
+    printav_impl<false>(out, toks, plain_text, plain, names);
 }
 
 void append_printav(std::string& out, const IdTokens& toks, const MacroNames& names) {
-    // printav_impl()'s loop, with what the pool knows: which tokens are
-    // plain, and bytes padded so that a short token is one 16-byte move.
+    // (the pool knows which tokens are plain, and pads their bytes)
     const TokenPool& pool = token_pool();
-    constexpr std::size_t kMove = TokenPool::kPadding;
-    char buf[1024 + kMove];
-    std::size_t n = 0;
-    for (TokId id : toks) {
-        const std::string_view t = pool.view(id);
-        if (t.size() <= kMove && pool.plain(id)) {
-            if (n + 1 + kMove >= 1024) {
-                out.append(buf, n);
-                n = 0;
-            }
-            buf[n++] = ' ';
-            std::memcpy(buf + n, t.data(), kMove);
-            n += t.size();
-            continue;
-        }
-        out.append(buf, n);
-        n = 0;
-        out.push_back(' ');
-        append_xputs(out, t, names);
-    }
-    buf[n++] = '\n';
-    out.append(buf, n);
+    printav_impl<true>(
+        out, toks, [&pool](TokId id) { return pool.view(id); }, [&pool](TokId id) { return pool.plain(id); },
+        names);
 }
 
 std::string printav(const Tokens& toks, const MacroNames& names) {

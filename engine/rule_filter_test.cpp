@@ -10,23 +10,9 @@
 namespace cfkit {
 namespace {
 
+using testing::all_sequences;
+using testing::pattern;
 using testing::toks;
-
-// `$` spelling to internal form (as in matcher_test.cpp).
-Tokens lhs(std::initializer_list<const char*> l) {
-    Tokens out;
-    for (std::string s : l) {
-        if (s == "$*") s = std::string(1, char(meta::MATCHZANY));
-        else if (s == "$+") s = std::string(1, char(meta::MATCHANY));
-        else if (s == "$-") s = std::string(1, char(meta::MATCHONE));
-        else if (s == "$@") s = std::string(1, char(meta::MATCHZERO));
-        else if (s.rfind("$=", 0) == 0) s = std::string(1, char(meta::MATCHCLASS)) + s.substr(2);
-        else if (s.rfind("$~", 0) == 0) s = std::string(1, char(meta::MATCHNCLASS)) + s.substr(2);
-        else if (s.rfind("$&", 0) == 0) s = std::string(1, char(meta::MACRODEXPAND)) + s.substr(2);
-        out.push_back(s);
-    }
-    return out;
-}
 
 // "min..max first/last [literals]" with folded texts.
 std::string describe(const RuleFilter& f, const IdTokens& literals) {
@@ -47,12 +33,12 @@ TEST_CASE("rule filter: the facts compiled from an LHS") {
         const char* want;
     };
     const Case cases[] = {
-        {lhs({"$*", "<", "@", "$+", ">", "$*"}), "4.. -/- [< @ >]"},
-        {lhs({"<", "$+", ">"}), "3.. </> [< >]"},
-        {lhs({"$-", "$~P", "$@"}), "2..2 -/- []"},
-        {lhs({"Local", "$=w", "."}), "3.. local/. [local .]"},
-        {lhs({"$&x", "a"}), "1.. -/a [a]"},
-        {lhs({}), "0..0 -/- []"},
+        {pattern({"$*", "<", "@", "$+", ">", "$*"}), "4.. -/- [< @ >]"},
+        {pattern({"<", "$+", ">"}), "3.. </> [< >]"},
+        {pattern({"$-", "$~P", "$@"}), "2..2 -/- []"},
+        {pattern({"Local", "$=w", "."}), "3.. local/. [local .]"},
+        {pattern({"$&x", "a"}), "1.. -/a [a]"},
+        {pattern({}), "0..0 -/- []"},
     };
     for (const Case& c : cases) {
         IdTokens literals{7};  // a filter's literals start where the list ends
@@ -69,26 +55,9 @@ TEST_CASE("rule filter: never turns away a rule that matches") {
     macros.set('m', "a.b");
     TokenTables tables = make_token_tables(".:@[]");
     MatchEnv env{classes, macros, tables.internal, ' '};
-    const std::vector<std::string> elems = {"$*", "$+", "$-", "$=R", "$~R", "$@", "$&m", "a", "B", "."};
-    const std::vector<std::string> alphabet = {"a", "b", "."};
-    std::vector<Tokens> patterns{{}};
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-        if (patterns[i].size() == 3) continue;
-        for (const std::string& e : elems) {
-            Tokens p = patterns[i];
-            p.push_back(lhs({e.c_str()})[0]);
-            patterns.push_back(p);
-        }
-    }
-    std::vector<Tokens> inputs{{}};
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-        if (inputs[i].size() == 5) continue;
-        for (const std::string& a : alphabet) {
-            Tokens t = inputs[i];
-            t.push_back(a);
-            inputs.push_back(t);
-        }
-    }
+    const std::vector<Tokens> patterns =
+        all_sequences(pattern({"$*", "$+", "$-", "$=R", "$~R", "$@", "$&m", "a", "B", "."}), 3);
+    const std::vector<Tokens> inputs = all_sequences(toks({"a", "b", "."}), 5);
     CHECK(patterns.size() == 1 + 10 + 100 + 1000);
     IdTokens literals;
     std::vector<RuleFilter> filters;

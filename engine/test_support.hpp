@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/compile.hpp"
+#include "engine/metachar.hpp"
 #include "engine/testmode.hpp"
 #include "grammar/cf_parser.hpp"
 
@@ -67,6 +68,38 @@ inline Tokens toks(std::initializer_list<const char*> l) {
     Tokens t;
     for (const char* s : l) t.emplace_back(s);
     return t;
+}
+
+// An LHS written with sendmail's `$` spelling ("$*", "$=R", "$&m"...), in
+// internal form.
+inline Tokens pattern(std::initializer_list<const char*> l) {
+    Tokens out;
+    for (std::string s : l) {
+        if (s == "$*") s = std::string(1, char(meta::MATCHZANY));
+        else if (s == "$+") s = std::string(1, char(meta::MATCHANY));
+        else if (s == "$-") s = std::string(1, char(meta::MATCHONE));
+        else if (s == "$@") s = std::string(1, char(meta::MATCHZERO));
+        else if (s.rfind("$=", 0) == 0) s = std::string(1, char(meta::MATCHCLASS)) + s.substr(2);
+        else if (s.rfind("$~", 0) == 0) s = std::string(1, char(meta::MATCHNCLASS)) + s.substr(2);
+        else if (s.rfind("$&", 0) == 0) s = std::string(1, char(meta::MACRODEXPAND)) + s.substr(2);
+        out.push_back(s);
+    }
+    return out;
+}
+
+// Every sequence of up to `max_len` of `words`, the empty one first and
+// shorter ones before longer: the inputs of the exhaustive tests.
+inline std::vector<Tokens> all_sequences(const Tokens& words, std::size_t max_len) {
+    std::vector<Tokens> out{{}};
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (out[i].size() == max_len) continue;
+        for (const std::string& w : words) {
+            Tokens t = out[i];
+            t.push_back(w);
+            out.push_back(t);
+        }
+    }
+    return out;
 }
 
 } // namespace cfkit::testing
