@@ -19,6 +19,7 @@
 #include "engine/headers.hpp"
 #include "engine/hostinfo.hpp"
 #include "engine/maps.hpp"
+#include "engine/matcher.hpp"
 #include "engine/symbols.hpp"
 #include "engine/token_pool.hpp"
 #include "engine/tokenizer.hpp"
@@ -32,6 +33,7 @@ struct Rule {
     // Built from lhs/rhs by the compiler (compile.cpp) and never changed
     // apart from them.
     IdTokens lhs_ids, rhs_ids;
+    std::vector<MatchOp> lhs_ops;  // make_match_ops(lhs_ids), by Ruleset::add_rule()
     int line = 0;      // the line number sendmail records (-d21.15)
     SourceLoc loc;     // where the R line starts
     int wildcards = 0; // $* $+ $- $= $~ in the LHS, i.e. how many $N exist

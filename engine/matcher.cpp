@@ -29,6 +29,18 @@ void append_cataddr(std::string& phrase, const IdTokens& ws, int first, int last
 }
 } // namespace
 
+std::vector<MatchOp> make_match_ops(const IdTokens& lhs) {
+    const TokenPool& pool = token_pool();
+    std::vector<MatchOp> ops(lhs.size());
+    for (std::size_t i = 0; i < lhs.size(); ++i) {
+        const std::string& t = pool.text(lhs[i]);
+        ops[i].fold = pool.fold(lhs[i]);
+        ops[i].kind = pool.first(lhs[i]);
+        ops[i].id = t.size() > 1 ? static_cast<unsigned char>(t[1]) : 0;
+    }
+    return ops;
+}
+
 bool match_lhs(const Tokens& lhs, const Tokens& ws, const MatchEnv& env, std::vector<MatchRecord>& records) {
     return match_lhs(intern_tokens(lhs), intern_tokens(ws), env, records);
 }
@@ -39,6 +51,12 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
     const int nl = static_cast<int>(lhs.size());
     const int na = static_cast<int>(ws.size());
     int ri = 0, ai = 0;
+    const MatchOp* ops = env.lhs_ops;
+    if (!ops) {
+        thread_local std::vector<MatchOp> own_ops;
+        own_ops = make_match_ops(lhs);
+        ops = own_ops.data();
+    }
     const TokId* folds = env.ws_folds;
     if (!folds) {
         thread_local IdTokens own;
@@ -50,7 +68,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
     // A plain token (compared with token_equal), not an operator.
     auto is_literal = [&](int r) {
         if (r >= nl) return false;
-        switch (pool.first(lhs[static_cast<std::size_t>(r)])) {
+        switch (ops[r].kind) {
         case meta::MATCHCLASS: case meta::MATCHNCLASS: case meta::MATCHONE: case meta::MATCHANY:
         case meta::MATCHZANY: case meta::MATCHZERO: case meta::MACRODEXPAND:
             return false;
@@ -58,10 +76,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
             return true;
         }
     };
-    auto class_id = [&](int r) -> MacroId {
-        const std::string& t = pool.text(lhs[static_cast<std::size_t>(r)]);
-        return t.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(t[1])) : 0;
-    };
+    auto class_id = [&](int r) -> MacroId { return ops[r].id; };
     // Grows rec.last one token at a time until the phrase (cataddr() of the
     // span) is in the class. The phrase is built up as the span grows, and
     // the search stops once it is longer than any member: sendmail goes on
@@ -181,8 +196,8 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
         if (ri >= nl) {
             ok = false;  // pattern used up before the input
         } else {
-            const TokId rp = lhs[static_cast<std::size_t>(ri)];
-            unsigned char f = pool.first(rp);
+            const MatchOp& op = ops[ri];
+            unsigned char f = op.kind;
             if (ai >= na && f != meta::MATCHZANY && f != meta::MATCHZERO) {
                 ok = false;
             } else {
@@ -239,7 +254,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                     break;
                 }
                 default:
-                    if (pool.fold(rp) != folds[ai]) ok = false;
+                    if (op.fold != folds[ai]) ok = false;
                     else ++ai;
                     break;
                 }
@@ -259,14 +274,14 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                 records.pop_back();
                 continue;
             }
-            unsigned char f = pool.first(lhs[static_cast<std::size_t>(rec.pattern)]);
+            unsigned char f = ops[rec.pattern].kind;
             if (f == meta::MATCHANY || f == meta::MATCHZANY) {
                 // When a literal follows the wildcard, a span after which the
                 // literal does not match fails at once and brings us back
                 // here: skip those spans (same result, fewer steps; not while
                 // the steps are traced).
                 if (!steps && is_literal(rec.pattern + 1)) {
-                    const TokId lit = pool.fold(lhs[static_cast<std::size_t>(rec.pattern + 1)]);
+                    const TokId lit = ops[rec.pattern + 1].fold;
                     while (next + 1 < na && lit != folds[next + 1]) ++next;
                     if (next + 1 >= na) {
                         records.pop_back();
@@ -276,7 +291,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                 // The same for a following `$=X` that no phrase starting at
                 // ws[next + 1] can match.
                 if (!steps && rec.pattern + 1 < nl &&
-                    pool.first(lhs[static_cast<std::size_t>(rec.pattern + 1)]) == meta::MATCHCLASS) {
+                    ops[rec.pattern + 1].kind == meta::MATCHCLASS) {
                     while (next + 1 < na && !class_may_start(rec.pattern + 1, next + 1)) ++next;
                     if (next + 1 >= na) {
                         records.pop_back();

@@ -23,6 +23,17 @@ struct MatchRecord {
     int last = -1;
 };
 
+// What the matcher asks of each LHS element, in one 8-byte entry: its first
+// byte (the operator, or a literal's), its case-folded id, and the class or
+// macro id of `$=X`, `$~X`, `$&x`. Made once per rule (make_match_ops());
+// otherwise the matcher would look each element up in the pool at every step.
+struct MatchOp {
+    TokId fold = 0;
+    unsigned char kind = 0;
+    unsigned char id = 0;
+};
+std::vector<MatchOp> make_match_ops(const IdTokens& lhs);
+
 struct MatchEnv {
     const Classes& classes;
     const Macros& macros;
@@ -40,6 +51,9 @@ struct MatchEnv {
     // has them at hand (the interpreter's WorkspaceIndex); else the matcher
     // works them out.
     const TokId* ws_folds = nullptr;
+    // The LHS's make_match_ops(), when the caller keeps them (a compiled
+    // rule does); else the matcher makes them.
+    const MatchOp* lhs_ops = nullptr;
 };
 
 // Returns true on a match; `records` then holds one entry per wildcard in

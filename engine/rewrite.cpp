@@ -229,6 +229,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
             break;
         }
         menv.ws_folds = index.folds();
+        menv.lhs_ops = rule.lhs_ops.data();
         if (!could_match(ri) || !match_lhs(rule.lhs_ids, ws, menv, mlist)) {
             if (s_.tTd(21, 10)) dbg("----- rule fails\n");
             if (robs) robs->rule_fail(rs, ruleno, rule);

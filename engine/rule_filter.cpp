@@ -39,6 +39,7 @@ RuleFilter make_rule_filter(const IdTokens& lhs, IdTokens& literals) {
 
 void Ruleset::add_rule(Rule r) {
     filters.push_back(make_rule_filter(r.lhs_ids, filter_literals));
+    r.lhs_ops = make_match_ops(r.lhs_ids);
     rules.push_back(std::move(r));
 }
 
