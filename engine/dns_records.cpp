@@ -62,6 +62,15 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
         a[name].push_back(w[2]);
         return true;
     }
+    if (type == "aaaa") {
+        unsigned char buf[16];
+        if (w.size() != 3 || inet_pton(AF_INET6, w[2].c_str(), buf) != 1) {
+            error = "expected NAME AAAA IPv6-ADDRESS";
+            return false;
+        }
+        aaaa[name].push_back(std::string(reinterpret_cast<const char*>(buf), sizeof buf));
+        return true;
+    }
     if (type == "mx") {
         if (w.size() != 4 || w[2].find_first_not_of("0123456789") != std::string::npos || w[2].empty()) {
             error = "expected NAME MX PREFERENCE HOST";
@@ -93,7 +102,7 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
         txt[name].push_back(text);
         return true;
     }
-    error = "unknown record type " + w[1] + " (A, MX, PTR, TXT or TEMP)";
+    error = "unknown record type " + w[1] + " (A, AAAA, MX, PTR, TXT or TEMP)";
     return false;
 }
 
@@ -115,13 +124,14 @@ DnsRecords::Reply DnsRecords::query(const std::string& qname, int type) const {
         } else if (type == rrtype::PTR) {
             for (const std::string& n : it->second) r.answers.push_back({rrtype::PTR, 0, n});
         }
-    } else if (a.count(name) || mx.count(name) || txt.count(name)) {
+    } else if (a.count(name) || aaaa.count(name) || mx.count(name) || txt.count(name)) {
         auto add = [&](const auto& table, auto make) {
             auto it = table.find(name);
             if (it == table.end()) return;
             for (const auto& v : it->second) r.answers.push_back(make(v));
         };
         if (type == rrtype::A) add(a, [](const std::string& ip) { return Rr{rrtype::A, 0, ip}; });
+        if (type == rrtype::AAAA) add(aaaa, [](const std::string& ip) { return Rr{rrtype::AAAA, 0, ip}; });
         if (type == rrtype::MX)
             add(mx, [](const std::pair<int, std::string>& m) { return Rr{rrtype::MX, m.first, m.second}; });
         if (type == rrtype::TXT) add(txt, [](const std::string& t) { return Rr{rrtype::TXT, 0, t}; });

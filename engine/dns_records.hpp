@@ -1,6 +1,6 @@
 // Name-service answers written by the user instead of asked from the net:
-// `dns NAME A IP`, `dns NAME MX PREF HOST`, `dns ADDR PTR NAME`,
-// `dns NAME TXT TEXT`, `dns NAME TEMP`. A name without records does not
+// `dns NAME A IP`, `dns NAME AAAA IPv6`, `dns NAME MX PREF HOST`,
+// `dns ADDR PTR NAME`, `dns NAME TXT TEXT`, `dns NAME TEMP`. A name without records does not
 // exist. Sessions derive {client_name} and {client_resolve} from them and
 // ask the name service of engine/name_service.hpp about them (dns, bestmx
 // and host maps, $[ $]); `cfkit bt --dns-records FILE` reads a file of
@@ -25,6 +25,7 @@ namespace cfkit {
 
 struct DnsRecords {
     std::map<std::string, std::vector<std::string>> a;                    // name -> IPv4 addresses
+    std::map<std::string, std::vector<std::string>> aaaa;                 // name -> IPv6 addresses (16 bytes each)
     std::map<std::string, std::vector<std::pair<int, std::string>>> mx;   // name -> (pref, host)
     std::map<std::string, std::vector<std::string>> ptr;                  // address -> names
     std::map<std::string, std::vector<std::string>> txt;                  // name -> texts (one string each)
@@ -40,7 +41,7 @@ struct DnsRecords {
     struct Rr {
         int type = 0;
         int pref = 0;       // MX
-        std::string value;  // A: dotted quad; MX, PTR: host name as written; TXT: the text
+        std::string value;  // A: dotted quad; AAAA: the 16 address bytes; MX, PTR: host name as written; TXT: the text
     };
     enum class Rcode { NoError, NxDomain, ServFail };
     struct Reply {

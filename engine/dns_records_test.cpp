@@ -21,9 +21,12 @@ TEST_CASE("dns records file: bad lines, with their place") {
         {"foo.example PTR bar\n", "1:1: expected IPv4-ADDRESS PTR NAME"},
         {"foo.example TEMP now\n", "1:1: TEMP takes no data"},
         {"foo.example TXT\n", "1:1: expected NAME TXT TEXT"},
-        {"foo.example AAAA ::1\n", "1:1: unknown record type AAAA (A, MX, PTR, TXT or TEMP)"},
+        {"foo.example AAAA ::1\n", ""},
+        {"foo.example AAAA 192.0.2.1\n", "1:1: expected NAME AAAA IPv6-ADDRESS"},
+        {"foo.example AAAA 2001:db8::1 x\n", "1:1: expected NAME AAAA IPv6-ADDRESS"},
         {"a A 192.0.2.1\r\nb CNAME a\r\nc A 192.0.2.3\nd X\n",
-         "2:1: unknown record type CNAME (A, MX, PTR, TXT or TEMP)|4:1: unknown record type X (A, MX, PTR, TXT or TEMP)"},
+         "2:1: unknown record type CNAME (A, AAAA, MX, PTR, TXT or TEMP)|4:1: unknown record type X (A, AAAA, MX, PTR, "
+         "TXT or TEMP)"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.text);
@@ -54,7 +57,14 @@ std::string show(const DnsRecords::Reply& r) {
     case DnsRecords::Rcode::NoError: break;
     }
     std::string s = "NOERROR";
-    for (const auto& rr : r.answers) s += " " + std::to_string(rr.type) + ":" + (rr.pref ? std::to_string(rr.pref) + " " : "") + rr.value;
+    for (const auto& rr : r.answers) {
+        std::string v = rr.value;
+        if (rr.type == rrtype::AAAA) {  // 16 bytes: shown in hex
+            v.clear();
+            for (unsigned char c : rr.value) v += "0123456789abcdef"[c >> 4], v += "0123456789abcdef"[c & 15];
+        }
+        s += " " + std::to_string(rr.type) + ":" + (rr.pref ? std::to_string(rr.pref) + " " : "") + v;
+    }
     return s;
 }
 
@@ -66,7 +76,9 @@ TEST_CASE("dns records: one question, the server's reply") {
                                       "foo.example TXT hello world\n"
                                       "192.0.2.1 PTR Foo.Example.\n"
                                       "temp.example TEMP\n"
-                                      "192.0.2.9 TEMP\n",
+                                      "192.0.2.9 TEMP\n"
+                                      "v6.example AAAA 2001:DB8::1\n"
+                                      "v6.example AAAA ::ffff:192.0.2.5\n",
                                       "r.dns", r);
     REQUIRE(d.empty());
     struct Case {
@@ -79,6 +91,9 @@ TEST_CASE("dns records: one question, the server's reply") {
         {"foo.example", rrtype::MX, "NOERROR 15:20 MX2.Example 15:10 mx1.example"},  // file order, case kept
         {"foo.example", rrtype::TXT, "NOERROR 16:hello world"},
         {"foo.example", rrtype::AAAA, "NOERROR"},  // the name exists: no data
+        {"v6.example", rrtype::AAAA,
+         "NOERROR 28:20010db8000000000000000000000001 28:00000000000000000000ffffc0000205"},
+        {"v6.example", rrtype::A, "NOERROR"},
         {"bar.example", rrtype::A, "NXDOMAIN"},
         {"temp.example", rrtype::MX, "SERVFAIL"},
         {"1.2.0.192.in-addr.arpa", rrtype::PTR, "NOERROR 12:Foo.Example"},

@@ -172,6 +172,7 @@ struct MapRuntime {
     // the map's own data. Keys as the map would fold them.
     std::map<std::string, std::map<std::string, std::string>> added;
     const Resolver* resolver = nullptr;
+    bool compressed_ipv6 = false;  // Options::compressed_ipv6
     // The C library's h_errno as the host map last left it (1: the failed
     // start-up lookups leave HOST_NOT_FOUND; a reverse lookup that finds a
     // name sets 0). A `[...]` key that is no address gets its status from it.

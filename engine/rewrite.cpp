@@ -21,6 +21,7 @@ Session::Session(const Config& cfg) : env(cfg.env), cfg_(&cfg) {
     if (cfg.tables) tables_ = cfg.tables;
     resolver_ = std::make_unique<HostsResolver>(cfg.host.hosts, &env.macros);
     maps.resolver = resolver_.get();
+    maps.compressed_ipv6 = cfg.options.compressed_ipv6;
 }
 
 const TokenTables& Session::tables() {

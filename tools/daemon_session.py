@@ -14,7 +14,7 @@ new namespaces the host name is mail.example.com, `lo` is up with the
 client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
 are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
 and TCP) answers from the script's `dns` records and `connect ... name=`:
-A, MX, PTR and TXT; other types of an existing name are NOERROR without answers;
+A, AAAA, MX, PTR and TXT; other types of an existing name are NOERROR without answers;
 a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
 `sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
 when the session ends); the client binds to the script's address, waits for
@@ -64,6 +64,14 @@ def is_ipv4(s):
         return False
 
 
+def is_ipv6(s):
+    try:
+        socket.inet_pton(socket.AF_INET6, s)
+        return True
+    except OSError:
+        return False
+
+
 class Script:
     """A parsed session script: the client, the DNS records, the SMTP steps."""
 
@@ -73,6 +81,7 @@ class Script:
         # Owner names are keys in lower case without the trailing dot; the
         # names in PTR and MX data keep their case, as a real server's would.
         self.a = {}      # name -> [IPv4]
+        self.aaaa = {}   # name -> [IPv6]
         self.mx = {}     # name -> [(pref, host)]
         self.ptr = {}    # IPv4 -> [name]
         self.txt = {}    # name -> [text]: the words after TXT, joined by one space
@@ -88,6 +97,8 @@ class Script:
             self.temp.add(name)
         elif typ == "A" and len(w) == 3 and is_ipv4(w[2]):
             self.a.setdefault(name, []).append(w[2])
+        elif typ == "AAAA" and len(w) == 3 and is_ipv6(w[2]):
+            self.aaaa.setdefault(name, []).append(w[2])
         elif typ == "MX" and len(w) == 4 and w[2].isdigit():
             self.mx.setdefault(name, []).append((int(w[2]), w[3].rstrip(".")))
         elif typ == "PTR" and len(w) == 3 and is_ipv4(w[0]):
@@ -95,7 +106,7 @@ class Script:
         elif typ == "TXT" and len(w) >= 3 and len(" ".join(w[2:])) <= 255:
             self.txt.setdefault(name, []).append(" ".join(w[2:]))
         else:
-            raise ScriptError("line %d: dns: expected NAME A IP, NAME MX PREF HOST, ADDR PTR NAME, "
+            raise ScriptError("line %d: dns: expected NAME A IP, NAME AAAA IPv6, NAME MX PREF HOST, ADDR PTR NAME, "
                               "NAME TXT TEXT or NAME TEMP" % lineno)
 
 
@@ -180,7 +191,7 @@ def encode_name(name):
     return out + b"\0"
 
 
-T_A, T_PTR, T_MX, T_TXT = 1, 12, 15, 16
+T_A, T_PTR, T_MX, T_TXT, T_AAAA = 1, 12, 15, 16, 28
 
 
 def dns_answer(query, script):
@@ -220,9 +231,11 @@ def dns_answer(query, script):
                 answers = [(T_PTR, encode_name(n)) for n in script.ptr[rev]]
         else:
             rcode = 3
-    elif name in script.a or name in script.mx or name in script.txt:
+    elif name in script.a or name in script.aaaa or name in script.mx or name in script.txt:
         if qtype == T_A:
             answers = [(T_A, socket.inet_aton(ip)) for ip in script.a.get(name, [])]
+        elif qtype == T_AAAA:
+            answers = [(T_AAAA, socket.inet_pton(socket.AF_INET6, ip)) for ip in script.aaaa.get(name, [])]
         elif qtype == T_MX:
             answers = [(T_MX, struct.pack(">H", p) + encode_name(h)) for p, h in script.mx.get(name, [])]
         elif qtype == T_TXT:
