@@ -1,6 +1,8 @@
 #include "engine/dns_records.hpp"
 
 #include <arpa/inet.h>
+#include <cctype>
+#include <optional>
 
 #include "engine/symbols.hpp"
 #include "engine/textutil.hpp"
@@ -37,6 +39,41 @@ std::vector<std::string> split_on(const std::string& s, char sep) {
     }
 }
 
+// An IPv6 address in inet_ntop()'s form (the key of its PTR and TEMP
+// records), or "" if `s` is none.
+std::string ipv6_key(const std::string& s) {
+    unsigned char buf[16];
+    char text[INET6_ADDRSTRLEN];
+    if (inet_pton(AF_INET6, s.c_str(), buf) != 1 || !inet_ntop(AF_INET6, buf, text, sizeof text)) return "";
+    return text;
+}
+
+// The address of a reverse name: A.B.C.D of D.C.B.A.in-addr.arpa, the
+// IPv6 address (ipv6_key()) of its 32 nibbles before ip6.arpa.
+std::optional<std::string> reverse_address(const std::string& name) {
+    const std::string arpa4 = ".in-addr.arpa", arpa6 = ".ip6.arpa";
+    auto ends = [&](const std::string& tail) {
+        return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (ends(arpa4)) {
+        std::vector<std::string> parts = split_on(name.substr(0, name.size() - arpa4.size()), '.');
+        if (parts.size() == 4) return parts[3] + "." + parts[2] + "." + parts[1] + "." + parts[0];
+    } else if (ends(arpa6)) {
+        std::vector<std::string> parts = split_on(name.substr(0, name.size() - arpa6.size()), '.');
+        if (parts.size() != 32) return std::nullopt;
+        unsigned char b[16] = {};
+        for (std::size_t i = 0; i < 32; ++i) {
+            const std::string& n = parts[31 - i];
+            if (n.size() != 1 || !std::isxdigit(static_cast<unsigned char>(n[0]))) return std::nullopt;
+            int v = std::isdigit(static_cast<unsigned char>(n[0])) ? n[0] - '0' : (n[0] | 0x20) - 'a' + 10;
+            b[i / 2] = static_cast<unsigned char>(b[i / 2] | (i % 2 ? v : v << 4));
+        }
+        char text[INET6_ADDRSTRLEN];
+        if (inet_ntop(AF_INET6, b, text, sizeof text)) return std::string(text);
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
@@ -46,6 +83,7 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
     }
     std::string type = ascii_lower(w[1]);
     std::string name = dns_key(w[0]);
+    if (std::string k6 = ipv6_key(w[0]); !k6.empty()) name = k6;
     if (type == "temp") {
         if (w.size() != 2) {
             error = "TEMP takes no data";
@@ -84,11 +122,11 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
         return true;
     }
     if (type == "ptr") {
-        if (w.size() != 3 || !is_ipv4(w[0])) {
-            error = "expected IPv4-ADDRESS PTR NAME";
+        if (w.size() != 3 || (!is_ipv4(w[0]) && ipv6_key(w[0]).empty())) {
+            error = "expected ADDRESS PTR NAME";
             return false;
         }
-        ptr[w[0]].push_back(dns_name(w[2]));
+        ptr[is_ipv4(w[0]) ? w[0] : name].push_back(dns_name(w[2]));
         return true;
     }
     if (type == "txt") {
@@ -109,12 +147,7 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
 DnsRecords::Reply DnsRecords::query(const std::string& qname, int type) const {
     Reply r;
     std::string name = dns_key(qname);
-    const std::string arpa = ".in-addr.arpa";
-    std::optional<std::string> rev;
-    if (name.size() > arpa.size() && name.compare(name.size() - arpa.size(), arpa.size(), arpa) == 0) {
-        std::vector<std::string> parts = split_on(name.substr(0, name.size() - arpa.size()), '.');
-        if (parts.size() == 4) rev = parts[3] + "." + parts[2] + "." + parts[1] + "." + parts[0];
-    }
+    std::optional<std::string> rev = reverse_address(name);
     if ((rev && temp.count(*rev)) || temp.count(name)) {
         r.rcode = Rcode::ServFail;
     } else if (rev) {

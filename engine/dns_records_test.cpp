@@ -18,7 +18,8 @@ TEST_CASE("dns records file: bad lines, with their place") {
         {"foo.example A\n", "1:1: expected NAME A IPv4-ADDRESS"},
         {"foo.example MX mx.example\n", "1:1: expected NAME MX PREFERENCE HOST"},
         {"foo.example MX 70000 mx.example\n", "1:1: MX preference 70000 is above 65535"},
-        {"foo.example PTR bar\n", "1:1: expected IPv4-ADDRESS PTR NAME"},
+        {"foo.example PTR bar\n", "1:1: expected ADDRESS PTR NAME"},
+        {"2001:db8::1 PTR v6.example\n", ""},
         {"foo.example TEMP now\n", "1:1: TEMP takes no data"},
         {"foo.example TXT\n", "1:1: expected NAME TXT TEXT"},
         {"foo.example AAAA ::1\n", ""},
@@ -78,7 +79,9 @@ TEST_CASE("dns records: one question, the server's reply") {
                                       "temp.example TEMP\n"
                                       "192.0.2.9 TEMP\n"
                                       "v6.example AAAA 2001:DB8::1\n"
-                                      "v6.example AAAA ::ffff:192.0.2.5\n",
+                                      "v6.example AAAA ::ffff:192.0.2.5\n"
+                                      "2001:DB8:0::1 PTR V6.Example.\n"
+                                      "2001:db8::9 TEMP\n",
                                       "r.dns", r);
     REQUIRE(d.empty());
     struct Case {
@@ -100,6 +103,11 @@ TEST_CASE("dns records: one question, the server's reply") {
         {"1.2.0.192.in-addr.arpa", rrtype::A, "NOERROR"},
         {"2.2.0.192.in-addr.arpa", rrtype::PTR, "NXDOMAIN"},
         {"9.2.0.192.in-addr.arpa", rrtype::PTR, "SERVFAIL"},
+        {"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", rrtype::PTR, "NOERROR 12:V6.Example"},
+        {"1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0.1.0.0.2.IP6.ARPA.", rrtype::PTR, "NOERROR 12:V6.Example"},
+        {"2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", rrtype::PTR, "NXDOMAIN"},
+        {"9.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", rrtype::PTR, "SERVFAIL"},
+        {"1.0.0.8.b.d.0.1.0.0.2.ip6.arpa", rrtype::PTR, "NXDOMAIN"},  // not 32 nibbles: no address
     };
     for (const auto& c : cases) {
         CAPTURE(c.name);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <cstring>
 #include <ctime>
 
 #include "engine/symbols.hpp"
@@ -37,12 +38,33 @@ int mxrand(const std::string& host) {
     return (h & 0xff) + 1;
 }
 
-// glibc's reverse name for an IPv4 address, or "" if `addr` is not one.
+// glibc's reverse name for an address (IPv4, or IPv6 with or without
+// sendmail's "IPv6:" tag), or "" if `addr` is none. Like glibc's DNS
+// backend, an IPv4-mapped address (::ffff:a.b.c.d) and an IPv4-compatible
+// one (::a.b.c.d, but not ::1) are asked about under in-addr.arpa.
 std::string reverse_name(const std::string& addr) {
-    unsigned char b[4];
-    if (inet_pton(AF_INET, addr.c_str(), b) != 1) return "";
-    return std::to_string(b[3]) + "." + std::to_string(b[2]) + "." + std::to_string(b[1]) + "." +
-           std::to_string(b[0]) + ".in-addr.arpa";
+    auto v4 = [](const unsigned char* b) {
+        return std::to_string(b[3]) + "." + std::to_string(b[2]) + "." + std::to_string(b[1]) + "." +
+               std::to_string(b[0]) + ".in-addr.arpa";
+    };
+    unsigned char b[16];
+    if (inet_pton(AF_INET, addr.c_str(), b) == 1) return v4(b);
+    std::string a = addr.size() > 5 && ascii_iequal(addr.substr(0, 5), "IPv6:") ? addr.substr(5) : addr;
+    if (inet_pton(AF_INET6, a.c_str(), b) != 1) return "";
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    static const unsigned char zeros[12] = {};
+    static const unsigned char local[4] = {0, 0, 0, 1};
+    if (std::memcmp(b, mapped, 12) == 0 || (std::memcmp(b, zeros, 12) == 0 && std::memcmp(b + 12, local, 4) != 0))
+        return v4(b + 12);
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 15; i >= 0; --i) {
+        out += hex[b[i] & 15];
+        out += '.';
+        out += hex[b[i] >> 4];
+        out += '.';
+    }
+    return out + "ip6.arpa";
 }
 
 } // namespace
@@ -227,7 +249,7 @@ AddrAnswer NameService::host_by_address(const std::string& addr) const {
     a.name = files_.name_for_address(addr);
     if (a.name) return a;
     std::string rev = reverse_name(addr);
-    if (rev.empty()) return a;  // IPv6: no PTR records in DnsRecords
+    if (rev.empty()) return a;
     Search r = res_querydomain(rev, "", rrtype::PTR);
     if (!r.answers.empty()) a.name = r.answers.front().value;
     a.try_again = r.herr == HErr::TryAgain;

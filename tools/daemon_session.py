@@ -14,7 +14,7 @@ new namespaces the host name is mail.example.com, `lo` is up with the
 client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
 are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
 and TCP) answers from the script's `dns` records and `connect ... name=`:
-A, AAAA, MX, PTR and TXT; other types of an existing name are NOERROR without answers;
+A, AAAA, MX, PTR (in-addr.arpa and ip6.arpa) and TXT; other types of an existing name are NOERROR without answers;
 a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
 `sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
 when the session ends); the client binds to the script's address, waits for
@@ -93,6 +93,8 @@ class Script:
         if len(w) < 2:
             raise ScriptError("line %d: dns: expected NAME TYPE [DATA]" % lineno)
         name, typ = dns_key(w[0]), w[1].upper()
+        if is_ipv6(w[0]):  # an IPv6 address: its PTR and TEMP records under inet_ntop()'s form
+            name = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, w[0]))
         if typ == "TEMP" and len(w) == 2:
             self.temp.add(name)
         elif typ == "A" and len(w) == 3 and is_ipv4(w[2]):
@@ -101,8 +103,8 @@ class Script:
             self.aaaa.setdefault(name, []).append(w[2])
         elif typ == "MX" and len(w) == 4 and w[2].isdigit():
             self.mx.setdefault(name, []).append((int(w[2]), w[3].rstrip(".")))
-        elif typ == "PTR" and len(w) == 3 and is_ipv4(w[0]):
-            self.ptr.setdefault(w[0], []).append(w[2].rstrip("."))
+        elif typ == "PTR" and len(w) == 3 and (is_ipv4(w[0]) or is_ipv6(w[0])):
+            self.ptr.setdefault(w[0] if is_ipv4(w[0]) else name, []).append(w[2].rstrip("."))
         elif typ == "TXT" and len(w) >= 3 and len(" ".join(w[2:])) <= 255:
             self.txt.setdefault(name, []).append(" ".join(w[2:]))
         else:
@@ -223,6 +225,10 @@ def dns_answer(query, script):
         parts = name[:-len(".in-addr.arpa")].split(".")
         if len(parts) == 4:
             rev = ".".join(reversed(parts))
+    elif name.endswith(".ip6.arpa"):
+        parts = name[:-len(".ip6.arpa")].split(".")
+        if len(parts) == 32 and all(len(p) == 1 and p in "0123456789abcdef" for p in parts):
+            rev = socket.inet_ntop(socket.AF_INET6, bytes.fromhex("".join(reversed(parts))))
     if (rev and rev in script.temp) or name in script.temp:
         rcode = 2  # SERVFAIL: the resolver reports TRY_AGAIN
     elif rev is not None:
