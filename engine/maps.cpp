@@ -745,7 +745,11 @@ MapRuntime::CanonEntry host_query(const std::string& key, MapLookupContext& ctx)
             e.h_errno_value = ctx.runtime.h_errno_value;
             return e;
         }
-        if (res) {
+        static const unsigned char unspecified[16] = {};
+        if (ia_bin == INADDR_NONE && std::memcmp(a6, unspecified, sizeof a6) == 0) {
+            // sm_gethostbyaddr(): no lookup at all for the IPv6 address ::
+            ctx.runtime.h_errno_value = 1;  // HOST_NOT_FOUND
+        } else if (res) {
             AddrAnswer a = res->host_by_address(lit);
             ans = a.name;
             try_again = a.try_again;

@@ -1,5 +1,6 @@
 #include "engine/session_script.hpp"
 
+#include <arpa/inet.h>
 #include <cctype>
 #include <regex>
 #include <sstream>
@@ -105,12 +106,11 @@ bool parse_session_script(const std::string& text, const std::string& path, Sess
                 fail(lineno, "connect: expected an IPv4 address");
                 continue;
             }
-            std::string err;
-            if (!out.dns.add({w[1], "A", "0.0.0.0"}, err)) {
-                fail(lineno, "connect: " + w[1] + " is not an IPv4 address");
+            unsigned char ip[4];
+            if (inet_pton(AF_INET, w[1].c_str(), ip) != 1) {
+                fail(lineno, "connect: " + w[1] + " is not an IPv4 address (IPv6 clients are not supported)");
                 continue;
             }
-            out.dns.a.erase(dns_key(w[1]));  // that was only a syntax check
             for (std::size_t k = 2; k < w.size(); ++k) {
                 std::size_t eq = w[k].find('=');
                 std::string key = eq == std::string::npos ? w[k] : w[k].substr(0, eq);

@@ -1,8 +1,8 @@
 // Session scripts: one command a line, for `cfkit session` and the case
 // files of `cfkit test`.
 //
-//   connect ADDR [name=NAME] [port=N]   the client (name=: PTR and A records)
-//   dns NAME A IP | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
+//   connect ADDR [name=NAME] [port=N]   the client, IPv4 (name=: PTR and A records)
+//   dns NAME A IP | NAME AAAA IPv6 | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
 //   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
 //   auth USER MECH                      a successful AUTH (no SASL exchange)

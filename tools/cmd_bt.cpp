@@ -93,8 +93,8 @@ int cmd_bt(int argc, char** argv) {
     app.add_flag("--no-interfaces", no_interfaces, "leave network interfaces out of $=w");
     app.add_option("--hosts-file", hosts_file, "hosts file for host name lookups")->capture_default_str();
     app.add_option("--dns-records", dns_file,
-                   "DNS records to answer name lookups from (NAME A IP, NAME MX PREF HOST, ADDR PTR NAME, "
-                   "NAME TXT TEXT, NAME TEMP; one a line)");
+                   "DNS records to answer name lookups from (NAME A IP, NAME AAAA IPv6, NAME MX PREF HOST, "
+                   "ADDR PTR NAME, NAME TXT TEXT, NAME TEMP; one a line)");
     app.add_option("--hosts-switch", switch_spec,
                    "with --dns-records: the service switch's hosts line (sendmail's ServiceSwitchFile)")
         ->capture_default_str();
