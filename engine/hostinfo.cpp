@@ -28,19 +28,6 @@ namespace cfkit {
 
 namespace {
 
-std::string full_ipv6(const std::string& text) {
-    in6_addr a{};
-    if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return text;
-    std::string out;
-    for (int i = 0; i < 8; ++i) {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "%x", (a.s6_addr[2 * i] << 8) | a.s6_addr[2 * i + 1]);
-        if (i) out.push_back(':');
-        out += buf;
-    }
-    return out;
-}
-
 void add_unique_ci(std::vector<std::string>& v, const std::string& s) { v.push_back(s); }
 
 } // namespace

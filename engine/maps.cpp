@@ -535,20 +535,13 @@ MapResult arpa_lookup(const MapDef& m, const std::string& key, const std::vector
         unsigned char a[16];
         std::string addr = key.substr(5);
         if (inet_pton_v6(addr, a)) {
-            static const char hex[] = "0123456789abcdef";
-            for (int i = 15; i >= 0; --i) {
-                result.push_back(hex[a[i] & 0x0f]);
-                result.push_back('.');
-                result.push_back(hex[(a[i] >> 4) & 0x0f]);
-                if (i > 0) result.push_back('.');
-            }
+            result = reverse_labels_v6(a);
             status = ex::OK;
         }
     } else {
         unsigned char a[4];
         if (inet_pton_v4(key, a)) {
-            result = std::to_string(a[3]) + "." + std::to_string(a[2]) + "." + std::to_string(a[1]) + "." +
-                     std::to_string(a[0]);
+            result = reverse_labels_v4(a);
             status = ex::OK;
         }
     }
@@ -849,9 +842,7 @@ std::string anynet_ntop6(const std::string& bytes, bool compressed) {
     if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(b)))
         return inet_ntop(AF_INET, b + 12, buf, sizeof buf) ? std::string(buf) : std::string();
     if (compressed) return inet_ntop(AF_INET6, b, buf, sizeof buf) ? "IPv6:" + std::string(buf) : std::string();
-    std::snprintf(buf, sizeof buf, "%x:%x:%x:%x:%x:%x:%x:%x", b[0] << 8 | b[1], b[2] << 8 | b[3], b[4] << 8 | b[5],
-                  b[6] << 8 | b[7], b[8] << 8 | b[9], b[10] << 8 | b[11], b[12] << 8 | b[13], b[14] << 8 | b[15]);
-    return "IPv6:" + std::string(buf);
+    return "IPv6:" + full_ipv6(b);
 }
 
 // dns_map_lookup(): the records of the map's type for the key (with -B's

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "engine/symbols.hpp"
+#include "engine/textutil.hpp"
 
 namespace cfkit {
 
@@ -43,28 +44,16 @@ int mxrand(const std::string& host) {
 // backend, an IPv4-mapped address (::ffff:a.b.c.d) and an IPv4-compatible
 // one (::a.b.c.d, but not ::1) are asked about under in-addr.arpa.
 std::string reverse_name(const std::string& addr) {
-    auto v4 = [](const unsigned char* b) {
-        return std::to_string(b[3]) + "." + std::to_string(b[2]) + "." + std::to_string(b[1]) + "." +
-               std::to_string(b[0]) + ".in-addr.arpa";
-    };
     unsigned char b[16];
-    if (inet_pton(AF_INET, addr.c_str(), b) == 1) return v4(b);
+    if (inet_pton(AF_INET, addr.c_str(), b) == 1) return reverse_labels_v4(b) + ".in-addr.arpa";
     std::string a = addr.size() > 5 && ascii_iequal(addr.substr(0, 5), "IPv6:") ? addr.substr(5) : addr;
     if (inet_pton(AF_INET6, a.c_str(), b) != 1) return "";
     static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
     static const unsigned char zeros[12] = {};
     static const unsigned char local[4] = {0, 0, 0, 1};
     if (std::memcmp(b, mapped, 12) == 0 || (std::memcmp(b, zeros, 12) == 0 && std::memcmp(b + 12, local, 4) != 0))
-        return v4(b + 12);
-    static const char hex[] = "0123456789abcdef";
-    std::string out;
-    for (int i = 15; i >= 0; --i) {
-        out += hex[b[i] & 15];
-        out += '.';
-        out += hex[b[i] >> 4];
-        out += '.';
-    }
-    return out + "ip6.arpa";
+        return reverse_labels_v4(b + 12) + ".in-addr.arpa";
+    return reverse_labels_v6(b) + ".ip6.arpa";
 }
 
 } // namespace

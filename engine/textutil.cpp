@@ -1,5 +1,6 @@
 #include "engine/textutil.hpp"
 
+#include <arpa/inet.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,6 +109,37 @@ std::string queue_id(std::time_t t, unsigned seq, long pid) {
     char digits[24];
     std::snprintf(digits, sizeof digits, "%06ld", pid);
     return id + digits;
+}
+
+std::string full_ipv6(const unsigned char addr[16]) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%x:%x:%x:%x:%x:%x:%x:%x", addr[0] << 8 | addr[1], addr[2] << 8 | addr[3],
+                  addr[4] << 8 | addr[5], addr[6] << 8 | addr[7], addr[8] << 8 | addr[9], addr[10] << 8 | addr[11],
+                  addr[12] << 8 | addr[13], addr[14] << 8 | addr[15]);
+    return buf;
+}
+
+std::string full_ipv6(const std::string& text) {
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, text.c_str(), a) != 1) return text;
+    return full_ipv6(a);
+}
+
+std::string reverse_labels_v4(const unsigned char addr[4]) {
+    return std::to_string(addr[3]) + "." + std::to_string(addr[2]) + "." + std::to_string(addr[1]) + "." +
+           std::to_string(addr[0]);
+}
+
+std::string reverse_labels_v6(const unsigned char addr[16]) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 15; i >= 0; --i) {
+        out.push_back(hex[addr[i] & 0x0f]);
+        out.push_back('.');
+        out.push_back(hex[(addr[i] >> 4) & 0x0f]);
+        if (i > 0) out.push_back('.');
+    }
+    return out;
 }
 
 } // namespace cfkit

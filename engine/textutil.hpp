@@ -27,6 +27,17 @@ std::string arpadate(std::time_t t);
 // and the process id: "6B18LQ2M032361".
 std::string queue_id(std::time_t t, unsigned seq, long pid);
 
+// sendmail's sm_inet6_ntop(): an IPv6 address with all eight groups in
+// hex ("2001:db8:0:0:0:0:0:1"); of a text, the text itself if it is none.
+std::string full_ipv6(const unsigned char addr[16]);
+std::string full_ipv6(const std::string& text);
+
+// The labels of an address's reverse name, without the ".in-addr.arpa" or
+// ".ip6.arpa": "4.3.2.1" of 1.2.3.4, and 32 nibbles, lowest first, of an
+// IPv6 address (the `arpa` map's answers).
+std::string reverse_labels_v4(const unsigned char addr[4]);
+std::string reverse_labels_v6(const unsigned char addr[16]);
+
 // Waits for a child started by spawn_reader; returns its exit status, or
 // -1 if it did not exit normally.
 int wait_child(int pid);

@@ -1,5 +1,6 @@
 #include "engine/textutil.hpp"
 
+#include <arpa/inet.h>
 #include <cstdlib>
 #include <ctime>
 #include <vector>
@@ -48,6 +49,30 @@ TEST_CASE("queue_id builds assign_queueid()'s ids") {
         CAPTURE(r.want);
         CHECK(queue_id(r.t, r.seq, r.pid) == r.want);
     }
+}
+
+TEST_CASE("IPv6 text forms and reverse labels") {
+    struct Row {
+        const char* addr;
+        const char* full;     // sm_inet6_ntop()
+        const char* reverse;  // reverse_labels_v6()
+    };
+    const Row rows[] = {
+        {"2001:db8::1", "2001:db8:0:0:0:0:0:1", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2"},
+        {"::", "0:0:0:0:0:0:0:0", "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0"},
+        {"FE80::ABCD:1", "fe80:0:0:0:0:0:abcd:1", "1.0.0.0.d.c.b.a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f"},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.addr);
+        unsigned char a[16];
+        REQUIRE(inet_pton(AF_INET6, r.addr, a) == 1);
+        CHECK(full_ipv6(a) == r.full);
+        CHECK(full_ipv6(std::string(r.addr)) == r.full);
+        CHECK(reverse_labels_v6(a) == r.reverse);
+    }
+    CHECK(full_ipv6(std::string("not-an-address")) == "not-an-address");
+    const unsigned char v4[4] = {192, 0, 2, 1};
+    CHECK(reverse_labels_v4(v4) == "1.2.0.192");
 }
 
 } // namespace cfkit
