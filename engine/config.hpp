@@ -109,6 +109,7 @@ struct Config {
     mutable int next_named_ruleset = limits::kMaxRulesets;
     // rwset_find()'s answers that found a ruleset, by the text looked up.
     mutable std::unordered_map<std::string, int> ruleset_find_cache;
+    mutable std::vector<int> ruleset_find_by_token;  // the same by token id (-1: not found yet)
     Env env;                                  // macros and classes after reading
     std::shared_ptr<MapTable> maps;  // declared while reading; read-only after
     std::vector<Mailer> mailers;

@@ -11,15 +11,32 @@ namespace cfkit {
 namespace {
 inline char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Adds ws[last] to `phrase` = cataddr(ws[first..last-1]) as cataddr() would
-// (separator between two atoms, METAQUOTE dropped: the external form).
+// What cataddr() makes of tokens in a `$=X` phrase (the external form):
+// a separator between two atoms, and a METAQUOTE before another byte dropped.
+bool atom_token(const TokenPool& pool, const TokenTable& internal, TokId t) {
+    return !pool.view(t).empty() && internal[pool.first(t)] == CharType::ATM;
+}
+// The first byte a token puts in a phrase (the token is not empty).
+unsigned char phrase_lead(std::string_view tok) {
+    unsigned char c = static_cast<unsigned char>(tok[0]);
+    return c == meta::METAQUOTE && tok.size() > 1 ? static_cast<unsigned char>(tok[1]) : c;
+}
+// How many bytes a token puts in a phrase.
+std::size_t phrase_bytes(const TokenPool& pool, TokId t) {
+    const std::string_view v = pool.view(t);
+    if (pool.plain(t)) return v.size();
+    std::size_t n = v.size();
+    for (std::size_t q = 0; q + 1 < v.size(); ++q)
+        if (static_cast<unsigned char>(v[q]) == meta::METAQUOTE) --n, ++q;
+    return n;
+}
+
+// Adds ws[last] to `phrase` = cataddr(ws[first..last-1]) as cataddr() would.
 void append_cataddr(std::string& phrase, const IdTokens& ws, int first, int last, const TokenTable& internal,
                     char space_sub, const TokenPool& pool) {
-    const std::string& tok = pool.text(ws[static_cast<std::size_t>(last)]);
-    auto atom = [&](TokId t) {
-        return !pool.text(t).empty() && internal[pool.first(t)] == CharType::ATM;
-    };
-    if (last > first && atom(ws[static_cast<std::size_t>(last - 1)]) && atom(ws[static_cast<std::size_t>(last)]))
+    const std::string_view tok = pool.view(ws[static_cast<std::size_t>(last)]);
+    if (last > first && atom_token(pool, internal, ws[static_cast<std::size_t>(last - 1)]) &&
+        atom_token(pool, internal, ws[static_cast<std::size_t>(last)]))
         phrase.push_back(space_sub);
     for (std::size_t q = 0; q < tok.size(); ++q) {
         unsigned char c = static_cast<unsigned char>(tok[q]);
@@ -93,11 +110,8 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
     // Whether a `$=X` phrase starting at ws[a] can be a member of X: its
     // first byte (cataddr drops a METAQUOTE) must start some member.
     auto class_may_start = [&](int r, int a) {
-        const std::string& tok = pool.text(ws[static_cast<std::size_t>(a)]);
-        if (tok.empty()) return true;
-        unsigned char c = static_cast<unsigned char>(tok[0]);
-        if (c == meta::METAQUOTE && tok.size() > 1) c = static_cast<unsigned char>(tok[1]);
-        return env.classes.may_start_with(class_id(r), c);
+        const std::string_view tok = pool.view(ws[static_cast<std::size_t>(a)]);
+        return tok.empty() || env.classes.may_start_with(class_id(r), phrase_lead(tok));
     };
     // (fields written in place: a MatchRecord built on the stack and
     // copied in stalls on the copy's reload)
@@ -108,20 +122,11 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
         r.last = last;
     };
     std::string phrase;
-    auto atom = [&](int a) {
-        const TokId t = ws[static_cast<std::size_t>(a)];
-        return pool.view(t).size() > 0 && env.internal[pool.first(t)] == CharType::ATM;
-    };
-    // What a token adds to a phrase: cataddr() drops a METAQUOTE before
-    // another byte.
-    auto phrase_bytes = [&](int a) {
-        const TokId t = ws[static_cast<std::size_t>(a)];
-        const std::string_view v = pool.view(t);
-        if (pool.plain(t)) return v.size();
-        std::size_t n = v.size();
-        for (std::size_t q = 0; q + 1 < v.size(); ++q)
-            if (static_cast<unsigned char>(v[q]) == meta::METAQUOTE) --n, ++q;
-        return n;
+    // (what ws[k] adds to a phrase that starts at ws[first])
+    auto added = [&](int first, int k) {
+        const bool sep = k > first && atom_token(pool, env.internal, ws[static_cast<std::size_t>(k - 1)]) &&
+                         atom_token(pool, env.internal, ws[static_cast<std::size_t>(k)]);
+        return (sep ? 1 : 0) + phrase_bytes(pool, ws[static_cast<std::size_t>(k)]);
     };
     auto extend_class = [&](MatchRecord& rec) -> bool {
         MacroId cls = class_id(rec.pattern);
@@ -136,16 +141,14 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
             // byte are followed as the span grows, and the phrase is made
             // only when some member has that length and first byte. (The
             // same answers as the loop below, which makes every phrase.)
-            const std::string_view head = pool.view(ws[static_cast<std::size_t>(rec.first)]);
-            unsigned char lead = static_cast<unsigned char>(head[0]);
-            if (lead == meta::METAQUOTE && head.size() > 1) lead = static_cast<unsigned char>(head[1]);
+            const unsigned char lead = phrase_lead(pool.view(ws[static_cast<std::size_t>(rec.first)]));
             std::size_t len = 0;
-            for (int k = rec.first; k <= rec.last; ++k) len += (k > rec.first && atom(k - 1) && atom(k)) + phrase_bytes(k);
+            for (int k = rec.first; k <= rec.last; ++k) len += added(rec.first, k);
             for (;;) {
                 int next = rec.last + 1;
                 if (next >= na) return false;
                 rec.last = next;
-                len += (next > rec.first && atom(next - 1) && atom(next)) + phrase_bytes(next);
+                len += added(rec.first, next);
                 // (a longer phrase has no member; neither has any longer span)
                 if (len > longest) return false;
                 if (!env.classes.may_contain(cls, lead, len)) continue;
@@ -241,7 +244,7 @@ bool match_lhs(const IdTokens& lhs, const IdTokens& ws, const MatchEnv& env, std
                     if (vlen == std::string::npos) vlen = v->size();
                     while (vp < vlen) {
                         if (ai >= na) { ok = false; break; }
-                        const std::string& tok = pool.text(ws[static_cast<std::size_t>(ai)]);
+                        const std::string_view tok = pool.view(ws[static_cast<std::size_t>(ai)]);
                         bool same = true;
                         for (std::size_t k = 0; k < tok.size(); ++k) {
                             if (vp + k >= vlen || lower((*v)[vp + k]) != lower(tok[k])) { same = false; break; }

@@ -271,7 +271,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
             const TokId rpid = rhs[rv];
             unsigned char f = pool_.first(rpid);
             if (f == meta::MATCHREPL) {
-                const std::string& rp = pool_.text(rpid);
+                const std::string_view rp = pool_.view(rpid);
                 int n = rp.size() > 1 ? static_cast<unsigned char>(rp[1]) - '1' : -1;
                 if (n < 0 || n >= static_cast<int>(mlist.size())) {
                     rep_.syserr("rewrite: ruleset " + name + ": replacement $" +
@@ -311,7 +311,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
                 note(rpid);
                 continue;
             }
-            const std::string& rp = pool_.text(rpid);
+            const std::string_view rp = pool_.view(rpid);
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
             const std::string* mval = s_.env.macros.get(id);
             if (s_.tTd(21, 2)) {
@@ -524,11 +524,7 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
             npvp[j + 1] = pool_.intern(bare);
         }
         const std::string& subname = pool_.text(npvp[j + 1]);
-        int subr = s_.cached_subr(npvp[j + 1]);
-        if (subr < 0) {
-            subr = rwset_find(cfg_, subname, nullptr, rep_);
-            if (subr >= 0) s_.cache_subr(npvp[j + 1], subr);
-        }
+        int subr = rwset_find(cfg_, npvp[j + 1], rep_);
         if (subr < 0) {
             rep_.syserr("Unknown ruleset " + subname);
             return EX_CONFIG;

@@ -101,6 +101,7 @@ int strtorwset(Config* mut, const Config& cfg, std::string_view text, std::size_
 
 int rwset_enter(Config& cfg, std::string_view text, std::size_t* endp, Reporter& rep) {
     cfg.ruleset_find_cache.clear();
+    cfg.ruleset_find_by_token.clear();
     return strtorwset(&cfg, cfg, text, endp, rep);
 }
 
@@ -114,6 +115,17 @@ int rwset_find(const Config& cfg, std::string_view text, std::size_t* endp, Repo
     if (hit != cfg.ruleset_find_cache.end()) return hit->second;
     int rs = strtorwset(nullptr, cfg, text, nullptr, rep);
     if (rs >= 0) cfg.ruleset_find_cache.emplace(std::move(key), rs);
+    return rs;
+}
+
+int rwset_find(const Config& cfg, TokId name, Reporter& rep) {
+    std::vector<int>& known = cfg.ruleset_find_by_token;
+    if (name < known.size() && known[name] >= 0) return known[name];
+    int rs = rwset_find(cfg, token_pool().text(name), nullptr, rep);
+    if (rs >= 0) {
+        if (known.size() <= name) known.resize(static_cast<std::size_t>(name) + 1, -1);
+        known[name] = rs;
+    }
     return rs;
 }
 

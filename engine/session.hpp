@@ -43,14 +43,6 @@ public:
     const TokenTables& tables();  // fixed at first use if the file fixed none
     // ruleset_display_name(), kept: the interpreter needs it on every call
     const std::string& ruleset_name(int rs);
-    // The ruleset a `$>name` token names, once rwset_find() has found it
-    // (-1: not looked up yet). Every call in a rule asks; a name always
-    // finds the same ruleset once it has found one, silently.
-    int cached_subr(TokId name) const { return name < subr_cache_.size() ? subr_cache_[name] : -1; }
-    void cache_subr(TokId name, int rs) {
-        if (subr_cache_.size() <= name) subr_cache_.resize(static_cast<std::size_t>(name) + 1, -1);
-        subr_cache_[name] = rs;
-    }
 
     Env env;
     MapRuntime maps;
@@ -101,7 +93,6 @@ private:
     const Config* cfg_;
     std::optional<TokenTables> tables_;
     std::vector<std::string> ruleset_names_;
-    std::vector<int> subr_cache_;  // see cached_subr()
     std::unique_ptr<HostsResolver> resolver_;
 };
 

@@ -22,7 +22,7 @@ void TokenPool::grow() {
     const std::size_t mask = bigger.size() - 1;
     for (TokId slot : slots_) {
         if (!slot) continue;
-        std::size_t i = text_hash(*texts_[slot - 1]) & mask;
+        std::size_t i = text_hash(view(slot - 1)) & mask;
         while (bigger[i]) i = (i + 1) & mask;
         bigger[i] = slot;
     }
@@ -33,9 +33,7 @@ TokId TokenPool::intern(std::string_view text) {
     const std::size_t mask = slots_.size() - 1;
     std::size_t i = text_hash(text) & mask;
     for (; slots_[i]; i = (i + 1) & mask) {
-        const std::string& t = *texts_[slots_[i] - 1];
-        if (t.size() == text.size() && std::char_traits<char>::compare(t.data(), text.data(), t.size()) == 0)
-            return slots_[i] - 1;
+        if (view(slots_[i] - 1) == text) return slots_[i] - 1;
     }
     // A new text: kept in a copy first, as `text` may point into arena_
     // (a view() of part of a token), which the inserts below can move.
@@ -56,7 +54,6 @@ TokId TokenPool::intern(std::string_view text) {
         if (c == '"' || c == '\\') marks |= kMarkQuoted;
     }
     hot_.push_back({fold, first, marks, plain});
-    texts_.push_back(&storage_.back());
     spans_.push_back({static_cast<std::uint32_t>(arena_.size()), static_cast<std::uint32_t>(text.size())});
     arena_.insert(arena_.end(), text.begin(), text.end());
     arena_.insert(arena_.end(), kPadding, '\0');

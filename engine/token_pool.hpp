@@ -37,7 +37,7 @@ public:
 
     TokId intern(std::string_view text);
     // References stay valid while the pool grows (the texts live in a deque).
-    const std::string& text(TokId id) const { return *texts_[id]; }
+    const std::string& text(TokId id) const { return storage_[id]; }
     // The same bytes from one array, followed by at least kPadding readable
     // bytes (so that a short token can be copied in one fixed-size move).
     // Valid only until the next intern(): the array may move as it grows.
@@ -71,13 +71,12 @@ private:
     };
     void grow();
     std::vector<Hot> hot_;
-    std::vector<const std::string*> texts_;  // into storage_
     struct Span {
         std::uint32_t offset, size;
     };
     std::vector<Span> spans_;  // into arena_ (see view())
     std::vector<char> arena_;
-    std::deque<std::string> storage_;        // (a deque never moves its elements)
+    std::deque<std::string> storage_;  // text(id), by id (a deque never moves its elements)
     // Open addressing on the text's hash: slots hold id + 1 (0: empty).
     std::vector<TokId> slots_;
 };
