@@ -83,7 +83,8 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
     }
     std::string type = ascii_lower(w[1]);
     std::string name = dns_key(w[0]);
-    if (std::string k6 = ipv6_key(w[0]); !k6.empty()) name = k6;
+    const std::string k6 = ipv6_key(w[0]);  // an IPv6 address is keyed in one spelling
+    if (!k6.empty()) name = k6;
     if (type == "temp") {
         if (w.size() != 2) {
             error = "TEMP takes no data";
@@ -122,11 +123,11 @@ bool DnsRecords::add(const std::vector<std::string>& w, std::string& error) {
         return true;
     }
     if (type == "ptr") {
-        if (w.size() != 3 || (!is_ipv4(w[0]) && ipv6_key(w[0]).empty())) {
+        if (w.size() != 3 || (k6.empty() && !is_ipv4(w[0]))) {
             error = "expected ADDRESS PTR NAME";
             return false;
         }
-        ptr[is_ipv4(w[0]) ? w[0] : name].push_back(dns_name(w[2]));
+        ptr[k6.empty() ? w[0] : k6].push_back(dns_name(w[2]));
         return true;
     }
     if (type == "txt") {

@@ -56,20 +56,20 @@ def dns_key(name):
     return name.lower().rstrip(".")
 
 
-def is_ipv4(s):
+def is_address(family, s):
     try:
-        socket.inet_pton(socket.AF_INET, s)
+        socket.inet_pton(family, s)
         return True
     except OSError:
         return False
+
+
+def is_ipv4(s):
+    return is_address(socket.AF_INET, s)
 
 
 def is_ipv6(s):
-    try:
-        socket.inet_pton(socket.AF_INET6, s)
-        return True
-    except OSError:
-        return False
+    return is_address(socket.AF_INET6, s)
 
 
 class Script:
