@@ -1,7 +1,7 @@
 // The first of cfkit's three representations: a .cf file exactly as written.
 //
-// grammar/cf_parser.cpp builds it with PEGTL; engine/compile.cpp turns it into
-// compiled rulesets (engine/config.hpp). Nothing here knows sendmail's
+// grammar/cf_parser.cpp builds it with PEGTL; engine/config/compile.cpp turns it into
+// compiled rulesets (engine/config/config.hpp). Nothing here knows sendmail's
 // semantics beyond how a line is split into fields, and nothing here includes
 // PEGTL, so engine/ and tools/ can use it freely.
 #pragma once

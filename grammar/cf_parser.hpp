@@ -1,6 +1,6 @@
 // Reads a .cf file into the AST (ast.hpp). Every byte sequence is accepted:
 // sendmail reports bad lines and goes on, and so does cfkit, but the reports
-// are made by engine/compile.cpp, which knows sendmail's words for them.
+// are made by engine/config/compile.cpp, which knows sendmail's words for them.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // Comment removal for .cf lines, as sendmail's translate_dollars() does it.
 //
 // Shared by the grammar (to split R lines where sendmail splits them) and by
-// engine/translate.cpp (which also serves `.D` in test mode). Plain C++, no
+// engine/text/translate.cpp (which also serves `.D` in test mode). Plain C++, no
 // PEGTL, so the engine may include it.
 #pragma once
 

@@ -31,19 +31,19 @@ for c in seed seed-delay dnsbl headers; do
         --hostname mail.example.com --no-interfaces
 done
 
-# The differential runs need root (unshare -u, see tools/difftest.py).
+# The differential runs need root (unshare -u, see tools/oracle/difftest.py).
 AS_ROOT=""
 [ "$(id -u)" -eq 0 ] || AS_ROOT="sudo"
 
 echo "== differential suite, sanitizer build (memory errors would show as stderr differences)"
-$AS_ROOT python3 tools/difftest.py --cfkit build-asan/cfkit testcases/diff/semantics testcases/diff/edge
+$AS_ROOT python3 tools/oracle/difftest.py --cfkit build-asan/cfkit testcases/diff/semantics testcases/diff/edge
 
 echo "== differential suite against sendmail 8.17"
-$AS_ROOT python3 tools/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
+$AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
     testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/examples
 
 echo "== DNS answers against sendmail 8.17 (network namespace, DNS server answering from the cases' records)"
-$AS_ROOT python3 tools/difftest.py --cfkit build/cfkit testcases/diff/dns
+$AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit testcases/diff/dns
 
 echo "== SMTP sessions against the real sendmail daemon (network namespace, fake DNS)"
-$AS_ROOT python3 tools/sessiondiff.py --cfkit build/cfkit
+$AS_ROOT python3 tools/oracle/sessiondiff.py --cfkit build/cfkit

@@ -5,7 +5,7 @@ addresses (gen.py's parts), .D of the session macros, .C, /map, /try,
 /tryflags, /expand.
 
 Usage: gen_check.py SEED N > file.in   (FIRST=-d21.12,60.5 puts that line first)
-Run with tools/fuzzdiff.py. How it was used: about 80,000 commands on
+Run with tools/oracle/fuzzdiff.py. How it was used: about 80,000 commands on
 ../maps/{debian,features,delay}.mc (maps built by difftest) and on knecht,
 submit and generic-linux, many with -d21.12,60.5; the differences it found
 are fixed and their reduced lines are in ../semantics/hostkey.* and

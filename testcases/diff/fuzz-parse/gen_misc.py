@@ -5,7 +5,7 @@
 names, bad ones), comments, blank and over-long lines, and /expand of
 conditionals and nesting; addresses from gen.py's parts.
 
-Usage: gen_misc.py SEED N > file.in    (run with tools/fuzzdiff.py)
+Usage: gen_misc.py SEED N > file.in    (run with tools/oracle/fuzzdiff.py)
 How it was used: seeds 1-... with 1,500 commands each on generic-linux and
 the maps suite's configs; what it found is fixed and its reduced lines are
 at the end of generic-linux.in (unknown "/" commands, e->e_to after a bare

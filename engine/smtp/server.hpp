@@ -1,0 +1,84 @@
+// A dry run of sendmail's SMTP server (srvrsmtp.c) against a Config: the
+// check rulesets run when and how the daemon runs them, with the macros it
+// sets, and their results become the replies it would send. No sockets, no
+// DNS: the client's address and the name-service answers are given; maps,
+// $[ $] and the connect lookups ask engine/names/name_service.hpp about them.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.hpp"
+#include "engine/names/dns_records.hpp"
+#include "engine/rewrite/session.hpp"
+
+namespace cfkit {
+
+// One check ruleset run: what went in, what came out, which rule decided.
+struct CheckRun {
+    std::string ruleset;
+    std::string input;        // the text handed to the ruleset (A1 $| A2 shown as "$|")
+    Tokens result;            // the final workspace
+    bool defined = true;      // false: the ruleset does not exist and the check passes
+    std::string outcome;      // "pass", "reject", "tempfail", "discard", "quarantine"
+    // The first rule whose result began with $# (the one that decided),
+    // and the rulesets active then, outermost first.
+    std::optional<SourceLoc> deciding;
+    std::string deciding_ruleset;
+    int deciding_rule = 0;
+    std::vector<std::string> messages;  // errors while the rules ran
+};
+
+struct SmtpReply {
+    std::vector<std::string> lines;  // reply lines without CR LF
+    std::vector<CheckRun> checks;    // rulesets run for this command
+    bool closes = false;             // the server closed the connection after it
+};
+
+struct ClientInfo {
+    std::string address = "192.0.2.1";  // IPv4, dotted
+    int port = 0;
+};
+
+struct ServerSetup {
+    DnsRecords dns;
+    // The service switch's hosts line: the daemon differential runs
+    // sendmail with "hosts files dns", so the hosts file answers first.
+    std::vector<std::string> hosts_switch = {"files", "dns"};
+    // The SASL mechanisms the server has plugins for; nullopt: look at the
+    // installed Cyrus SASL plugins, as sendmail's library does.
+    std::optional<std::vector<std::string>> sasl_mechs;
+    std::string version = "8.17.1.9";  // $v and $Z
+    std::string date;                  // $b; empty: now
+};
+
+class SmtpServer {
+public:
+    SmtpServer(const Config& cfg, ServerSetup setup);
+    ~SmtpServer();
+    SmtpServer(const SmtpServer&) = delete;
+    SmtpServer& operator=(const SmtpServer&) = delete;
+
+    // The client connects: check_relay, then the greeting (or the 421 that
+    // replaces it).
+    SmtpReply connect(const ClientInfo& client);
+    // One command line as the client sends it ("MAIL FROM:<a@b>").
+    SmtpReply command(const std::string& line);
+    // After a 354: the message lines (without the final "."); the reply
+    // after the dot.
+    SmtpReply message(const std::vector<std::string>& lines);
+    // AUTH as if it had succeeded (no SASL exchange is simulated).
+    SmtpReply authenticate(const std::string& user, const std::string& mech);
+
+    bool closed() const;
+    bool in_data() const;  // the last command was a DATA answered with 354
+    Session& session();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace cfkit

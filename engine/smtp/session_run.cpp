@@ -1,0 +1,115 @@
+#include "engine/smtp/session_run.hpp"
+
+#include <regex>
+
+#include "engine/text/symbols.hpp"
+#include "engine/text/translate.hpp"
+
+namespace cfkit {
+
+Transcript run_session(const Config& cfg, const SessionScript& script, ServerSetup setup) {
+    setup.dns = script.dns;
+    SmtpServer server(cfg, std::move(setup));
+    Transcript t;
+    CollectingReporter sink;
+    for (const ScriptStep& st : script.steps) {
+        TranscriptEntry e;
+        e.step = &st;
+        if (server.closed() && st.kind != ScriptStep::Kind::Macro && st.kind != ScriptStep::Kind::Class &&
+            st.kind != ScriptStep::Kind::Map) {
+            e.skipped = true;
+            t.entries.push_back(std::move(e));
+            continue;
+        }
+        SmtpReply r;
+        switch (st.kind) {
+        case ScriptStep::Kind::Connect: {
+            ClientInfo c;
+            c.address = st.words[1];
+            for (const std::string& w : st.words)
+                if (w.compare(0, 5, "port=") == 0) c.port = std::atoi(w.c_str() + 5);
+            r = server.connect(c);
+            break;
+        }
+        case ScriptStep::Kind::Smtp:
+            e.sent = st.smtp;
+            r = server.command(st.smtp);
+            break;
+        case ScriptStep::Kind::Data:
+            e.sent = st.smtp;
+            r = server.command(st.smtp);
+            if (server.in_data()) {
+                SmtpReply r2 = server.message(st.body);
+                r.lines.insert(r.lines.end(), r2.lines.begin(), r2.lines.end());
+                r.checks.insert(r.checks.end(), r2.checks.begin(), r2.checks.end());
+            }
+            break;
+        case ScriptStep::Kind::Auth:
+            e.sent = "AUTH " + st.words[2];
+            r = server.authenticate(st.words[1], st.words[2]);
+            break;
+        case ScriptStep::Kind::Macro: {
+            Session& s = server.session();
+            std::string name = st.words[1];
+            if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
+            MacroIdResult id = macid_parse(name, 0, s.env.names, sink);
+            if (id.id == 0) t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": bad macro name " + st.words[1]);
+            else s.env.macros.set(static_cast<MacroId>(id.id), translate_dollars(st.words[2], cfg.config_level, s.env.names, sink));
+            break;
+        }
+        case ScriptStep::Kind::Class: {
+            Session& s = server.session();
+            std::string name = st.words[1];
+            if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
+            MacroIdResult id = macid_parse(name, 0, s.env.names, sink);
+            if (id.id == 0) t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": bad class name " + st.words[1]);
+            else s.env.classes.add(static_cast<MacroId>(id.id), st.words[2]);
+            break;
+        }
+        case ScriptStep::Kind::Map: {
+            Session& s = server.session();
+            const MapDef* m = cfg.maps ? cfg.maps->find(st.words[1]) : nullptr;
+            if (!m) {
+                t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": no map named " + st.words[1] + " in the configuration");
+                break;
+            }
+            std::string lname = ascii_lower(m->name);
+            s.maps.added[lname][m->no_fold ? st.words[2] : ascii_lower(st.words[2])] = st.words[3];
+            int& state = s.maps.open_state[lname];
+            if (state != 1) state = 1;  // usable even when its file is missing
+            break;
+        }
+        }
+        e.reply = std::move(r.lines);
+        e.checks = std::move(r.checks);
+        t.entries.push_back(std::move(e));
+    }
+    return t;
+}
+
+std::vector<ExpectFailure> check_expectations(const Transcript& t) {
+    std::vector<ExpectFailure> out;
+    for (const TranscriptEntry& e : t.entries) {
+        for (const Expectation& x : e.step->expect) {
+            std::string got;
+            for (const std::string& l : e.reply) got += (got.empty() ? "" : "\n") + l;
+            if (e.skipped) got = "(not sent: the connection was closed)";
+            // the last line of a multi-line reply carries the final text
+            std::string last = e.reply.empty() ? std::string() : e.reply.back();
+            bool ok;
+            std::string wanted;
+            if (x.regex) {
+                wanted = "/" + *x.regex + "/";
+                ok = !e.skipped && std::regex_search(got, std::regex(*x.regex));
+            } else {
+                wanted = x.code + (x.text ? " " + *x.text : "");
+                ok = !e.skipped && last.size() >= 3 && last.compare(0, 3, x.code) == 0 &&
+                     (!x.text || (last.size() > 4 && last.substr(4) == *x.text));
+            }
+            if (!ok) out.push_back({x.line, e.step->line, wanted, got});
+        }
+    }
+    return out;
+}
+
+} // namespace cfkit

@@ -1,0 +1,54 @@
+// Session scripts: one command a line, for `cfkit session` and the case
+// files of `cfkit test`.
+//
+//   connect ADDR [name=NAME] [port=N]   the client, IPv4 (name=: PTR and A records)
+//   dns NAME A IP | NAME AAAA IPv6 | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
+//   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
+//   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
+//   auth USER MECH                      a successful AUTH (no SASL exchange)
+//   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only;
+//                                       before connect they apply to check_relay)
+//   expect CODE [TEXT] | expect /REGEX/ what the step before must answer
+// `#` starts a comment line; blank lines are skipped (but not in data).
+// Data lines are what the client sends: dot-stuffed by the script's author
+// (a line ".." arrives as "."), and unstuffed as sendmail's collect() does.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/names/dns_records.hpp"
+#include "engine/text/diagnostic.hpp"
+
+namespace cfkit {
+
+struct Expectation {
+    std::string code;                  // "550"; empty with a regex
+    std::optional<std::string> text;   // the rest of the line after the code, exactly
+    std::optional<std::string> regex;  // ECMAScript, searched in the whole reply
+    int line = 0;
+};
+
+struct ScriptStep {
+    enum class Kind { Connect, Smtp, Data, Auth, Macro, Class, Map };
+    Kind kind = Kind::Smtp;
+    int line = 0;
+    std::string smtp;                     // Smtp: the command line as sent
+    std::vector<std::string> words;       // the script words
+    std::vector<std::string> body;        // Data: the message lines
+    std::vector<Expectation> expect;      // checks on this step's reply
+};
+
+struct SessionScript {
+    std::string path;
+    DnsRecords dns;
+    std::vector<ScriptStep> steps;
+    bool cfkit_only = false;  // uses macro/class/map/auth, which a real daemon cannot be given
+};
+
+// Parses `text`; problems go to `errors` with file:line. false if any.
+bool parse_session_script(const std::string& text, const std::string& path, SessionScript& out,
+                          std::vector<Diagnostic>& errors);
+
+} // namespace cfkit

@@ -1,0 +1,157 @@
+#include "engine/text/symbols.hpp"
+
+#include <algorithm>
+
+#include "engine/text/limits.hpp"
+#include "engine/text/metachar.hpp"
+
+namespace cfkit {
+
+std::string ascii_lower(std::string s) {
+    for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return s;
+}
+
+bool ascii_iequal(const std::string& a, const std::string& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
+int stab_bucket(const std::string& name, int type) {
+    int h = type;
+    for (unsigned char c : name) {
+        unsigned char l = (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+        h = ((h << 1) ^ l) % limits::kStabSize;
+    }
+    return h;
+}
+
+MacroNames::MacroNames() {
+    // Before any file is read: initmacros() binds {opMode} to the fixed id
+    // 0x82 (MID_OPMODE); setdefaults() has already used {deliveryMode} (the
+    // first long id, 0xA0) and sm_getla() then {load_avg} (0xA1).
+    names_[0x82] = "opMode";
+    ids_.emplace("opMode", static_cast<MacroId>(0x82));
+    intern("deliveryMode");
+    intern("load_avg");  // sm_getla(), also before the file is read
+}
+
+std::optional<MacroId> MacroNames::intern(const std::string& name) {
+    auto it = ids_.find(name);
+    if (it != ids_.end()) return it->second;
+    if (next_ > limits::kMaxMacroId) return std::nullopt;
+    MacroId id = static_cast<MacroId>(next_++);
+    names_[id] = name;
+    ids_.emplace(name, id);
+    return id;
+}
+
+std::optional<MacroId> MacroNames::find(const std::string& name) const {
+    auto it = ids_.find(name);
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string MacroNames::display(MacroId id) const {
+    if (id >= limits::kFirstLongMacroId) return "{" + names_[id] + "}";
+    return std::string(1, static_cast<char>(id));
+}
+
+Macros::Macros() {
+    // initmacros(): the operator "macros" whose values are meta bytes, which
+    // is how `$*` in a rule turns into MATCHZANY when it is expanded.
+    static const struct { char name; unsigned char value; } kOps[] = {
+        {'*', meta::MATCHZANY}, {'+', meta::MATCHANY}, {'-', meta::MATCHONE},
+        {'=', meta::MATCHCLASS}, {'~', meta::MATCHNCLASS}, {'#', meta::CANONNET},
+        {'@', meta::CANONHOST}, {':', meta::CANONUSER}, {'>', meta::CALLSUBR},
+        {'?', meta::CONDIF}, {'|', meta::CONDELSE}, {'.', meta::CONDFI},
+        {'[', meta::HOSTBEGIN}, {']', meta::HOSTEND}, {'(', meta::LOOKUPBEGIN},
+        {')', meta::LOOKUPEND}, {'&', meta::MACRODEXPAND},
+    };
+    for (const auto& op : kOps) set(static_cast<MacroId>(op.name), std::string(1, static_cast<char>(op.value)));
+    for (char d = '0'; d <= '9'; ++d) {
+        std::string v;
+        v.push_back(static_cast<char>(meta::MATCHREPL));
+        v.push_back(d);
+        set(static_cast<MacroId>(d), v);
+    }
+    set('n', "MAILER-DAEMON");
+}
+
+std::size_t Classes::CaseHash::operator()(const std::string& s) const noexcept {
+    std::size_t h = 1469598103934665603ull;
+    for (unsigned char c : s) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        h = (h ^ c) * 1099511628211ull;
+    }
+    return h;
+}
+
+bool Classes::CaseEqual::operator()(const std::string& a, const std::string& b) const noexcept {
+    return ascii_iequal(a, b);
+}
+
+void Classes::add(MacroId cls, const std::string& word) {
+    auto it = words_.find(word);
+    if (it == words_.end()) {
+        Entry e;
+        e.spelling = word;
+        e.bucket = stab_bucket(word, 1);
+        e.seq = next_seq_++;
+        it = words_.emplace(word, std::move(e)).first;
+    }
+    it->second.classes.set(cls);
+    max_len_[cls] = std::max(max_len_[cls], word.size());
+    quick_[cls] |= quick_bit(word);
+    if (!word.empty()) {
+        unsigned char c = static_cast<unsigned char>(word[0]);
+        if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+        first_bytes_[cls].set(c);
+    }
+}
+
+bool Classes::contains(MacroId cls, const std::string& word) const {
+    if (!(quick_[cls] & quick_bit(word))) return false;
+    auto it = words_.find(word);
+    return it != words_.end() && it->second.classes.test(cls);
+}
+
+void Classes::copy(MacroId from, MacroId to) {
+    for (auto& [key, e] : words_) {
+        if (e.classes.test(from)) e.classes.set(to);
+    }
+    max_len_[to] = std::max(max_len_[to], max_len_[from]);
+    quick_[to] |= quick_[from];
+    first_bytes_[to] |= first_bytes_[from];
+}
+
+bool Classes::empty(MacroId cls) const {
+    for (const auto& [key, e] : words_) {
+        if (e.classes.test(cls)) return false;
+    }
+    return true;
+}
+
+std::vector<std::string> Classes::dump(MacroId cls) const {
+    std::vector<const Entry*> members;
+    for (const auto& [key, e] : words_) {
+        if (e.classes.test(cls)) members.push_back(&e);
+    }
+    std::sort(members.begin(), members.end(), [](const Entry* a, const Entry* b) {
+        return a->bucket != b->bucket ? a->bucket < b->bucket : a->seq < b->seq;
+    });
+    std::vector<std::string> out;
+    out.reserve(members.size());
+    for (const Entry* e : members) out.push_back(e->spelling);
+    return out;
+}
+
+} // namespace cfkit

@@ -1,0 +1,152 @@
+#include "engine/text/textutil.hpp"
+
+#include <arpa/inet.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+
+#include "grammar/comments.hpp"
+
+namespace cfkit {
+
+std::string shorten(const std::string& s, std::size_t max) {
+    if (s.size() < max) return s;
+    if (max < 10) return s.substr(0, max - 1) + "...";
+    std::size_t half = (max - 3) / 2;
+    return s.substr(0, half) + "..." + s.substr(s.size() - half);
+}
+
+std::vector<std::string> split_words(std::string_view s, bool blank_tab_only) {
+    auto sep = [&](char c) {
+        return blank_tab_only ? (c == ' ' || c == '\t') : is_space(static_cast<unsigned char>(c));
+    };
+    std::vector<std::string> out;
+    std::size_t p = 0;
+    while (p < s.size()) {
+        while (p < s.size() && sep(s[p])) ++p;
+        std::size_t w = p;
+        while (p < s.size() && !sep(s[p])) ++p;
+        if (p > w) out.emplace_back(s.substr(w, p - w));
+    }
+    return out;
+}
+
+int spawn_reader(const std::vector<std::string>& argv, int& pid) {
+    pid = -1;
+    if (argv.empty()) return -1;
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        std::vector<char*> cargv;
+        for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+        cargv.push_back(nullptr);
+        execv(cargv[0], cargv.data());
+        _exit(69);  // EX_UNAVAILABLE
+    }
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return -1;
+    }
+    return fds[0];
+}
+
+int wait_child(int pid) {
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string arpadate(std::time_t t) {
+    char ud[32];
+    ctime_r(&t, ud);  // "Sun Sep 16 01:03:52 1973\n"
+    std::string b;
+    b.append(ud, 3);
+    b += ", ";
+    if (ud[8] != ' ') b += ud[8];
+    b += ud[9];
+    b += ' ';
+    b.append(ud + 4, 3);
+    b += ' ';
+    b.append(ud + 20, 4);
+    b += ' ';
+    b.append(ud + 11, 8);
+    std::tm gmt{}, lt{};
+    gmtime_r(&t, &gmt);
+    localtime_r(&t, &lt);
+    int off = (lt.tm_hour - gmt.tm_hour) * 60 + lt.tm_min - gmt.tm_min;
+    if (lt.tm_year < gmt.tm_year) off -= 24 * 60;
+    else if (lt.tm_year > gmt.tm_year) off += 24 * 60;
+    else if (lt.tm_yday < gmt.tm_yday) off -= 24 * 60;
+    else if (lt.tm_yday > gmt.tm_yday) off += 24 * 60;
+    b += ' ';
+    if (off == 0) return b + "GMT";
+    b += off < 0 ? '-' : '+';
+    if (off < 0) off = -off;
+    if (off >= 24 * 60) off = 23 * 60 + 59;
+    b += static_cast<char>('0' + off / 600);
+    b += static_cast<char>('0' + (off / 60) % 10);
+    off %= 60;
+    b += static_cast<char>('0' + off / 10);
+    b += static_cast<char>('0' + off % 10);
+    return b;  // the Linux build has no TZ_TYPE: no "(zone name)" after the offset
+}
+
+std::string queue_id(std::time_t t, unsigned seq, long pid) {
+    static const char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    constexpr unsigned kLen = 60, kLenR = 62;  // QIC_LEN, QIC_LEN_R
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    seq %= kLen * kLen;
+    std::string id;
+    id += kChars[static_cast<unsigned>(tm.tm_year) % kLen];
+    id += kChars[tm.tm_mon];
+    id += kChars[tm.tm_mday];
+    id += kChars[tm.tm_hour];
+    id += kChars[static_cast<unsigned>(tm.tm_min) % kLenR];
+    id += kChars[static_cast<unsigned>(tm.tm_sec) % kLenR];
+    id += kChars[seq / kLen];
+    id += kChars[seq % kLen];
+    char digits[24];
+    std::snprintf(digits, sizeof digits, "%06ld", pid);
+    return id + digits;
+}
+
+std::string full_ipv6(const unsigned char addr[16]) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%x:%x:%x:%x:%x:%x:%x:%x", addr[0] << 8 | addr[1], addr[2] << 8 | addr[3],
+                  addr[4] << 8 | addr[5], addr[6] << 8 | addr[7], addr[8] << 8 | addr[9], addr[10] << 8 | addr[11],
+                  addr[12] << 8 | addr[13], addr[14] << 8 | addr[15]);
+    return buf;
+}
+
+std::string full_ipv6(const std::string& text) {
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, text.c_str(), a) != 1) return text;
+    return full_ipv6(a);
+}
+
+std::string reverse_labels_v4(const unsigned char addr[4]) {
+    return std::to_string(addr[3]) + "." + std::to_string(addr[2]) + "." + std::to_string(addr[1]) + "." +
+           std::to_string(addr[0]);
+}
+
+std::string reverse_labels_v6(const unsigned char addr[16]) {
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 15; i >= 0; --i) {
+        out.push_back(hex[addr[i] & 0x0f]);
+        out.push_back('.');
+        out.push_back(hex[(addr[i] >> 4) & 0x0f]);
+        if (i > 0) out.push_back('.');
+    }
+    return out;
+}
+
+} // namespace cfkit

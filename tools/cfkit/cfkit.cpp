@@ -1,0 +1,77 @@
+// The cfkit program: a table of subcommands (ninja's kTools[] pattern).
+// Each subcommand parses its own arguments, calls the library, and prints.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "tools/cfkit/commands.hpp"
+
+namespace {
+
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(int argc, char** argv);
+};
+
+const Command kCommands[] = {
+    {"bt", "address test mode, byte-compatible with sendmail -bt", cfkit::cmd_bt},
+    {"run", "rewrite one address and show every rule tried (--trace, --json)", cfkit::cmd_run},
+    {"session", "dry-run an SMTP session script: the replies sendmail would send", cfkit::cmd_session},
+    {"test", "run session cases with expected replies (for CI)", cfkit::cmd_test},
+    {"bench-load", "time reading a config in one process (median of N runs)", cfkit::cmd_bench_load},
+};
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> d(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t prev = d[0];
+        d[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cur = d[j];
+            d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            prev = cur;
+        }
+    }
+    return d[b.size()];
+}
+
+void usage(std::FILE* f) {
+    std::fprintf(f, "usage: cfkit <command> [options]\n\ncommands:\n");
+    for (const Command& c : kCommands) std::fprintf(f, "  %-10s %s\n", c.name, c.summary);
+    std::fprintf(f, "\nRun 'cfkit <command> --help' for a command's options.\n");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    std::string name = argv[1];
+    if (name == "-h" || name == "--help" || name == "help") {
+        usage(stdout);
+        return 0;
+    }
+    for (const Command& c : kCommands) {
+        if (name == c.name) return c.run(argc - 1, argv + 1);
+    }
+    std::fprintf(stderr, "cfkit: unknown command '%s'", name.c_str());
+    const Command* best = nullptr;
+    std::size_t best_d = 3;
+    for (const Command& c : kCommands) {
+        std::size_t d = edit_distance(name, c.name);
+        if (d < best_d) {
+            best = &c;
+            best_d = d;
+        }
+    }
+    if (best) std::fprintf(stderr, " (did you mean '%s'?)", best->name);
+    std::fprintf(stderr, "\n");
+    usage(stderr);
+    return 2;
+}

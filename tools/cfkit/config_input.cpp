@@ -1,0 +1,104 @@
+#include "tools/cfkit/config_input.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
+
+namespace cfkit {
+
+namespace {
+
+bool ends_with(const std::string& s, const char* tail) {
+    std::size_t n = std::strlen(tail);
+    return s.size() >= n && s.compare(s.size() - n, n, tail) == 0;
+}
+
+// Runs argv, returns its exit status and its stdout/stderr.
+int run(const std::vector<std::string>& argv, std::string& out, std::string& err) {
+    int o[2], e[2];
+    if (pipe(o) != 0) return -1;
+    if (pipe(e) != 0) {
+        close(o[0]);
+        close(o[1]);
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(o[1], 1);
+        dup2(e[1], 2);
+        close(o[0]);
+        close(o[1]);
+        close(e[0]);
+        close(e[1]);
+        std::vector<char*> a;
+        for (const std::string& s : argv) a.push_back(const_cast<char*>(s.c_str()));
+        a.push_back(nullptr);
+        execvp(a[0], a.data());
+        _exit(127);
+    }
+    close(o[1]);
+    close(e[1]);
+    // m4's error output is small: read stdout fully, then stderr
+    char buf[65536];
+    ssize_t n;
+    while ((n = read(o[0], buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+    while ((n = read(e[0], buf, sizeof buf)) > 0) err.append(buf, static_cast<std::size_t>(n));
+    close(o[0]);
+    close(e[0]);
+    int status = 0;
+    if (waitpid(pid, &status, 0) < 0) return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+} // namespace
+
+std::optional<ConfigText> read_config(const std::string& path, const std::string& cf_dir, std::string& error) {
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) {
+        error = path + ": " + std::strerror(errno);
+        return std::nullopt;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        error = path + ": not a plain file";
+        return std::nullopt;
+    }
+    ConfigText t;
+    if (!ends_with(path, ".mc")) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            error = path + ": " + std::strerror(errno);
+            return std::nullopt;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        t.content = ss.str();
+        return t;
+    }
+    std::string cf_m4 = cf_dir + "/m4/cf.m4";
+    if (stat(cf_m4.c_str(), &st) != 0) {
+        error = path + ": expanding a .mc file needs sendmail-cf's m4 macros, and " + cf_m4 +
+                " is missing: install Debian's sendmail-cf package, or point --cf-dir at its cf directory";
+        return std::nullopt;
+    }
+    std::string out, err;
+    int rc = run({"m4", "-D_CF_DIR_=" + cf_dir + "/", cf_m4, path}, out, err);
+    if (rc == 127) {
+        error = path + ": expanding a .mc file needs GNU m4: install Debian's m4 package";
+        return std::nullopt;
+    }
+    if (rc != 0) {
+        error = path + ": m4 failed (exit " + std::to_string(rc) + "): " + err;
+        return std::nullopt;
+    }
+    t.content = out;
+    t.from_mc = true;
+    return t;
+}
+
+} // namespace cfkit

@@ -1,0 +1,34 @@
+// What `cfkit session` and `cfkit test` share: loading the configuration
+// for a dry-run SMTP server, reading a script, printing a transcript.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/config/config.hpp"
+#include "engine/smtp/session_run.hpp"
+
+namespace cfkit {
+
+struct ServerConfigOptions {
+    std::string cf;
+    std::string cf_dir;
+    std::optional<std::string> hostname;
+    bool probe_interfaces = true;
+    std::string hosts_file = "/etc/hosts";  // for $=w: the host name's aliases and addresses
+};
+
+// nullptr after printing a message prefixed with `who` to stderr.
+std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who);
+
+// Reads and parses a script (path "-": standard input). false after
+// printing file:line messages.
+bool load_script(const std::string& path, SessionScript& out, const char* who);
+
+// The dialogue as the client sees it ("S: ..." / "C: ..."); with `replies_only`
+// just the reply lines; with `trace` the check rulesets under each reply.
+std::string format_transcript(const Transcript& t, bool replies_only, bool trace, const Config& cfg);
+std::string transcript_json(const Transcript& t, const Config& cfg);
+
+} // namespace cfkit

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Checks that engine/ stages include only their own stage and lower ones.
+
+The stages, lowest first, are the order data flows through cfkit (README,
+"Architecture"). A file may include headers of its own stage, of a lower
+stage, or of grammar/ (for the AST's positions; never PEGTL itself).
+Tests (*_test.cpp) and engine/testing/ may include anything: they drive
+the whole pipeline.
+
+  tools/check_layers.py        exit 0, or 1 with a line per violation
+"""
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp"]
+# testmode and smtp are both fronts on mail; neither may include the other
+SIBLINGS = {("testmode", "smtp"), ("smtp", "testmode")}
+INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
+
+
+def main():
+    bad = []
+    for path in sorted((ROOT / "engine").rglob("*.[ch]pp")):
+        rel = path.relative_to(ROOT)
+        stage = rel.parts[1]
+        if stage == "testing" or path.name.endswith("_test.cpp"):
+            continue
+        if stage not in STAGES:
+            bad.append(f"{rel}: not in a stage folder ({', '.join(STAGES)})")
+            continue
+        for m in INCLUDE.finditer(path.read_text()):
+            inc = m.group(1)
+            line = path.read_text().count("\n", 0, m.start()) + 1
+            if "pegtl" in inc:
+                bad.append(f"{rel}:{line}: includes PEGTL ({inc}); only grammar/ may")
+            elif inc.startswith("engine/"):
+                target = inc.split("/")[1]
+                if target not in STAGES:
+                    bad.append(f"{rel}:{line}: includes {inc}, outside the stages")
+                elif STAGES.index(target) > STAGES.index(stage) or (stage, target) in SIBLINGS:
+                    bad.append(f"{rel}:{line}: stage {stage} includes {inc} (stage {target})")
+            elif inc.startswith("tools/"):
+                bad.append(f"{rel}:{line}: includes {inc}; the library never includes the program")
+    for b in bad:
+        print(b)
+    print(f"check_layers: {len(bad)} violation(s)" if bad else "check_layers: ok")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

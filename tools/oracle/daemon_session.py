@@ -1,0 +1,563 @@
+#!/usr/bin/env python3
+"""Play a session script against the real sendmail 8.17 daemon.
+
+    tools/oracle/daemon_session.py CONFIG.cf SCRIPT [--oracle DIR]
+
+Prints every line the server sends (the greeting included), CR LF stripped,
+one a line and nothing else on standard output; the same format as
+`cfkit session CONFIG SCRIPT --replies`. Errors go to standard error with
+exit status 2; a script the daemon cannot be given (auth, macro, class, map
+lines) is not run: "skipped (REASON)" on standard error, exit status 3.
+
+How (as root): the script re-runs itself under `unshare -u -n -m`. Inside the
+new namespaces the host name is mail.example.com, `lo` is up with the
+client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
+are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
+and TCP) answers from the script's `dns` records and `connect ... name=`:
+A, AAAA, MX, PTR (in-addr.arpa and ip6.arpa) and TXT; other types of an existing name are NOERROR without answers;
+a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
+`sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
+when the session ends); the client binds to the script's address, waits for
+each complete reply before it sends the next command, and closes the
+connection after the last step (no QUIT unless the script says so).
+
+The script format is cfkit's (engine/smtp/session_script.hpp): connect, dns,
+helo, ehlo, mail, rcpt, data ... ".", rset, noop, vrfy, expn, etrn, help,
+quit, send RAW, and `expect` lines, which are ignored here.
+"""
+
+import argparse
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+HOST = "mail.example.com"
+REPLY_TIMEOUT = 20.0     # seconds for one complete reply
+START_TIMEOUT = 20.0     # seconds for the daemon to listen
+# Files sendmail reads or writes live here, not under /tmp: sendmail refuses
+# or complains about files in world-writable directories.
+WORK_BASE = pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit/daemon"
+
+
+class ScriptError(Exception):
+    pass
+
+
+def dns_key(name):
+    return name.lower().rstrip(".")
+
+
+def is_address(family, s):
+    try:
+        socket.inet_pton(family, s)
+        return True
+    except OSError:
+        return False
+
+
+def is_ipv4(s):
+    return is_address(socket.AF_INET, s)
+
+
+def is_ipv6(s):
+    return is_address(socket.AF_INET6, s)
+
+
+class Script:
+    """A parsed session script: the client, the DNS records, the SMTP steps."""
+
+    def __init__(self):
+        self.client = None
+        self.port = 0
+        # Owner names are keys in lower case without the trailing dot; the
+        # names in PTR and MX data keep their case, as a real server's would.
+        self.a = {}      # name -> [IPv4]
+        self.aaaa = {}   # name -> [IPv6]
+        self.mx = {}     # name -> [(pref, host)]
+        self.ptr = {}    # IPv4 -> [name]
+        self.txt = {}    # name -> [text]: the words after TXT, joined by one space
+        self.temp = set()  # names and IPv4 addresses that answer SERVFAIL
+        self.steps = []  # (command line, message lines or None)
+        self.skip = None  # why the daemon cannot be given this script
+
+    def add_dns(self, w, lineno):
+        if len(w) < 2:
+            raise ScriptError("line %d: dns: expected NAME TYPE [DATA]" % lineno)
+        name, typ = dns_key(w[0]), w[1].upper()
+        if is_ipv6(w[0]):  # an IPv6 address: its PTR and TEMP records under inet_ntop()'s form
+            name = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, w[0]))
+        if typ == "TEMP" and len(w) == 2:
+            self.temp.add(name)
+        elif typ == "A" and len(w) == 3 and is_ipv4(w[2]):
+            self.a.setdefault(name, []).append(w[2])
+        elif typ == "AAAA" and len(w) == 3 and is_ipv6(w[2]):
+            self.aaaa.setdefault(name, []).append(w[2])
+        elif typ == "MX" and len(w) == 4 and w[2].isdigit():
+            self.mx.setdefault(name, []).append((int(w[2]), w[3].rstrip(".")))
+        elif typ == "PTR" and len(w) == 3 and (is_ipv4(w[0]) or is_ipv6(w[0])):
+            self.ptr.setdefault(w[0] if is_ipv4(w[0]) else name, []).append(w[2].rstrip("."))
+        elif typ == "TXT" and len(w) >= 3 and len(" ".join(w[2:])) <= 255:
+            self.txt.setdefault(name, []).append(" ".join(w[2:]))
+        else:
+            raise ScriptError("line %d: dns: expected NAME A IP, NAME AAAA IPv6, NAME MX PREF HOST, ADDR PTR NAME, "
+                              "NAME TXT TEXT or NAME TEMP" % lineno)
+
+
+def parse_script(text):
+    """Parses a session script as engine/smtp/session_script.cpp does."""
+    s = Script()
+    lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
+    if lines and lines[-1] == "":
+        lines.pop()
+    skips = []
+    i = 0
+    while i < len(lines):
+        lineno = i + 1
+        line = lines[i]
+        i += 1
+        w = line.split()
+        if not w or w[0].startswith("#"):
+            continue
+        cmd = w[0].lower()
+        parts = line.strip().split(None, 1)
+        arg = parts[1] if len(parts) > 1 else ""
+        if cmd == "expect":
+            continue
+        if cmd == "dns":
+            s.add_dns(w[1:], lineno)
+            continue
+        if cmd == "connect":
+            if s.client is not None:
+                raise ScriptError("line %d: connect: only one connection per script" % lineno)
+            if len(w) < 2 or not is_ipv4(w[1]):
+                raise ScriptError("line %d: connect: expected an IPv4 address" % lineno)
+            s.client = w[1]
+            for kv in w[2:]:
+                key, _, val = kv.partition("=")
+                if key == "name" and val:
+                    s.ptr.setdefault(w[1], []).append(val.rstrip("."))
+                    s.a.setdefault(dns_key(val), []).append(w[1])
+                elif key == "port" and val.isdigit():
+                    s.port = int(val)
+                else:
+                    raise ScriptError("line %d: connect: unknown setting %s (name=NAME, port=N)" % (lineno, kv))
+            continue
+        if cmd in ("macro", "class", "map", "auth"):
+            if cmd not in skips:
+                skips.append(cmd)
+            continue
+        if s.client is None:
+            raise ScriptError("line %d: '%s' before connect" % (lineno, w[0]))
+        if cmd in ("helo", "ehlo", "vrfy", "expn", "etrn", "rset", "noop", "quit", "help"):
+            s.steps.append((cmd.upper() + (" " + arg if arg else ""), None))
+        elif cmd == "mail":
+            s.steps.append(("MAIL FROM:" + arg, None))
+        elif cmd == "rcpt":
+            s.steps.append(("RCPT TO:" + arg, None))
+        elif cmd == "send":
+            s.steps.append((arg, None))
+        elif cmd == "data":
+            body = []
+            while i < len(lines) and lines[i] != ".":
+                body.append(lines[i])
+                i += 1
+            if i >= len(lines):
+                raise ScriptError("line %d: data: the message has no end (a line with a single \".\")" % lineno)
+            i += 1
+            s.steps.append(("DATA", body))
+        else:
+            raise ScriptError("line %d: unknown command '%s'" % (lineno, w[0]))
+    if s.client is None and not skips:
+        raise ScriptError("no `connect ADDR` line")
+    if skips:
+        s.skip = ", ".join(skips)
+    return s
+
+
+# ---- a DNS server answering from the script's records ------------------------
+
+def encode_name(name):
+    out = b""
+    for label in name.rstrip(".").split("."):
+        if label:
+            out += bytes([len(label)]) + label.encode("latin-1")
+    return out + b"\0"
+
+
+T_A, T_PTR, T_MX, T_TXT, T_AAAA = 1, 12, 15, 16, 28
+
+
+def dns_answer(query, script):
+    """The response to one query (bytes), or None if it cannot be parsed."""
+    if len(query) < 12:
+        return None
+    qid, flags, qdcount = struct.unpack(">HHH", query[:6])
+    if qdcount != 1 or flags & 0x8000:
+        return None
+    pos, labels = 12, []
+    while True:
+        if pos >= len(query):
+            return None
+        n = query[pos]
+        if n == 0:
+            break
+        if n & 0xC0:  # a compressed question: not from a stub resolver
+            return None
+        labels.append(query[pos + 1:pos + 1 + n].decode("latin-1"))
+        pos += n + 1
+    if pos + 5 > len(query):
+        return None
+    qtype, qclass = struct.unpack(">HH", query[pos + 1:pos + 5])
+    question = query[12:pos + 5]
+    name = ".".join(labels).lower()
+    answers, rcode = [], 0
+    rev = None
+    if name.endswith(".in-addr.arpa"):
+        parts = name[:-len(".in-addr.arpa")].split(".")
+        if len(parts) == 4:
+            rev = ".".join(reversed(parts))
+    elif name.endswith(".ip6.arpa"):
+        parts = name[:-len(".ip6.arpa")].split(".")
+        if len(parts) == 32 and all(len(p) == 1 and p in "0123456789abcdef" for p in parts):
+            rev = socket.inet_ntop(socket.AF_INET6, bytes.fromhex("".join(reversed(parts))))
+    if (rev and rev in script.temp) or name in script.temp:
+        rcode = 2  # SERVFAIL: the resolver reports TRY_AGAIN
+    elif rev is not None:
+        if rev in script.ptr:
+            if qtype == T_PTR:
+                answers = [(T_PTR, encode_name(n)) for n in script.ptr[rev]]
+        else:
+            rcode = 3
+    elif name in script.a or name in script.aaaa or name in script.mx or name in script.txt:
+        if qtype == T_A:
+            answers = [(T_A, socket.inet_aton(ip)) for ip in script.a.get(name, [])]
+        elif qtype == T_AAAA:
+            answers = [(T_AAAA, socket.inet_pton(socket.AF_INET6, ip)) for ip in script.aaaa.get(name, [])]
+        elif qtype == T_MX:
+            answers = [(T_MX, struct.pack(">H", p) + encode_name(h)) for p, h in script.mx.get(name, [])]
+        elif qtype == T_TXT:
+            answers = [(T_TXT, bytes([len(t)]) + t.encode("latin-1")) for t in script.txt.get(name, [])]
+    else:
+        rcode = 3  # NXDOMAIN
+    # QR, the query's RD, RA; authoritative so nothing is cached as "non-auth"
+    rflags = 0x8000 | 0x0400 | (flags & 0x0100) | 0x0080 | rcode
+    head = struct.pack(">HHHHHH", qid, rflags, 1, len(answers), 0, 0)
+    body = question
+    for typ, rdata in answers:
+        body += b"\xc0\x0c" + struct.pack(">HHIH", typ, 1, 60, len(rdata)) + rdata
+    return head + body
+
+
+def serve_udp(sock, script):
+    while True:
+        try:
+            data, peer = sock.recvfrom(4096)
+            reply = dns_answer(data, script)
+            if reply is not None:
+                sock.sendto(reply, peer)
+        except Exception as e:  # keep serving
+            print("daemon_session: dns: %s" % e, file=sys.stderr)
+
+
+def serve_tcp_conn(conn, script):
+    try:
+        conn.settimeout(10)
+        while True:
+            head = b""
+            while len(head) < 2:
+                chunk = conn.recv(2 - len(head))
+                if not chunk:
+                    return
+                head += chunk
+            (n,) = struct.unpack(">H", head)
+            data = b""
+            while len(data) < n:
+                chunk = conn.recv(n - len(data))
+                if not chunk:
+                    return
+                data += chunk
+            reply = dns_answer(data, script)
+            if reply is None:
+                return
+            conn.sendall(struct.pack(">H", len(reply)) + reply)
+    except OSError:
+        pass
+    finally:
+        conn.close()
+
+
+def serve_tcp(sock, script):
+    while True:
+        conn, _ = sock.accept()
+        threading.Thread(target=serve_tcp_conn, args=(conn, script), daemon=True).start()
+
+
+def start_dns(script):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 53))
+    t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    t.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    t.bind(("127.0.0.1", 53))
+    t.listen(16)
+    threading.Thread(target=serve_udp, args=(u, script), daemon=True).start()
+    threading.Thread(target=serve_tcp, args=(t, script), daemon=True).start()
+
+
+# ---- the namespace, the daemon, the client ----------------------------------
+
+def run(argv, **kw):
+    r = subprocess.run(argv, capture_output=True, text=True, **kw)
+    if r.returncode != 0:
+        raise RuntimeError("%s failed: %s" % (" ".join(argv), r.stderr.strip()))
+
+
+def setup_namespace(work, client):
+    run(["hostname", HOST])
+    run(["ip", "link", "set", "lo", "up"])
+    if not client.startswith("127."):
+        run(["ip", "addr", "add", client + "/32", "dev", "lo"])
+    etc = work / "etc"
+    etc.mkdir(mode=0o755)
+    # 127.0.0.1 is mail.example.com first: sendmail's own name is canonical
+    # from /etc/hosts (no DNS needed at start-up), and a client connecting
+    # from 127.0.0.1 is named mail.example.com ("files" before "dns").
+    (etc / "hosts").write_text("127.0.0.1\t%s localhost\n" % HOST)
+    (etc / "resolv.conf").write_text("nameserver 127.0.0.1\noptions attempts:1 timeout:2\n")
+    (etc / "nsswitch.conf").write_text("passwd: files\ngroup: files\nshadow: files\n"
+                                       "hosts: files dns\nnetworks: files\nservices: files\n"
+                                       "protocols: files\n")
+    for f in ("hosts", "resolv.conf", "nsswitch.conf"):
+        run(["mount", "--bind", str(etc / f), "/etc/" + f])
+
+
+def listening(port):
+    """Whether something listens on 127.0.0.1:port (without connecting)."""
+    want = ("0100007F:%04X" % port, "00000000:%04X" % port)
+    try:
+        with open("/proc/net/tcp") as f:
+            for line in f.readlines()[1:]:
+                w = line.split()
+                if len(w) > 3 and w[1] in want and w[3] == "0A":
+                    return True
+        return False
+    except OSError:
+        return None
+
+
+class Closed(Exception):
+    pass
+
+
+class Reader:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+
+    def line(self, deadline):
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise socket.timeout()
+            self.sock.settimeout(left)
+            try:
+                chunk = self.sock.recv(4096)
+            except ConnectionResetError:
+                chunk = b""
+            if not chunk:
+                if self.buf:
+                    rest, self.buf = self.buf, b""
+                    return rest.decode("latin-1")
+                raise Closed()
+            self.buf += chunk
+        line, _, self.buf = self.buf.partition(b"\n")
+        return line.decode("latin-1").rstrip("\r")
+
+    def reply(self, out):
+        """Reads one reply into `out`; False if the server closed first."""
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        try:
+            while True:
+                line = self.line(deadline)
+                out.append(line)
+                if len(line) < 4 or line[3] != "-":
+                    return True
+        except Closed:
+            return False
+
+
+def play(script, out):
+    """The client's side; appends every line the server sends to `out`."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind((script.client, script.port))
+        s.settimeout(REPLY_TIMEOUT)
+        s.connect(("127.0.0.1", 25))
+        r = Reader(s)
+        what = "the greeting"
+        try:
+            if not r.reply(out):
+                return
+            for cmd, body in script.steps:
+                what = repr(cmd)
+                try:
+                    s.sendall(cmd.encode("latin-1") + b"\r\n")
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+                n = len(out)
+                if not r.reply(out):
+                    return
+                if body is not None and len(out) > n and out[-1].startswith("354"):
+                    what = "the message"
+                    # the lines as the client sends them (cfkit reads script
+                    # lines the same way: a line ".x" arrives as "x")
+                    data = "".join(l + "\r\n" for l in body) + ".\r\n"
+                    try:
+                        s.sendall(data.encode("latin-1"))
+                    except (BrokenPipeError, ConnectionResetError):
+                        return
+                    if not r.reply(out):
+                        return
+        except socket.timeout:
+            raise RuntimeError("no complete reply to %s within %g s; the server sent so far:\n%s"
+                               % (what, REPLY_TIMEOUT, "\n".join(out)))
+    finally:
+        s.close()
+
+
+def inner(args):
+    """Inside the namespaces: the DNS server, the daemon and the session."""
+    script = parse_script(pathlib.Path(args.script).read_text(encoding="latin-1"))
+    work = pathlib.Path(args.work)
+    setup_namespace(work, script.client)
+    start_dns(script)
+    q = work / "mqueue"
+    q.mkdir(mode=0o700)
+    (work / "service.switch").write_text("hosts files dns\naliases files\n")
+    sm = pathlib.Path(args.oracle) / "root/usr/libexec/sendmail/sendmail"
+    argv = [str(sm), "-bD", "-C", str(pathlib.Path(args.cf).resolve()),
+            "-OServiceSwitchFile=" + str(work / "service.switch"),
+            "-ODaemonPortOptions=Addr=127.0.0.1,Port=25,Name=MTA",
+            "-OQueueDirectory=" + str(q),
+            "-OPidFile=" + str(work / "sendmail.pid"),
+            "-OStatusFile=" + str(work / "sendmail.st"),
+            "-odq"]
+    log = open(work / "daemon.log", "w+b")
+    daemon = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True, cwd=str(work))
+
+    def daemon_output():
+        log.seek(0)
+        return log.read().decode("latin-1").strip()
+
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if daemon.poll() is not None:
+                raise RuntimeError("sendmail exited (status %s) before it listened: %s"
+                                   % (daemon.returncode, daemon_output() or "(no output)"))
+            up = listening(25)
+            if up is None:  # no /proc/net/tcp: probe (a session of its own)
+                try:
+                    socket.create_connection(("127.0.0.1", 25), timeout=1).close()
+                    up = True
+                except OSError:
+                    up = False
+            if up:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError("sendmail did not listen on 127.0.0.1:25 within %g s: %s"
+                                   % (START_TIMEOUT, daemon_output() or "(no output)"))
+            time.sleep(0.05)
+        out = []
+        try:
+            play(script, out)
+        except RuntimeError as e:
+            if daemon.poll() is not None:
+                raise RuntimeError("%s\nsendmail exited (status %s): %s"
+                                   % (e, daemon.returncode, daemon_output() or "(no output)"))
+            raise
+        sys.stdout.write("".join(l + "\n" for l in out))
+        sys.stdout.flush()
+        if args.log:
+            sys.stderr.write(daemon_output() + "\n")
+        return 0
+    finally:
+        try:
+            os.killpg(daemon.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        daemon.wait()
+        log.close()
+
+
+def default_oracle():
+    r = subprocess.run([str(ROOT / "tools/oracle/fetch-sendmail.sh")], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("tools/oracle/fetch-sendmail.sh failed: " + r.stderr.strip())
+    return r.stdout.strip().splitlines()[-1]
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description="Play a session script against the real sendmail daemon; "
+                                 "print the server's lines.")
+    ap.add_argument("cf", help="the .cf file")
+    ap.add_argument("script", help="the session script")
+    ap.add_argument("--oracle", help="the unpacked sendmail (default: tools/oracle/fetch-sendmail.sh)")
+    ap.add_argument("--log", action="store_true", help="copy the daemon's own output to standard error")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory (printed on standard error)")
+    ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--work", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    try:
+        if args.inner:
+            return inner(args)
+        if os.geteuid() != 0:
+            print("daemon_session: needs root (network and mount namespaces for the real daemon)",
+                  file=sys.stderr)
+            return 2
+        try:
+            script = parse_script(pathlib.Path(args.script).read_text(encoding="latin-1"))
+        except (OSError, ScriptError) as e:
+            print("daemon_session: %s: %s" % (args.script, e), file=sys.stderr)
+            return 2
+        if script.skip:
+            print("daemon_session: skipped (%s)" % script.skip, file=sys.stderr)
+            return 3
+        if not pathlib.Path(args.cf).is_file():
+            print("daemon_session: %s: no such file" % args.cf, file=sys.stderr)
+            return 2
+        oracle = args.oracle or default_oracle()
+        WORK_BASE.mkdir(parents=True, exist_ok=True)
+        os.chmod(WORK_BASE, 0o755)
+        work = tempfile.mkdtemp(prefix="run-", dir=str(WORK_BASE))
+        os.chmod(work, 0o755)
+        try:
+            cmd = ["unshare", "-u", "-n", "-m", sys.executable, str(pathlib.Path(__file__).resolve()),
+                   "--inner", "--work", work, "--oracle", str(oracle),
+                   str(pathlib.Path(args.cf).resolve()), str(pathlib.Path(args.script).resolve())]
+            if args.log:
+                cmd.append("--log")
+            r = subprocess.run(cmd, timeout=300)
+            return r.returncode
+        finally:
+            if args.keep:
+                print("daemon_session: work directory %s" % work, file=sys.stderr)
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+    except (RuntimeError, OSError, ScriptError, subprocess.TimeoutExpired) as e:
+        print("daemon_session: %s" % e, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

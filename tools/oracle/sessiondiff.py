@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""Session differential: the real sendmail 8.17 daemon versus `cfkit session`.
+
+    tools/oracle/sessiondiff.py [--cfkit build/cfkit] [--oracle DIR] [--jobs N]
+                         [--oracle-only | --expected] [--save-expected] [DIR|FILE ...]
+
+Default DIR: testcases/sessions/diff. There, each CONF.mc goes with the
+scripts CONF/*.session. For each CONF the .mc is expanded once (m4 with the
+oracle's sendmail-cf) in a work directory WORK, after `@DIR@` in it is
+replaced by WORK's absolute path; beside it:
+  CONF.access   makemap input: WORK/access.db (the oracle's `makemap hash`)
+  CONF.aliases  WORK/aliases, built with the oracle's newaliases
+                (default: "postmaster: root")
+  CONF.NAME     any other file is copied to WORK/NAME
+Each script is played against the real daemon (tools/oracle/daemon_session.py, in
+private namespaces with a fake DNS) and given to
+`CFKIT session WORK/CONF.cf SCRIPT --replies --hostname mail.example.com
+--no-interfaces`; both outputs are masked (see mask()) and compared.
+
+Arguments may be a directory of CONF.mc files, a CONF directory of scripts,
+or single .session files. One line a script (ok, FAIL, skip (reason)), a
+unified diff under each failure, then "N identical, N different, N skipped";
+exit status 1 if any differ, 2 on a harness failure.
+
+  --oracle-only    print the daemon's transcript of each script (no cfkit)
+  --expected       compare cfkit with the saved SCRIPT.expected files instead
+                   of running the daemon (needs no root)
+  --save-expected  write each daemon transcript to SCRIPT.expected (raw)
+
+Running the daemon needs root (network and mount namespaces).
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
+HOST = "mail.example.com"
+DEFAULT_DIR = ROOT / "testcases/sessions/diff"
+DAEMON = ROOT / "tools/oracle/daemon_session.py"
+
+sys.path.insert(0, str(ROOT / "tools/oracle"))
+import daemon_session  # noqa: E402  (the script parser: skip reasons)
+
+# ---- masks -------------------------------------------------------------------
+# Applied to both transcripts before comparing; everything else is compared
+# byte for byte.
+MASKS = [
+    # (a) The greeting's date: "220 mail.example.com ESMTP Sendmail
+    #     8.17.1.9/8.17.1.9; Tue, 24 Nov 2026 04:03:44 GMT" ($b in
+    #     SmtpGreetingMessage). Only the first line (the greeting).
+    ("greeting date", re.compile(r"\A(2\d\d[ -][^\n]*?); [^\n]*"), r"\1; DATE"),
+    # (b) The queue id (date-based letters plus the pid of the session's
+    #     process) in "250 2.0.0 6AO43oM1012331 Message accepted for delivery".
+    ("queue id", re.compile(r"^(250[ -]2\.0\.0 )\S+( Message accepted for delivery)$", re.M),
+     r"\1QUEUEID\2"),
+    # (c) The same queue id where sendmail names the envelope in other
+    #     replies to the message: "... queued as QUEUEID", "QUEUEID: ...".
+    ("queued as", re.compile(r"(queued as )[0-9A-Za-z]{14}\b"), r"\1QUEUEID"),
+]
+
+
+def mask(text):
+    for _name, rx, repl in MASKS:
+        text = rx.sub(repl, text)
+    return text
+
+
+# ---- the configs ---------------------------------------------------------------
+
+def run(argv, **kw):
+    r = subprocess.run(argv, capture_output=True, **kw)
+    if r.returncode != 0:
+        err = r.stderr.decode("latin-1", "replace") if isinstance(r.stderr, bytes) else r.stderr
+        raise RuntimeError("%s: exit status %d: %s" % (" ".join(map(str, argv)), r.returncode, err.strip()))
+    return r
+
+
+def prepare(mc, oracle, work):
+    """Expands CONF.mc into WORK/CONF.cf with its maps; returns the .cf path."""
+    usr = oracle / "root/usr"
+    cfdir = usr / "share/sendmail/cf"
+    sendmail = usr / "libexec/sendmail/sendmail"
+    makemap = usr / "libexec/sendmail/makemap"
+    work.mkdir(mode=0o755)
+    conf = mc.stem
+    text = mc.read_text().replace("@DIR@", str(work))
+    (work / mc.name).write_text(text)
+    cf = work / (conf + ".cf")
+    cf.write_bytes(run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(work / mc.name)]).stdout)
+    for extra in sorted(mc.parent.glob(conf + ".*")):
+        suffix = extra.name[len(conf) + 1:]
+        if suffix in ("mc", "aliases") or extra.is_dir():
+            continue
+        if suffix == "access":
+            with open(extra, "rb") as f:
+                run([str(makemap), "-C", str(cf), "hash", str(work / "access")], stdin=f)
+        else:
+            shutil.copyfile(extra, work / suffix)
+    aliases = mc.parent / (conf + ".aliases")
+    (work / "aliases").write_text(aliases.read_text() if aliases.exists() else "postmaster: root\n")
+    q = work / "mqueue"
+    q.mkdir(mode=0o700)
+    # newaliases, as the daemon wants it (with the "@" key it waits for);
+    # under `unshare -u -n` with the daemon's host name, or sendmail spends a
+    # minute trying to qualify this machine's name in DNS
+    if os.geteuid() == 0:
+        run(["unshare", "-u", "-n", "sh", "-c", 'hostname "$0" && exec "$@"', HOST,
+             str(sendmail), "-C", str(cf), "-OQueueDirectory=" + str(q), "-OAliasFile=" + str(work / "aliases"),
+             "-bi"])
+    else:  # --expected without root: makemap, as newaliases stores it (NUL-terminated keys)
+        pairs = [l.split(":", 1) for l in (work / "aliases").read_text().splitlines()
+                 if ":" in l and not l.startswith("#")]
+        text = "".join("%s\t%s\n" % (k.strip().lower(), v.strip()) for k, v in pairs) + "@\t@\n"
+        run([str(makemap), "-C", str(cf), "-N", "hash", str(work / "aliases")], input=text.encode())
+    return cf
+
+
+# ---- the scripts -------------------------------------------------------------
+
+class Case:
+    def __init__(self, mc, script):
+        self.mc = mc
+        self.script = script
+        self.name = "%s/%s" % (mc.stem, script.name)
+        self.expected = script.with_suffix(".expected")
+
+
+def collect(paths):
+    cases = []
+    for p in paths:
+        p = pathlib.Path(p).resolve()
+        if p.is_file() and p.suffix == ".session":
+            mcs = [p.parent.parent / (p.parent.name + ".mc")]
+            scripts = {mcs[0]: [p]}
+        elif p.is_dir() and (p.parent / (p.name + ".mc")).is_file():
+            mcs = [p.parent / (p.name + ".mc")]
+            scripts = {mcs[0]: sorted(p.glob("*.session"))}
+        elif p.is_dir():
+            mcs = sorted(p.glob("*.mc"))
+            scripts = {mc: sorted((p / mc.stem).glob("*.session")) for mc in mcs}
+        else:
+            raise RuntimeError("%s: not a .session file, a directory of CONF.mc files or a CONF directory" % p)
+        for mc in mcs:
+            if not mc.is_file():
+                raise RuntimeError("%s: no config %s for it" % (p, mc))
+            cases += [Case(mc, s) for s in scripts[mc]]
+    return cases
+
+
+def run_daemon(case, cf, oracle):
+    """(transcript, error)"""
+    try:
+        r = subprocess.run([sys.executable, str(DAEMON), str(cf), str(case.script), "--oracle", str(oracle)],
+                           capture_output=True, timeout=300)
+    except subprocess.TimeoutExpired:
+        return None, "the daemon run took more than 300 s"
+    if r.returncode != 0:
+        return None, r.stderr.decode("latin-1").strip() or "exit status %d" % r.returncode
+    return r.stdout.decode("latin-1"), None
+
+
+def run_cfkit(cfkit, case, cf):
+    """(transcript, error text or None, stderr)"""
+    # the daemon's /etc/hosts (tools/oracle/daemon_session.py): its own names join $=w
+    hosts = pathlib.Path(cf).parent / ("hosts." + re.sub(r"[^A-Za-z0-9_.-]", "_", case.name))
+    hosts.write_text("127.0.0.1\t%s localhost\n" % HOST)
+    argv = [cfkit, "session", str(cf), str(case.script), "--replies", "--hostname", HOST, "--no-interfaces",
+            "--hosts-file", str(hosts)]
+    try:
+        r = subprocess.run(argv, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        return "", "cannot run %s" % cfkit, ""
+    except subprocess.TimeoutExpired:
+        return "", "cfkit session took more than 120 s", ""
+    err = r.stderr.decode("latin-1")
+    if r.returncode != 0:
+        return r.stdout.decode("latin-1"), "cfkit session: exit status %d" % r.returncode, err
+    return r.stdout.decode("latin-1"), None, err
+
+
+def check(case, cf, args, oracle):
+    """Returns (status, report lines); status is ok, FAIL, skip or show."""
+    try:
+        script = daemon_session.parse_script(case.script.read_text(encoding="latin-1"))
+    except daemon_session.ScriptError as e:
+        return "FAIL", ["FAIL %s: bad script: %s" % (case.name, e)]
+    if script.skip:
+        return "skip", ["skip %s (%s)" % (case.name, script.skip)]
+    notes = []
+    if args.expected:
+        if not case.expected.exists():
+            return "skip", ["skip %s (no %s)" % (case.name, case.expected.name)]
+        want = case.expected.read_text(encoding="latin-1")
+    else:
+        want, err = run_daemon(case, cf, oracle)
+        if err:
+            return "FAIL", ["FAIL %s: the daemon run failed:" % case.name] + ["  " + l for l in err.splitlines()]
+        if args.save_expected:
+            case.expected.write_text(want, encoding="latin-1")
+        elif case.expected.exists() and mask(case.expected.read_text(encoding="latin-1")) != mask(want):
+            notes.append("  note: the daemon's transcript differs from %s (--save-expected to update)"
+                         % case.expected.name)
+    if args.oracle_only:
+        return "show", ["== %s" % case.name] + want.splitlines() + notes
+    got, err, stderr = run_cfkit(args.cfkit, case, cf)
+    w, g = mask(want), mask(got)
+    if w == g and not err:
+        return "ok", ["ok   %s (%d lines)" % (case.name, w.count("\n"))] + notes
+    out = ["FAIL %s" % case.name + (": " + err if err else "")]
+    out += [l.rstrip("\n") for l in difflib.unified_diff(w.splitlines(True), g.splitlines(True),
+                                                         "sendmail", "cfkit", lineterm="\n")]
+    if stderr.strip():
+        out += ["  cfkit stderr: " + l for l in stderr.strip().splitlines()]
+    return "FAIL", out + notes
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Play session scripts against the real sendmail daemon and "
+                                 "against cfkit session; compare the replies.")
+    ap.add_argument("--cfkit", default=str(ROOT / "build/cfkit"))
+    ap.add_argument("--oracle", help="the unpacked sendmail (default: tools/oracle/fetch-sendmail.sh)")
+    ap.add_argument("--jobs", "-j", type=int, default=1, help="scripts run in parallel")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--oracle-only", action="store_true", help="print the daemon's transcripts only")
+    mode.add_argument("--expected", action="store_true",
+                      help="compare cfkit with the saved .expected files (no daemon)")
+    ap.add_argument("--save-expected", action="store_true", help="write SCRIPT.expected from the daemon")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--show", action="store_true", help=argparse.SUPPRESS)  # old flag: = --oracle-only
+    ap.add_argument("paths", nargs="*", metavar="DIR|FILE")
+    args = ap.parse_args()
+    if args.show and not args.expected:
+        args.oracle_only = True
+    if args.save_expected and args.expected:
+        ap.error("--save-expected needs the daemon; not with --expected")
+    if not args.expected and os.geteuid() != 0:
+        print("sessiondiff: needs root to run the real daemon (network and mount namespaces); "
+              "--expected compares with the saved transcripts without it", file=sys.stderr)
+        return 2
+    try:
+        cases = collect(args.paths or [DEFAULT_DIR])
+        if args.oracle:
+            oracle = pathlib.Path(args.oracle).resolve()
+        else:
+            oracle = pathlib.Path(daemon_session.default_oracle())
+    except RuntimeError as e:
+        print("sessiondiff: %s" % e, file=sys.stderr)
+        return 2
+    cache = pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit"
+    cache.mkdir(parents=True, exist_ok=True)
+    base = pathlib.Path(tempfile.mkdtemp(prefix="sessiondiff-", dir=str(cache)))
+    os.chmod(base, 0o755)
+    cfs, lock = {}, threading.Lock()
+    counts = {"ok": 0, "FAIL": 0, "skip": 0, "show": 0}
+
+    def one(case):
+        with lock:  # each config once, before its first script
+            if case.mc not in cfs:
+                try:
+                    cfs[case.mc] = prepare(case.mc, oracle, base / case.mc.stem)
+                except (RuntimeError, OSError) as e:
+                    cfs[case.mc] = e
+        cf = cfs[case.mc]
+        if isinstance(cf, Exception):
+            return "FAIL", ["FAIL %s: cannot build %s: %s" % (case.name, case.mc.name, cf)]
+        return check(case, cf, args, oracle)
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            for status, lines in pool.map(one, cases):
+                counts[status] += 1
+                print("\n".join(lines), flush=True)
+    finally:
+        if args.keep:
+            print("sessiondiff: work directory %s" % base, file=sys.stderr)
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+    if args.oracle_only:
+        print("%d transcripts, %d failed, %d skipped" % (counts["show"], counts["FAIL"], counts["skip"]))
+    else:
+        print("%d identical, %d different, %d skipped" % (counts["ok"], counts["FAIL"], counts["skip"]))
+    return 1 if counts["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
