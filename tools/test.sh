@@ -13,6 +13,9 @@ echo "== build (warnings are errors)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCFKIT_WERROR=ON >/dev/null
 cmake --build build -j"$JOBS"
 
+echo "== layering: each engine/ stage includes only its own and lower stages"
+python3 tools/check_layers.py
+
 echo "== unit tests"
 (cd build && ctest --output-on-failure)
 

@@ -806,6 +806,8 @@ void Compiler::option(const std::string& bp) {
         c_.options.dont_probe_interfaces = ascii_lower(val) == "loopback" ? 1 : atobool(val) ? 2 : 0;
     } else if (lname == "Verbose") {
         c_.options.verbose = atobool(val);
+    } else if (lname == "SoftBounce") {
+        c_.options.soft_bounce = atobool(val);
     } else if (lname == "UseCompressedIPv6Addresses") {
         c_.options.compressed_ipv6 = atobool(val);
     } else if (lname == "HelpFile") {

@@ -73,6 +73,7 @@ struct Options {
     bool eight_bit_ok = false;                  // EightBitAddrOK
     int dont_probe_interfaces = 0;  // 0 probe all, 1 skip loopback names, 2 none
     bool verbose = false;
+    bool soft_bounce = false;  // SoftBounce: 5xx replies become 4xx
     // UseCompressedIPv6Addresses: how IPv6 addresses print (dns maps'
     // AAAA answers); off in Debian's binary, built with IPV6_FULL.
     bool compressed_ipv6 = false;

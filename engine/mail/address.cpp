@@ -17,11 +17,6 @@ constexpr int kExTempfail = 75;
 
 bool has_flag(const Mailer* m, char f) { return m && m->flags.find(f) != std::string::npos; }
 
-std::size_t find_meta(const Tokens& ws, std::size_t from, int meta_char) {
-    while (from < ws.size() && meta::first(ws[from]) != meta_char) ++from;
-    return from;
-}
-
 // Collects what the rules report while an address is rewritten.
 class Collect : public Reporter {
 public:
@@ -29,8 +24,7 @@ public:
     Reporter* live = nullptr;
     std::string to;
     void report(Diagnostic d) override {
-        if (d.emit == Emit::Syserr) out->push_back({"554 5.3.0 " + d.message, "", true});
-        else if (d.emit == Emit::Usrerr) out->push_back({d.message, to, false});
+        if (std::optional<AddressError> e = rule_error(d, to)) out->push_back(std::move(*e));
         if (live) live->report(std::move(d));
     }
 };
@@ -113,28 +107,9 @@ bool has_ctrl_char(std::string& addr, bool isrcpt, bool eight_bit_ok, bool compl
 
 } // namespace
 
-ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to) {
-    std::size_t i = 2;
-    bool has_host = false;
-    std::size_t host_first = 0;
-    if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
-        has_host = true;
-        host_first = ++i;
-    }
-    i = find_meta(ws, i, meta::CANONUSER);
-    if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce(s.config()));
-    std::string host;
-    if (has_host && i > host_first) host = join_tokens(s, ws, host_first, i - 1, '\0', true, kHbufSize);
-    else has_host = false;
-    std::string user = join_tokens(s, ws, i + 1, std::string::npos, ' ', false);
-    return error_mailer_reply(has_host, host, true, user, to, soft_bounce(s.config()));
-}
-
-std::string bt_text(const AddressError& e) {
-    std::string line = e.complete ? e.text : format_reply(e.text, e.to);
-    std::string t = line.size() > 4 ? line.substr(4) : std::string();
-    if (std::size_t l = enhanced_code_length(t, ' ')) t = t.substr(l + 1);
-    return t;
+std::size_t find_meta(const Tokens& ws, std::size_t from, int meta_char) {
+    while (from < ws.size() && meta::first(ws[from]) != meta_char) ++from;
+    return from;
 }
 
 CrackOptions crack_options(const Config& cfg) {
@@ -180,13 +155,6 @@ std::string remote_name(Session& s, const std::string& name, const Mailer& m, un
     if (old) s.env.macros.set(gid, *old);
     else s.env.macros.unset(gid);
     return out;
-}
-
-bool soft_bounce(const Config& cfg) {
-    auto it = cfg.options.raw.find("SoftBounce");
-    if (it == cfg.options.raw.end()) return false;
-    std::string v = ascii_lower(it->second);
-    return v.empty() || v == "true" || v == "t" || v == "yes" || v == "y";
 }
 
 std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,

@@ -14,15 +14,6 @@
 
 namespace cfkit {
 
-// One message sendmail would issue (usrerr/syserr) while parsing: `text`
-// starts with its SMTP code ("553 Unbalanced '<'"), `to` is e->e_to then.
-struct AddressError {
-    std::string text;
-    std::string to;
-    bool syserr = false;
-    bool complete = false;  // a finished reply line (an `error` mailer's)
-};
-
 struct Address {
     enum class State { Ok, Verified, Expanded, BadAddr, QueueUp, DontSend };
     const Mailer* mailer = nullptr;  // nullptr: the error mailer
@@ -65,10 +56,6 @@ struct ParsedAddress {
 ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsigned flags, bool isrcpt,
                             Reporter* live = nullptr);
 
-// A message as test mode prints it: no reply codes; the address in front
-// for the codes that show it (fmtmsg()).
-std::string bt_text(const AddressError& e);
-
 // remotename(): an address as it would be handed to mailer `m` (rulesets
 // 3, 1 or 2, the mailer's S= or R=, 4, the comments put back). `status`
 // becomes 75 when a ruleset failed temporarily.
@@ -87,10 +74,8 @@ constexpr int kRscheckBufSize = 2 * 8192;  // rscheck()'s ubuf[BUFSIZ * 2], glib
 std::string join_tokens(Session& s, const Tokens& t, std::size_t first, std::size_t last, int spacesub,
                         bool external, int bufsize = kUbufSize);
 
-// buildaddr() of a `$#error ...` workspace: the reply it sends.
-ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to);
-
-// The SoftBounce option: 5xx replies become 4xx.
-bool soft_bounce(const Config& cfg);
+// The first token at or after `from` that starts with `meta_char` ($@,
+// $: ...); ws.size() if none.
+std::size_t find_meta(const Tokens& ws, std::size_t from, int meta_char);
 
 } // namespace cfkit

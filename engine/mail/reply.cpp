@@ -4,6 +4,10 @@
 #include <cstdlib>
 #include <utility>
 
+#include "engine/config/config.hpp"
+#include "engine/mail/address.hpp"
+#include "engine/rewrite/session.hpp"
+#include "engine/text/metachar.hpp"
 #include "engine/text/textutil.hpp"
 
 namespace cfkit {
@@ -177,5 +181,41 @@ ErrorReply error_mailer_reply(bool has_host, const std::string& host, bool has_u
     r.line = format_reply("553 5.3.0 " + user, to, "", soft_bounce);
     return r;
 }
+
+ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& to) {
+    std::size_t i = 2;
+    bool has_host = false;
+    std::size_t host_first = 0;
+    if (i < ws.size() && meta::first(ws[i]) == meta::CANONHOST) {
+        has_host = true;
+        host_first = ++i;
+    }
+    i = find_meta(ws, i, meta::CANONUSER);
+    if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce(s.config()));
+    std::string host;
+    if (has_host && i > host_first) host = join_tokens(s, ws, host_first, i - 1, '\0', true, kHbufSize);
+    else has_host = false;
+    std::string user = join_tokens(s, ws, i + 1, std::string::npos, ' ', false);
+    return error_mailer_reply(has_host, host, true, user, to, soft_bounce(s.config()));
+}
+
+std::string bt_text(const AddressError& e) {
+    std::string line = reply_line(e);
+    std::string t = line.size() > 4 ? line.substr(4) : std::string();
+    if (std::size_t l = enhanced_code_length(t, ' ')) t = t.substr(l + 1);
+    return t;
+}
+
+std::optional<AddressError> rule_error(const Diagnostic& d, const std::string& to) {
+    if (d.emit == Emit::Syserr) return AddressError{"554 5.3.0 " + d.message, "", true};
+    if (d.emit == Emit::Usrerr) return AddressError{d.message, to, false};
+    return std::nullopt;
+}
+
+std::string reply_line(const AddressError& e, bool soft_bounce) {
+    return e.complete ? e.text : format_reply(e.text, e.to, "", soft_bounce);
+}
+
+bool soft_bounce(const Config& cfg) { return cfg.options.soft_bounce; }
 
 } // namespace cfkit

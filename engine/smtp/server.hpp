@@ -76,8 +76,11 @@ public:
     bool in_data() const;  // the last command was a DATA answered with 354
     Session& session();
 
-private:
+    // The state, opaque here: defined in server_state.hpp for server.cpp
+    // and verbs.cpp (the table of SMTP verbs points at its handlers).
     struct Impl;
+
+private:
     std::unique_ptr<Impl> impl_;
 };
 

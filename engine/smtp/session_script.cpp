@@ -12,11 +12,6 @@ namespace cfkit {
 
 namespace {
 
-std::string ascii_upper(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-}
-
 std::string rest_after(const std::string& line, std::size_t words) {
     std::size_t p = 0;
     for (std::size_t i = 0; i < words; ++i) {
@@ -29,163 +24,218 @@ std::string rest_after(const std::string& line, std::size_t words) {
     return p == std::string::npos ? std::string() : line.substr(p);
 }
 
+// One script being read: a handler per line kind (the first word), as
+// ninja's manifest parser dispatches on its statement kinds.
+class ScriptReader {
+public:
+    ScriptReader(const std::string& path, SessionScript& out, std::vector<Diagnostic>& errors)
+        : path_(path), out_(out), errors_(errors) {}
+
+    bool read(const std::string& text);
+
+private:
+    struct Line {
+        int no;
+        const std::string& text;
+        std::vector<std::string> w;  // the words
+        std::string cmd;             // the first, lower case
+    };
+    using Handler = void (ScriptReader::*)(const Line&);
+    struct Keyword {
+        const char* name;
+        Handler handle;
+        bool before_connect;  // allowed before `connect`
+    };
+    static const Keyword kKeywords[];
+
+    void fail(int line, const std::string& msg);
+    ScriptStep step(const Line& l, ScriptStep::Kind kind) const;
+    void expect(const Line& l);
+    void dns(const Line& l);
+    void connect(const Line& l);
+    void setting(const Line& l);  // macro, class, map
+    void auth(const Line& l);
+    void smtp(const Line& l);     // helo ehlo vrfy expn etrn rset noop quit help
+    void mail_rcpt(const Line& l);
+    void send(const Line& l);
+    void data(const Line& l);
+
+    const std::string& path_;
+    SessionScript& out_;
+    std::vector<Diagnostic>& errors_;
+    std::vector<std::string> lines_;
+    std::size_t next_ = 0;  // the line after the one being read (data reads on)
+    bool connected_ = false;
+};
+
+const ScriptReader::Keyword ScriptReader::kKeywords[] = {
+    {"expect", &ScriptReader::expect, true},     {"dns", &ScriptReader::dns, true},
+    {"connect", &ScriptReader::connect, true},   {"macro", &ScriptReader::setting, true},
+    {"class", &ScriptReader::setting, true},     {"map", &ScriptReader::setting, true},
+    {"auth", &ScriptReader::auth, false},        {"helo", &ScriptReader::smtp, false},
+    {"ehlo", &ScriptReader::smtp, false},        {"vrfy", &ScriptReader::smtp, false},
+    {"expn", &ScriptReader::smtp, false},        {"etrn", &ScriptReader::smtp, false},
+    {"rset", &ScriptReader::smtp, false},        {"noop", &ScriptReader::smtp, false},
+    {"quit", &ScriptReader::smtp, false},        {"help", &ScriptReader::smtp, false},
+    {"mail", &ScriptReader::mail_rcpt, false},   {"rcpt", &ScriptReader::mail_rcpt, false},
+    {"send", &ScriptReader::send, false},        {"data", &ScriptReader::data, false},
+};
+
+bool ScriptReader::read(const std::string& text) {
+    out_.path = path_;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) {
+        if (!l.empty() && l.back() == '\r') l.pop_back();
+        lines_.push_back(l);
+    }
+    std::size_t before = errors_.size();
+    while (next_ < lines_.size()) {
+        int no = static_cast<int>(next_ + 1);
+        const std::string& text_line = lines_[next_++];
+        std::vector<std::string> w = split_words(text_line);
+        if (w.empty() || w[0][0] == '#') continue;
+        Line l{no, text_line, w, ascii_lower(w[0])};
+        const Keyword* k = nullptr;
+        for (const Keyword& kw : kKeywords)
+            if (l.cmd == kw.name) k = &kw;
+        if (k && !k->before_connect && !connected_) {
+            fail(no, "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
+        } else if (!k) {
+            fail(no, connected_ ? "unknown command '" + w[0] + "'"
+                                : "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
+        } else {
+            (this->*k->handle)(l);
+        }
+    }
+    if (!connected_ && errors_.size() == before) fail(1, "no `connect ADDR` line");
+    return errors_.size() == before;
+}
+
+void ScriptReader::fail(int line, const std::string& msg) {
+    Diagnostic d;
+    d.emit = Emit::Plain;
+    d.loc.file = path_;
+    d.loc.line = line;
+    d.loc.column = 1;
+    d.message = msg;
+    errors_.push_back(d);
+}
+
+ScriptStep ScriptReader::step(const Line& l, ScriptStep::Kind kind) const {
+    ScriptStep st;
+    st.kind = kind;
+    st.line = l.no;
+    st.words = l.w;
+    return st;
+}
+
+void ScriptReader::expect(const Line& l) {
+    if (out_.steps.empty()) return fail(l.no, "expect: no step before it to check");
+    Expectation e;
+    e.line = l.no;
+    std::string what = rest_after(l.text, 1);
+    if (what.size() >= 2 && what.front() == '/' && what.back() == '/') {
+        e.regex = what.substr(1, what.size() - 2);
+        try {
+            std::regex check(*e.regex);
+        } catch (const std::regex_error& ex) {
+            return fail(l.no, "expect: bad regular expression /" + *e.regex + "/: " + ex.what());
+        }
+    } else if (what.size() >= 3 && std::isdigit(static_cast<unsigned char>(what[0])) &&
+               std::isdigit(static_cast<unsigned char>(what[1])) && std::isdigit(static_cast<unsigned char>(what[2])) &&
+               (what.size() == 3 || what[3] == ' ')) {
+        e.code = what.substr(0, 3);
+        if (what.size() > 4) e.text = what.substr(4);
+    } else {
+        return fail(l.no, "expect: expected a reply code (550), a code and text, or /regex/");
+    }
+    out_.steps.back().expect.push_back(e);
+}
+
+void ScriptReader::dns(const Line& l) {
+    std::string err;
+    std::vector<std::string> rec(l.w.begin() + 1, l.w.end());
+    if (!out_.dns.add(rec, err)) fail(l.no, "dns: " + err);
+}
+
+void ScriptReader::connect(const Line& l) {
+    const std::vector<std::string>& w = l.w;
+    if (connected_) return fail(l.no, "connect: only one connection per script");
+    if (w.size() < 2) return fail(l.no, "connect: expected an IPv4 address");
+    unsigned char ip[4];
+    if (inet_pton(AF_INET, w[1].c_str(), ip) != 1)
+        return fail(l.no, "connect: " + w[1] + " is not an IPv4 address (IPv6 clients are not supported)");
+    for (std::size_t k = 2; k < w.size(); ++k) {
+        std::size_t eq = w[k].find('=');
+        std::string key = eq == std::string::npos ? w[k] : w[k].substr(0, eq);
+        std::string val = eq == std::string::npos ? std::string() : w[k].substr(eq + 1);
+        if (key == "name" && !val.empty()) {
+            out_.dns.ptr[w[1]].push_back(dns_name(val));
+            out_.dns.a[dns_key(val)].push_back(w[1]);
+        } else if (!(key == "port" && !val.empty() && val.find_first_not_of("0123456789") == std::string::npos)) {
+            fail(l.no, "connect: unknown setting " + w[k] + " (name=NAME, port=N)");
+        }
+    }
+    connected_ = true;
+    out_.steps.push_back(step(l, ScriptStep::Kind::Connect));
+}
+
+void ScriptReader::setting(const Line& l) {
+    const std::string& cmd = l.cmd;
+    std::size_t need = cmd == "map" ? 4 : 3;
+    if (l.w.size() < need)
+        return fail(l.no, cmd + (cmd == "map"     ? ": expected MAP KEY VALUE"
+                                 : cmd == "class" ? ": expected NAME WORD"
+                                                  : ": expected NAME VALUE"));
+    ScriptStep st = step(l, cmd == "macro"   ? ScriptStep::Kind::Macro
+                            : cmd == "class" ? ScriptStep::Kind::Class
+                                             : ScriptStep::Kind::Map);
+    if (cmd == "macro") st.words = {l.w[0], l.w[1], rest_after(l.text, 2)};
+    if (cmd == "map") st.words = {l.w[0], l.w[1], l.w[2], rest_after(l.text, 3)};
+    out_.cfkit_only = true;
+    out_.steps.push_back(st);
+}
+
+void ScriptReader::auth(const Line& l) {
+    if (l.w.size() != 3) return fail(l.no, "auth: expected USER MECHANISM");
+    out_.cfkit_only = true;
+    out_.steps.push_back(step(l, ScriptStep::Kind::Auth));
+}
+
+void ScriptReader::smtp(const Line& l) {
+    std::string arg = rest_after(l.text, 1);
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    st.smtp = ascii_upper(l.cmd) + (arg.empty() ? "" : " " + arg);
+    out_.steps.push_back(st);
+}
+
+void ScriptReader::mail_rcpt(const Line& l) {
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    st.smtp = (l.cmd == "mail" ? "MAIL FROM:" : "RCPT TO:") + rest_after(l.text, 1);
+    out_.steps.push_back(st);
+}
+
+void ScriptReader::send(const Line& l) {
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    st.smtp = rest_after(l.text, 1);
+    out_.steps.push_back(st);
+}
+
+// The message lines up to a line with a single ".".
+void ScriptReader::data(const Line& l) {
+    ScriptStep st = step(l, ScriptStep::Kind::Data);
+    st.smtp = "DATA";
+    for (; next_ < lines_.size() && lines_[next_] != "."; ++next_) st.body.push_back(lines_[next_]);
+    if (next_ >= lines_.size()) return fail(l.no, "data: the message has no end (a line with a single \".\")");
+    ++next_;  // the "."
+    out_.steps.push_back(st);
+}
+
 } // namespace
 
 bool parse_session_script(const std::string& text, const std::string& path, SessionScript& out,
                           std::vector<Diagnostic>& errors) {
-    out.path = path;
-    std::vector<std::string> lines;
-    {
-        std::istringstream in(text);
-        std::string l;
-        while (std::getline(in, l)) {
-            if (!l.empty() && l.back() == '\r') l.pop_back();
-            lines.push_back(l);
-        }
-    }
-    std::size_t before = errors.size();
-    auto fail = [&](int line, const std::string& msg) {
-        Diagnostic d;
-        d.emit = Emit::Plain;
-        d.loc.file = path;
-        d.loc.line = line;
-        d.loc.column = 1;
-        d.message = msg;
-        errors.push_back(d);
-    };
-    bool connected = false;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        int lineno = static_cast<int>(i + 1);
-        const std::string& l = lines[i];
-        std::vector<std::string> w = split_words(l);
-        if (w.empty() || w[0][0] == '#') continue;
-        std::string cmd = ascii_lower(w[0]);
-        ScriptStep st;
-        st.line = lineno;
-        st.words = w;
-        if (cmd == "expect") {
-            if (out.steps.empty()) {
-                fail(lineno, "expect: no step before it to check");
-                continue;
-            }
-            Expectation e;
-            e.line = lineno;
-            std::string what = rest_after(l, 1);
-            if (what.size() >= 2 && what.front() == '/' && what.back() == '/') {
-                e.regex = what.substr(1, what.size() - 2);
-                try {
-                    std::regex check(*e.regex);
-                } catch (const std::regex_error& ex) {
-                    fail(lineno, "expect: bad regular expression /" + *e.regex + "/: " + ex.what());
-                    continue;
-                }
-            } else if (what.size() >= 3 && std::isdigit(static_cast<unsigned char>(what[0])) &&
-                       std::isdigit(static_cast<unsigned char>(what[1])) &&
-                       std::isdigit(static_cast<unsigned char>(what[2])) && (what.size() == 3 || what[3] == ' ')) {
-                e.code = what.substr(0, 3);
-                if (what.size() > 4) e.text = what.substr(4);
-            } else {
-                fail(lineno, "expect: expected a reply code (550), a code and text, or /regex/");
-                continue;
-            }
-            out.steps.back().expect.push_back(e);
-            continue;
-        }
-        if (cmd == "dns") {
-            std::string err;
-            std::vector<std::string> rec(w.begin() + 1, w.end());
-            if (!out.dns.add(rec, err)) fail(lineno, "dns: " + err);
-            continue;
-        }
-        if (cmd == "connect") {
-            if (connected) {
-                fail(lineno, "connect: only one connection per script");
-                continue;
-            }
-            if (w.size() < 2) {
-                fail(lineno, "connect: expected an IPv4 address");
-                continue;
-            }
-            unsigned char ip[4];
-            if (inet_pton(AF_INET, w[1].c_str(), ip) != 1) {
-                fail(lineno, "connect: " + w[1] + " is not an IPv4 address (IPv6 clients are not supported)");
-                continue;
-            }
-            for (std::size_t k = 2; k < w.size(); ++k) {
-                std::size_t eq = w[k].find('=');
-                std::string key = eq == std::string::npos ? w[k] : w[k].substr(0, eq);
-                std::string val = eq == std::string::npos ? std::string() : w[k].substr(eq + 1);
-                if (key == "name" && !val.empty()) {
-                    out.dns.ptr[w[1]].push_back(dns_name(val));
-                    out.dns.a[dns_key(val)].push_back(w[1]);
-                } else if (key == "port" && !val.empty() && val.find_first_not_of("0123456789") == std::string::npos) {
-                } else {
-                    fail(lineno, "connect: unknown setting " + w[k] + " (name=NAME, port=N)");
-                }
-            }
-            st.kind = ScriptStep::Kind::Connect;
-            connected = true;
-            out.steps.push_back(st);
-            continue;
-        }
-        if (!connected && cmd != "macro" && cmd != "class" && cmd != "map") {
-            fail(lineno, "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
-            continue;
-        }
-        if (cmd == "macro" || cmd == "class" || cmd == "map") {
-            std::size_t need = cmd == "map" ? 4 : 3;
-            if (w.size() < need) {
-                fail(lineno, cmd + (cmd == "map" ? ": expected MAP KEY VALUE" : cmd == "class" ? ": expected NAME WORD" : ": expected NAME VALUE"));
-                continue;
-            }
-            st.kind = cmd == "macro" ? ScriptStep::Kind::Macro : cmd == "class" ? ScriptStep::Kind::Class
-                                                                                : ScriptStep::Kind::Map;
-            if (cmd == "macro") st.words = {w[0], w[1], rest_after(l, 2)};
-            if (cmd == "map") st.words = {w[0], w[1], w[2], rest_after(l, 3)};
-            out.cfkit_only = true;
-            out.steps.push_back(st);
-            continue;
-        }
-        if (cmd == "auth") {
-            if (w.size() != 3) {
-                fail(lineno, "auth: expected USER MECHANISM");
-                continue;
-            }
-            st.kind = ScriptStep::Kind::Auth;
-            out.cfkit_only = true;
-            out.steps.push_back(st);
-            continue;
-        }
-        std::string arg = rest_after(l, 1);
-        if (cmd == "helo" || cmd == "ehlo" || cmd == "vrfy" || cmd == "expn" || cmd == "etrn") {
-            st.smtp = ascii_upper(cmd) + (arg.empty() ? "" : " " + arg);
-        } else if (cmd == "mail") {
-            st.smtp = "MAIL FROM:" + arg;
-        } else if (cmd == "rcpt") {
-            st.smtp = "RCPT TO:" + arg;
-        } else if (cmd == "rset" || cmd == "noop" || cmd == "quit" || cmd == "help") {
-            st.smtp = ascii_upper(cmd) + (arg.empty() ? "" : " " + arg);
-        } else if (cmd == "send") {
-            st.smtp = arg;
-        } else if (cmd == "data") {
-            st.kind = ScriptStep::Kind::Data;
-            st.smtp = "DATA";
-            std::size_t j = i + 1;
-            for (; j < lines.size() && lines[j] != "."; ++j) st.body.push_back(lines[j]);
-            if (j >= lines.size()) {
-                fail(lineno, "data: the message has no end (a line with a single \".\")");
-                i = j;
-                continue;
-            }
-            i = j;
-        } else {
-            fail(lineno, "unknown command '" + w[0] + "'");
-            continue;
-        }
-        out.steps.push_back(st);
-    }
-    if (!connected && errors.size() == before) fail(1, "no `connect ADDR` line");
-    return errors.size() == before;
+    return ScriptReader(path, out, errors).read(text);
 }
 
 } // namespace cfkit

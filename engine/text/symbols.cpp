@@ -14,6 +14,13 @@ std::string ascii_lower(std::string s) {
     return s;
 }
 
+std::string ascii_upper(std::string s) {
+    for (char& c : s) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    }
+    return s;
+}
+
 bool ascii_iequal(const std::string& a, const std::string& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {

@@ -124,6 +124,7 @@ private:
 int stab_bucket(const std::string& name, int type);
 
 std::string ascii_lower(std::string s);
+std::string ascii_upper(std::string s);
 bool ascii_iequal(const std::string& a, const std::string& b);
 
 struct Env {

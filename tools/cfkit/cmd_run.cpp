@@ -63,11 +63,7 @@ const char* kind_name(TraceEvent::Kind k) {
     return "?";
 }
 
-} // namespace
-
-int cmd_run(int argc, char** argv) {
-    CLI::App app{"Rewrite an address with rulesets and show how (cfkit's own format; see `cfkit bt` for sendmail's)."};
-    app.name("cfkit run");
+struct RunArgs {
     std::string cf, rulesets, address;
     std::vector<std::string> macros, classes;
     bool trace = false, json = false;
@@ -75,18 +71,174 @@ int cmd_run(int argc, char** argv) {
     std::string cf_dir = kDefaultCfDir;
     std::optional<std::string> dns_file;
     std::string switch_spec = "files dns";
-    app.add_option("config", cf, "the .cf file (or a .mc, expanded with m4)")->required();
-    app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
-    app.add_option("rulesets", rulesets, "ruleset list, as in -bt: 3,0 or check_mail")->required();
-    app.add_option("address", address, "the address (one; quote it for the shell)")->required();
-    app.add_option("--macro", macros, "set a macro before running: x=value or {name}=value");
-    app.add_option("--class", classes, "add a class word: X=word or {Name}=word");
-    app.add_option("--hostname", hostname, "host name to use instead of this machine's");
-    app.add_option("--dns-records", dns_file, "DNS records to answer name lookups from (as `cfkit bt`)");
-    app.add_option("--hosts-switch", switch_spec, "with --dns-records: the service switch's hosts line")
+};
+
+// Splits NAME=value (NAME braced when longer than a letter); false: reported.
+bool split_setting(const std::string& arg, const char* what, std::string& name, std::string& value) {
+    std::size_t eq = arg.find('=');
+    if (eq == std::string::npos || eq == 0) {
+        std::fprintf(stderr, "cfkit run: --%s %s: expected NAME=value\n", what, arg.c_str());
+        return false;
+    }
+    name = arg.substr(0, eq);
+    value = arg.substr(eq + 1);
+    if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
+    return true;
+}
+
+// --macro and --class, as `.D` and `.C` would set them; false: reported.
+bool apply_settings(const RunArgs& a, const Config& config, Session& session, Reporter& load) {
+    // the id for NAME in a NAME=value argument, or 0 (reported)
+    auto parse_id = [&](const std::string& arg, const char* what, std::string& value) -> MacroId {
+        std::string name;
+        if (!split_setting(arg, what, name, value)) return 0;
+        MacroIdResult id = macid_parse(name, 0, session.env.names, load);
+        if (id.id == 0) std::fprintf(stderr, "cfkit run: --%s %s: bad name\n", what, arg.c_str());
+        return static_cast<MacroId>(id.id);
+    };
+    for (const std::string& m : a.macros) {
+        std::string value;
+        MacroId id = parse_id(m, "macro", value);
+        if (id == 0) return false;
+        session.env.macros.set(id, translate_dollars(value, config.config_level, session.env.names, load));
+    }
+    for (const std::string& c : a.classes) {
+        std::string value;
+        MacroId id = parse_id(c, "class", value);
+        if (id == 0) return false;
+        session.env.classes.add(id, value);
+    }
+    return true;
+}
+
+struct RunResult {
+    Tokens input, result;
+    std::vector<std::string> names;  // the rulesets as named on the command line
+    int status = 0;
+};
+
+// The address through the ruleset list, tokenized as -bt input is;
+// nullopt: an unknown ruleset (reported).
+std::optional<RunResult> run_rulesets(const RunArgs& a, const Config& config, Session& session, TraceRecorder& rec) {
+    RunResult out;
+    ScanOptions so;
+    so.bufsize = limits::kPsBufSize;
+    const TokenTable& table = config.config_level >= 9 ? session.tables().nocomment : session.tables().external;
+    ScanResult scan = prescan(a.address, table, so);
+    for (const std::string& e : scan.errors) rec.message(e);
+    out.result = out.input = scan.tokens;
+    std::size_t item = 0;
+    while (item < a.rulesets.size()) {
+        CollectingReporter quiet;
+        int rs = rwset_find(config, a.rulesets.substr(item), nullptr, quiet);
+        std::size_t comma = a.rulesets.find(',', item);
+        std::string shown = a.rulesets.substr(item, comma == std::string::npos ? std::string::npos : comma - item);
+        if (rs < 0) {
+            std::fprintf(stderr, "cfkit run: %s: no ruleset named \"%s\"\n", a.cf.c_str(), shown.c_str());
+            return std::nullopt;
+        }
+        out.names.push_back(shown);
+        int s = rewrite(session, out.result, rs);
+        if (s != 0 && out.status == 0) out.status = s;
+        item = comma == std::string::npos ? a.rulesets.size() : comma + 1;
+    }
+    return out;
+}
+
+nlohmann::json event_json(const TraceEvent& e, const Config& config, const MacroNames& mn) {
+    nlohmann::json o{{"event", kind_name(e.kind)}, {"depth", e.depth}};
+    if (e.ruleset >= 0) o["ruleset"] = ruleset_display_name(config, e.ruleset);
+    if (e.rule) o["rule"] = e.rule;
+    if (!e.loc.file.empty()) o["source"] = e.loc.file + ":" + std::to_string(e.loc.line);
+    if (e.kind == TraceEvent::Kind::Try) {
+        o["lhs"] = tokens_json(e.lhs, mn);
+        o["rhs"] = tokens_json(e.rhs, mn);
+    }
+    if (e.kind == TraceEvent::Kind::Enter || e.kind == TraceEvent::Kind::Return || e.kind == TraceEvent::Kind::Try ||
+        e.kind == TraceEvent::Kind::Rewritten) {
+        o["workspace"] = tokens_json(e.workspace, mn);
+    }
+    if (e.kind == TraceEvent::Kind::Match) {
+        nlohmann::json b = nlohmann::json::array();
+        for (const Tokens& t : e.bindings) b.push_back(tokens_json(t, mn));
+        o["bindings"] = b;
+    }
+    if (e.kind == TraceEvent::Kind::Message) o["message"] = e.message;
+    return o;
+}
+
+void print_json(const RunArgs& a, const RunResult& r, const Config& config, const CollectingReporter& load,
+                const TraceRecorder& rec, const MacroNames& mn) {
+    nlohmann::json j;
+    j["config"] = a.cf;
+    j["rulesets"] = r.names;
+    j["input"] = tokens_json(r.input, mn);
+    j["result"] = tokens_json(r.result, mn);
+    j["status"] = r.status;
+    nlohmann::json diags = nlohmann::json::array();
+    for (const Diagnostic& d : load.diagnostics)
+        diags.push_back({{"file", d.loc.file}, {"line", d.sendmail_line}, {"message", d.message}});
+    j["diagnostics"] = diags;
+    if (a.trace) {
+        nlohmann::json ev = nlohmann::json::array();
+        for (const TraceEvent& e : rec.events) ev.push_back(event_json(e, config, mn));
+        j["trace"] = ev;
+    }
+    std::printf("%s\n", j.dump(2).c_str());
+}
+
+void print_trace(const TraceRecorder& rec, const MacroNames& mn) {
+    std::string pending_try;
+    for (const TraceEvent& e : rec.events) {
+        std::string ind(static_cast<std::size_t>(e.depth) * 2, ' ');
+        switch (e.kind) {
+        case TraceEvent::Kind::Enter:
+            std::printf("%sruleset %s  input: %s\n", ind.c_str(), e.ruleset_name.c_str(), join(e.workspace, mn).c_str());
+            break;
+        case TraceEvent::Kind::Return:
+            std::printf("%sruleset %s returns: %s\n", ind.c_str(), e.ruleset_name.c_str(),
+                        join(e.workspace, mn).c_str());
+            break;
+        case TraceEvent::Kind::Try:
+            pending_try = ind + "  rule " + std::to_string(e.rule) + " (" + e.loc.file + ":" +
+                          std::to_string(e.loc.line) + ")  " + join(e.lhs, mn) + "  =>  " + join(e.rhs, mn);
+            break;
+        case TraceEvent::Kind::Fail:
+            std::printf("%s  : no match\n", pending_try.c_str());
+            break;
+        case TraceEvent::Kind::Match:
+            std::printf("%s  : MATCH\n", pending_try.c_str());
+            for (std::size_t i = 0; i < e.bindings.size(); ++i)
+                std::printf("%s      $%zu = %s\n", ind.c_str(), i + 1, join(e.bindings[i], mn).c_str());
+            break;
+        case TraceEvent::Kind::Rewritten:
+            std::printf("%s      now: %s\n", ind.c_str(), join(e.workspace, mn).c_str());
+            break;
+        case TraceEvent::Kind::Message:
+            std::printf("%s  ! %s\n", ind.c_str(), e.message.c_str());
+            break;
+        }
+    }
+}
+
+} // namespace
+
+int cmd_run(int argc, char** argv) {
+    CLI::App app{"Rewrite an address with rulesets and show how (cfkit's own format; see `cfkit bt` for sendmail's)."};
+    app.name("cfkit run");
+    RunArgs a;
+    app.add_option("config", a.cf, "the .cf file (or a .mc, expanded with m4)")->required();
+    app.add_option("--cf-dir", a.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
+    app.add_option("rulesets", a.rulesets, "ruleset list, as in -bt: 3,0 or check_mail")->required();
+    app.add_option("address", a.address, "the address (one; quote it for the shell)")->required();
+    app.add_option("--macro", a.macros, "set a macro before running: x=value or {name}=value");
+    app.add_option("--class", a.classes, "add a class word: X=word or {Name}=word");
+    app.add_option("--hostname", a.hostname, "host name to use instead of this machine's");
+    app.add_option("--dns-records", a.dns_file, "DNS records to answer name lookups from (as `cfkit bt`)");
+    app.add_option("--hosts-switch", a.switch_spec, "with --dns-records: the service switch's hosts line")
         ->capture_default_str();
-    app.add_flag("--trace", trace, "show every rule tried");
-    app.add_flag("--json", json, "print the result and the trace as JSON");
+    app.add_flag("--trace", a.trace, "show every rule tried");
+    app.add_flag("--json", a.json, "print the result and the trace as JSON");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -94,26 +246,24 @@ int cmd_run(int argc, char** argv) {
     }
 
     std::optional<DnsRecords> records;
-    if (dns_file) {
-        records = read_dns_records(*dns_file);
+    if (a.dns_file) {
+        records = read_dns_records(*a.dns_file);
         if (!records) return 2;
     }
-
     std::string error;
-    std::optional<ConfigText> text = read_config(cf, cf_dir, error);
+    std::optional<ConfigText> text = read_config(a.cf, a.cf_dir, error);
     if (!text) {
         std::fprintf(stderr, "cfkit run: %s\n", error.c_str());
         return 2;
     }
-
     ProbeOptions po;
-    po.hostname = hostname;
+    po.hostname = a.hostname;
     CompileOptions co;
     co.host = probe_host(po);
-    co.display_path = cf;
+    co.display_path = a.cf;
     co.test_mode = false;
     CollectingReporter load;
-    std::unique_ptr<Config> config = compile_cf(parse_cf(text->content, cf), co, load);
+    std::unique_ptr<Config> config = compile_cf(parse_cf(text->content, a.cf), co, load);
 
     TraceRecorder rec;
     TraceReporter rrep(rec);
@@ -123,158 +273,30 @@ int cmd_run(int argc, char** argv) {
     std::unique_ptr<NameService> name_service;
     if (records) {
         name_service = std::make_unique<NameService>(
-            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(switch_spec), config->host.hostname},
+            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(a.switch_spec),
+                             config->host.hostname},
             &session.env);
         session.maps.resolver = name_service.get();
     }
-
-    // --macro and --class, as `.D` and `.C` would set them
-    auto split = [&](const std::string& arg, const char* what, std::string& name, std::string& value) {
-        std::size_t eq = arg.find('=');
-        if (eq == std::string::npos || eq == 0) {
-            std::fprintf(stderr, "cfkit run: --%s %s: expected NAME=value\n", what, arg.c_str());
-            return false;
-        }
-        name = arg.substr(0, eq);
-        value = arg.substr(eq + 1);
-        if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
-        return true;
-    };
-    // Returns the id for NAME in a NAME=value argument, or 0 (reported).
-    auto parse_id = [&](const std::string& arg, const char* what, std::string& value) -> MacroId {
-        std::string name;
-        if (!split(arg, what, name, value)) return 0;
-        MacroIdResult id = macid_parse(name, 0, session.env.names, load);
-        if (id.id == 0) std::fprintf(stderr, "cfkit run: --%s %s: bad name\n", what, arg.c_str());
-        return static_cast<MacroId>(id.id);
-    };
-    for (const std::string& m : macros) {
-        std::string value;
-        MacroId id = parse_id(m, "macro", value);
-        if (id == 0) return 2;
-        session.env.macros.set(id, translate_dollars(value, config->config_level, session.env.names, load));
-    }
-    for (const std::string& c : classes) {
-        std::string value;
-        MacroId id = parse_id(c, "class", value);
-        if (id == 0) return 2;
-        session.env.classes.add(id, value);
-    }
-
-    // The address is tokenized as -bt input is.
-    ScanOptions so;
-    so.bufsize = limits::kPsBufSize;
-    const TokenTable& table = config->config_level >= 9 ? session.tables().nocomment : session.tables().external;
-    ScanResult scan = prescan(address, table, so);
-    for (const std::string& e : scan.errors) rec.message(e);
-    Tokens ws = scan.tokens;
-    const Tokens input = ws;
-
-    int status = 0;
-    std::vector<std::string> names;
-    std::size_t item = 0;
-    bool unknown = false;
-    while (item < rulesets.size()) {
-        std::string rest = rulesets.substr(item);
-        CollectingReporter quiet;
-        int rs = rwset_find(*config, rest, nullptr, quiet);
-        std::size_t comma = rulesets.find(',', item);
-        std::string shown = rulesets.substr(item, comma == std::string::npos ? std::string::npos : comma - item);
-        if (rs < 0) {
-            std::fprintf(stderr, "cfkit run: %s: no ruleset named \"%s\"\n", cf.c_str(), shown.c_str());
-            unknown = true;
-            break;
-        }
-        names.push_back(shown);
-        int s = rewrite(session, ws, rs);
-        if (s != 0 && status == 0) status = s;
-        item = comma == std::string::npos ? rulesets.size() : comma + 1;
-    }
-    if (unknown) return 2;
+    if (!apply_settings(a, *config, session, load)) return 2;
+    std::optional<RunResult> r = run_rulesets(a, *config, session, rec);
+    if (!r) return 2;
 
     const MacroNames& mn = session.env.names;
-    if (json) {
-        nlohmann::json j;
-        j["config"] = cf;
-        j["rulesets"] = names;
-        j["input"] = tokens_json(input, mn);
-        j["result"] = tokens_json(ws, mn);
-        j["status"] = status;
-        nlohmann::json diags = nlohmann::json::array();
-        for (const Diagnostic& d : load.diagnostics) {
-            diags.push_back({{"file", d.loc.file}, {"line", d.sendmail_line}, {"message", d.message}});
-        }
-        j["diagnostics"] = diags;
-        if (trace) {
-            nlohmann::json ev = nlohmann::json::array();
-            for (const TraceEvent& e : rec.events) {
-                nlohmann::json o{{"event", kind_name(e.kind)}, {"depth", e.depth}};
-                if (e.ruleset >= 0) o["ruleset"] = ruleset_display_name(*config, e.ruleset);
-                if (e.rule) o["rule"] = e.rule;
-                if (!e.loc.file.empty()) o["source"] = e.loc.file + ":" + std::to_string(e.loc.line);
-                if (e.kind == TraceEvent::Kind::Try) {
-                    o["lhs"] = tokens_json(e.lhs, mn);
-                    o["rhs"] = tokens_json(e.rhs, mn);
-                }
-                if (e.kind == TraceEvent::Kind::Enter || e.kind == TraceEvent::Kind::Return ||
-                    e.kind == TraceEvent::Kind::Try || e.kind == TraceEvent::Kind::Rewritten) {
-                    o["workspace"] = tokens_json(e.workspace, mn);
-                }
-                if (e.kind == TraceEvent::Kind::Match) {
-                    nlohmann::json b = nlohmann::json::array();
-                    for (const Tokens& t : e.bindings) b.push_back(tokens_json(t, mn));
-                    o["bindings"] = b;
-                }
-                if (e.kind == TraceEvent::Kind::Message) o["message"] = e.message;
-                ev.push_back(o);
-            }
-            j["trace"] = ev;
-        }
-        std::printf("%s\n", j.dump(2).c_str());
-        return status == 0 ? 0 : 1;
+    if (a.json) {
+        print_json(a, *r, *config, load, rec, mn);
+        return r->status == 0 ? 0 : 1;
     }
-
     for (const Diagnostic& d : load.diagnostics) std::fprintf(stderr, "%s\n", sendmail_text(d).c_str());
-    if (trace) {
-        std::string pending_try;
-        for (const TraceEvent& e : rec.events) {
-            std::string ind(static_cast<std::size_t>(e.depth) * 2, ' ');
-            switch (e.kind) {
-            case TraceEvent::Kind::Enter:
-                std::printf("%sruleset %s  input: %s\n", ind.c_str(), e.ruleset_name.c_str(), join(e.workspace, mn).c_str());
-                break;
-            case TraceEvent::Kind::Return:
-                std::printf("%sruleset %s returns: %s\n", ind.c_str(), e.ruleset_name.c_str(), join(e.workspace, mn).c_str());
-                break;
-            case TraceEvent::Kind::Try:
-                pending_try = ind + "  rule " + std::to_string(e.rule) + " (" + e.loc.file + ":" + std::to_string(e.loc.line) +
-                              ")  " + join(e.lhs, mn) + "  =>  " + join(e.rhs, mn);
-                break;
-            case TraceEvent::Kind::Fail:
-                std::printf("%s  : no match\n", pending_try.c_str());
-                break;
-            case TraceEvent::Kind::Match:
-                std::printf("%s  : MATCH\n", pending_try.c_str());
-                for (std::size_t i = 0; i < e.bindings.size(); ++i) {
-                    std::printf("%s      $%zu = %s\n", ind.c_str(), i + 1, join(e.bindings[i], mn).c_str());
-                }
-                break;
-            case TraceEvent::Kind::Rewritten:
-                std::printf("%s      now: %s\n", ind.c_str(), join(e.workspace, mn).c_str());
-                break;
-            case TraceEvent::Kind::Message:
-                std::printf("%s  ! %s\n", ind.c_str(), e.message.c_str());
-                break;
-            }
-        }
+    if (a.trace) {
+        print_trace(rec, mn);
     } else {
-        for (const TraceEvent& e : rec.events) {
+        for (const TraceEvent& e : rec.events)
             if (e.kind == TraceEvent::Kind::Message) std::fprintf(stderr, "%s\n", e.message.c_str());
-        }
-        std::printf("%s\n", join(ws, mn).c_str());
+        std::printf("%s\n", join(r->result, mn).c_str());
     }
-    if (status != 0) std::printf("status %d\n", status);
-    return status == 0 ? 0 : 1;
+    if (r->status != 0) std::printf("status %d\n", r->status);
+    return r->status == 0 ? 0 : 1;
 }
 
 } // namespace cfkit
