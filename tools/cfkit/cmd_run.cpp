@@ -250,20 +250,11 @@ int cmd_run(int argc, char** argv) {
         records = read_dns_records(*a.dns_file);
         if (!records) return 2;
     }
-    std::string error;
-    std::optional<ConfigText> text = read_config(a.cf, a.cf_dir, error);
-    if (!text) {
-        std::fprintf(stderr, "cfkit run: %s\n", error.c_str());
-        return 2;
-    }
     ProbeOptions po;
     po.hostname = a.hostname;
-    CompileOptions co;
-    co.host = probe_host(po);
-    co.display_path = a.cf;
-    co.test_mode = false;
     CollectingReporter load;
-    std::unique_ptr<Config> config = compile_cf(parse_cf(text->content, a.cf), co, load);
+    std::unique_ptr<Config> config = load_config(a.cf, a.cf_dir, po, load, "cfkit run");
+    if (!config) return 2;
 
     TraceRecorder rec;
     TraceReporter rrep(rec);

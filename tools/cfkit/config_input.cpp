@@ -10,6 +10,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include "engine/config/compile.hpp"
+#include "grammar/cf_parser.hpp"
+
 namespace cfkit {
 
 namespace {
@@ -99,6 +102,21 @@ std::optional<ConfigText> read_config(const std::string& path, const std::string
     t.content = out;
     t.from_mc = true;
     return t;
+}
+
+std::unique_ptr<Config> load_config(const std::string& path, const std::string& cf_dir, const ProbeOptions& probe,
+                                    Reporter& load, const char* who) {
+    std::string error;
+    std::optional<ConfigText> text = read_config(path, cf_dir, error);
+    if (!text) {
+        std::fprintf(stderr, "%s: %s\n", who, error.c_str());
+        return nullptr;
+    }
+    CompileOptions co;
+    co.host = probe_host(probe);
+    co.display_path = path;
+    co.test_mode = false;
+    return compile_cf(parse_cf(text->content, path), co, load);
 }
 
 } // namespace cfkit

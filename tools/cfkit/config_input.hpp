@@ -3,8 +3,12 @@
 // /etc/mail would do.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "engine/config/config.hpp"
+#include "engine/names/hostinfo.hpp"
 
 namespace cfkit {
 
@@ -16,6 +20,12 @@ struct ConfigText {
 // `cf_dir`: sendmail-cf's cf directory (holds m4/cf.m4). On failure returns
 // nullopt with a message for the user in `error`.
 std::optional<ConfigText> read_config(const std::string& path, const std::string& cf_dir, std::string& error);
+
+// A configuration compiled as the daemon reads it (not test mode), the host
+// probed with `probe`; reading's messages go to `load`. nullptr after
+// printing "WHO: message" when the file cannot be read or expanded.
+std::unique_ptr<Config> load_config(const std::string& path, const std::string& cf_dir, const ProbeOptions& probe,
+                                    Reporter& load, const char* who);
 
 constexpr const char* kDefaultCfDir = "/usr/share/sendmail/cf";
 

@@ -18,22 +18,13 @@
 namespace cfkit {
 
 std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who) {
-    std::string error;
-    std::optional<ConfigText> text = read_config(o.cf, o.cf_dir, error);
-    if (!text) {
-        std::fprintf(stderr, "%s: %s\n", who, error.c_str());
-        return nullptr;
-    }
     ProbeOptions po;
     po.hostname = o.hostname;
     po.probe_interfaces = o.probe_interfaces;
     po.hosts_file = o.hosts_file;
-    CompileOptions co;
-    co.host = probe_host(po);
-    co.display_path = o.cf;
-    co.test_mode = false;
     CollectingReporter load;
-    std::unique_ptr<Config> config = compile_cf(parse_cf(text->content, o.cf), co, load);
+    std::unique_ptr<Config> config = load_config(o.cf, o.cf_dir, po, load, who);
+    if (!config) return nullptr;
     // the daemon would print these at start-up (syslog); they do not stop it
     for (const Diagnostic& d : load.diagnostics) std::fprintf(stderr, "%s\n", sendmail_text(d).c_str());
     return config;
