@@ -1,6 +1,7 @@
 #include "tools/cfkit/config_input.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -83,6 +84,12 @@ std::optional<ConfigText> read_config(const std::string& path, const std::string
         t.content = ss.str();
         return t;
     }
+    return expand_mc(path, path, cf_dir, error);
+}
+
+std::optional<ConfigText> expand_mc(const std::string& path, const std::string& file, const std::string& cf_dir,
+                                    std::string& error) {
+    struct stat st {};
     std::string cf_m4 = cf_dir + "/m4/cf.m4";
     if (stat(cf_m4.c_str(), &st) != 0) {
         error = path + ": expanding a .mc file needs sendmail-cf's m4 macros, and " + cf_m4 +
@@ -90,7 +97,7 @@ std::optional<ConfigText> read_config(const std::string& path, const std::string
         return std::nullopt;
     }
     std::string out, err;
-    int rc = run({"m4", "-D_CF_DIR_=" + cf_dir + "/", cf_m4, path}, out, err);
+    int rc = run({"m4", "-D_CF_DIR_=" + cf_dir + "/", cf_m4, file}, out, err);
     if (rc == 127) {
         error = path + ": expanding a .mc file needs GNU m4: install Debian's m4 package";
         return std::nullopt;
@@ -99,8 +106,29 @@ std::optional<ConfigText> read_config(const std::string& path, const std::string
         error = path + ": m4 failed (exit " + std::to_string(rc) + "): " + err;
         return std::nullopt;
     }
+    ConfigText t;
     t.content = out;
     t.from_mc = true;
+    return t;
+}
+
+std::optional<ConfigText> expand_mc_text(const std::string& path, const std::string& text, const std::string& cf_dir,
+                                         std::string& error) {
+    const char* dir = std::getenv("TMPDIR");
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/cfkit-mc-XXXXXX";
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    int fd = mkstemp(name.data());
+    if (fd < 0) {
+        error = path + ": cannot make a temporary file for m4: " + std::strerror(errno);
+        return std::nullopt;
+    }
+    bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    close(fd);
+    std::optional<ConfigText> t;
+    if (!ok) error = path + ": cannot write a temporary file for m4: " + std::strerror(errno);
+    else t = expand_mc(path, name.data(), cf_dir, error);
+    unlink(name.data());
     return t;
 }
 

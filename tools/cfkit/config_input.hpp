@@ -21,6 +21,13 @@ struct ConfigText {
 // nullopt with a message for the user in `error`.
 std::optional<ConfigText> read_config(const std::string& path, const std::string& cf_dir, std::string& error);
 
+// A .mc expanded with m4: `file` is read, `path` named in messages.
+std::optional<ConfigText> expand_mc(const std::string& path, const std::string& file, const std::string& cf_dir,
+                                    std::string& error);
+// The same for a .mc's text (written to a temporary file for m4).
+std::optional<ConfigText> expand_mc_text(const std::string& path, const std::string& text, const std::string& cf_dir,
+                                         std::string& error);
+
 // A configuration compiled as the daemon reads it (not test mode), the host
 // probed with `probe`; reading's messages go to `load`. nullptr after
 // printing "WHO: message" when the file cannot be read or expanded.

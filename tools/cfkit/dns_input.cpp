@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "engine/text/textutil.hpp"
+#include "tools/cfkit/source_diagnostics.hpp"
 
 namespace cfkit {
 
@@ -22,17 +23,7 @@ std::optional<DnsRecords> read_dns_records(const std::string& path) {
     DnsRecords r;
     Diagnostics diags = parse_dns_records(text, path, r);
     if (diags.empty()) return r;
-    for (const Diagnostic& d : diags) {
-        // the line itself and a caret under the record's first word
-        std::size_t start = 0;
-        for (int n = 1; n < d.loc.line && start != std::string::npos; ++n) {
-            start = text.find('\n', start);
-            if (start != std::string::npos) ++start;
-        }
-        std::string line = start == std::string::npos ? std::string() : text.substr(start, text.find('\n', start) - start);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        std::fprintf(stderr, "%s\n%s\n%*s^\n", cfkit_text(d).c_str(), line.c_str(), d.loc.column - 1, "");
-    }
+    print_diagnostics(diags, text);
     return std::nullopt;
 }
 

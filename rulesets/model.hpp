@@ -1,0 +1,64 @@
+// What a policy means, computed directly from the Policy value: which
+// check, if any, refuses a client, and the reply it gets. The generated
+// rules are one implementation of the policy and this is another, written
+// from the schema's words; the test cases take their expectations from
+// here, and running them through `cfkit test` and the real daemon checks
+// the rules against it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "rulesets/policy.hpp"
+
+namespace cfkit::gen {
+
+// The exemptions that apply to a section at its stage, and those skipped
+// there (AUTH and TLS at connect).
+struct EffectiveExempt {
+    Exempt set;
+    bool own = false;                   // the section's own "exempt"
+    std::vector<std::string> skipped;   // comments: what was left out and why
+};
+EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage);
+
+// One client, as far as the policy can see it.
+struct Scenario {
+    std::string addr;                 // {client_addr}: dotted quad, "IPv6:...", or "0" (sendmail -bs)
+    std::string resolve = "OK";       // {client_resolve}
+    std::string ptr;                  // the PTR name when resolve is OK (else {client_name} is [addr])
+    std::string helo;                 // $s
+    bool authenticated = false;       // {auth_authen} set
+    std::string verify;               // {verify}
+    std::string cert_issuer;          // {cert_issuer}, xtext
+    std::vector<std::pair<std::string, std::string>> access;  // access map entries KEY VALUE
+    std::string client_name() const { return resolve == "OK" && !ptr.empty() ? ptr : "[" + addr + "]"; }
+};
+
+// The server's classes that the checks use.
+struct World {
+    std::vector<std::string> class_w;  // our names and [addresses]
+    std::vector<std::string> class_r;  // relay networks
+};
+
+struct Verdict {
+    bool rejected = false;  // false: every check passes (or warn mode)
+    Stage stage = Stage::Mail;
+    std::string check;      // "helo unqualified", "client_resolve TEMP"
+    int code = 0;
+    std::string dsn;
+    std::string text;       // the reply text, placeholders filled in
+    std::string logged;     // warn mode: what would have been refused
+};
+
+Verdict evaluate(const Policy& p, const Scenario& s, const World& w);
+
+// Whether the exemption set lets the client through (at `stage`).
+bool exempt(const Exempt& e, const Scenario& s, const World& w);
+
+// The text of a reply for a client, as sendmail joins it.
+std::string fill(const Reply& r, const Scenario& s);
+
+} // namespace cfkit::gen
