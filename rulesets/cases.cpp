@@ -112,9 +112,11 @@ std::string Cases::script(const Client& c, const World& w, bool& cfkit_only) con
         cfkit_only = true;
     }
     const std::string rcpt = "<postmaster@" + t_.hostname + ">";
+    // fmtmsg() puts the address in front only for these codes
+    bool shows_address = v.code == 450 || v.code == 550 || v.code == 553;
     auto refusal = [&](const std::string& who) {
-        return "expect " + std::to_string(v.code) + " " + v.dsn + " " + (who.empty() ? "" : who + "... ") + v.text +
-               "\n";
+        return "expect " + std::to_string(v.code) + " " + v.dsn + " " +
+               (who.empty() || !shows_address ? "" : who + "... ") + v.text + "\n";
     };
     out += std::string("mail ") + kSender + "\n";
     if (v.rejected && v.stage == Stage::Connect) {

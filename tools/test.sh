@@ -50,3 +50,6 @@ $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit testcases/diff/dns
 
 echo "== SMTP sessions against the real sendmail daemon (network namespace, fake DNS)"
 $AS_ROOT python3 tools/oracle/sessiondiff.py --cfkit build/cfkit
+
+echo "== cfkit gen: each sample policy generated, loaded by sendmail 8.17, its cases played in cfkit and the daemon"
+$AS_ROOT python3 tools/oracle/gendiff.py --cfkit build/cfkit

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -186,6 +187,9 @@ int cmd_gen(int argc, char** argv) {
     std::optional<gen::Generated> out;
     if (policy) out = gen::generate(*policy, mc ? mc->facts : gen::McFacts{}, diags);
     if (!out) {
+        std::stable_sort(diags.begin(), diags.end(), [](const Diagnostic& a, const Diagnostic& b) {
+            return a.loc.line != b.loc.line ? a.loc.line < b.loc.line : a.loc.column < b.loc.column;
+        });
         if (json) std::printf("%s\n", nlohmann::json{{"errors", diagnostics_json(diags)}}.dump(2).c_str());
         else print_diagnostics(diags, *text);
         return 2;
