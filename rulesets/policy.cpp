@@ -113,7 +113,8 @@ private:
         d.message = where + ": " + msg;
         diags_.push_back(d);
     }
-    // Checks an object's member names: known, and each once.
+    // Checks an object's member names: each unknown one is reported; false
+    // when `v` is no object or a name is given twice (the caller reads no further).
     bool object(const JsonValue& v, const std::string& where, const Fields& known);
     bool type(const JsonValue& v, const std::string& where, Kind k);
     std::optional<bool> boolean(const JsonValue& v, const std::string& where);
@@ -145,7 +146,7 @@ bool Reader::type(const JsonValue& v, const std::string& where, Kind k) {
 
 bool Reader::object(const JsonValue& v, const std::string& where, const Fields& known) {
     if (!type(v, where, Kind::Object)) return false;
-    bool ok = true;
+    bool ok = true;  // no key given twice (unknown keys are reported, and reading goes on)
     std::vector<std::string> seen;
     for (const JsonMember& m : v.members) {
         std::string at = where + "." + m.key;
@@ -170,7 +171,6 @@ bool Reader::object(const JsonValue& v, const std::string& where, const Fields& 
             msg += " (known: " + quoted_list(names) + ")";
         }
         error(m.key_loc, at, msg);
-        ok = false;
     }
     return ok;
 }
@@ -247,7 +247,7 @@ Exempt Reader::exempt(const JsonValue& v, const std::string& where) {
     if (!object(v, where,
                 {"authenticated", "tls_verified", "tls_issuers", "relay_networks", "networks", "client_domains",
                  "clients", "access_tag", "local_submission"}))
-        if (!v.is(Kind::Object)) return e;
+        return e;
     auto flag = [&](const char* key, std::optional<Origin>& out) {
         if (const JsonMember* m = v.member(key)) {
             std::optional<bool> b = boolean(m->value, where + "." + key);
@@ -367,6 +367,7 @@ bool Reader::text_pieces(const JsonValue& v, const std::string& where, Reply& r)
 }
 
 std::optional<Reply> Reader::reply(const JsonValue& v, const std::string& where, int default_class) {
+    std::size_t errors = diags_.size();
     if (!object(v, where, {"code", "dsn", "text"})) return std::nullopt;
     Reply r;
     r.origin = origin(v, where);
@@ -421,7 +422,7 @@ std::optional<Reply> Reader::reply(const JsonValue& v, const std::string& where,
     } else if (!type(text->value, where + ".text", Kind::String) || !text_pieces(text->value, where + ".text", r)) {
         ok = false;
     }
-    if (!ok) return std::nullopt;
+    if (!ok || diags_.size() != errors) return std::nullopt;
     return r;
 }
 
@@ -442,9 +443,8 @@ std::optional<Stage> Reader::stage(const JsonValue& v, const std::string& where,
 }
 
 std::optional<HeloSection> Reader::helo(const JsonValue& v, const std::string& where) {
-    if (!object(v, where, {"stage", "reject", "deny_names", "reply", "exempt"}) && !v.is(Kind::Object))
-        return std::nullopt;
     std::size_t errors = diags_.size();
+    if (!object(v, where, {"stage", "reject", "deny_names", "reply", "exempt"})) return std::nullopt;
     HeloSection h;
     h.origin = origin(v, where);
     h.stage.origin = h.origin;
@@ -510,9 +510,8 @@ std::optional<HeloSection> Reader::helo(const JsonValue& v, const std::string& w
 }
 
 std::optional<ResolveSection> Reader::resolve(const JsonValue& v, const std::string& where) {
-    if (!object(v, where, {"stage", "TEMP", "FORGED", "FAIL", "exempt"}) && !v.is(Kind::Object))
-        return std::nullopt;
     std::size_t errors = diags_.size();
+    if (!object(v, where, {"stage", "TEMP", "FORGED", "FAIL", "exempt"})) return std::nullopt;
     ResolveSection r;
     r.origin = origin(v, where);
     r.stage.origin = r.origin;
@@ -528,7 +527,7 @@ std::optional<ResolveSection> Reader::resolve(const JsonValue& v, const std::str
         if (!rep) continue;
         for (const Reply::Piece& p : rep->pieces)
             if (p.macro && p.text == "s" && r.stage.value == Stage::Connect)
-                error(m->value.loc, at + ".text",
+                error(m->value.member("text")->value.loc, at + ".text",
                       "${helo} is not known at connect: the client has not said HELO yet");
         r.replies.emplace_back(what, *rep);
     }
@@ -543,8 +542,7 @@ std::optional<Policy> Reader::policy(const JsonValue& root) {
     Policy p;
     p.path = path_;
     std::size_t errors = diags_.size();
-    if (!object(root, "$", {"policy", "description", "mode", "delay_checks", "exempt", "helo", "client_resolve"}) &&
-        !root.is(Kind::Object))
+    if (!object(root, "$", {"policy", "description", "mode", "delay_checks", "exempt", "helo", "client_resolve"}))
         return std::nullopt;
     const JsonMember* version = root.member("policy");
     if (!version) {
