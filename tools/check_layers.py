@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Checks that engine/ stages include only their own stage and lower ones.
+"""Checks that engine/ stages include only their own stage and lower ones,
+and that rulesets/ (the generator, above them all) includes no PEGTL and
+nothing of the program.
 
 The stages, lowest first, are the order data flows through cfkit (README,
 "Architecture"). A file may include headers of its own stage, of a lower
@@ -43,6 +45,16 @@ def main():
                     bad.append(f"{rel}:{line}: stage {stage} includes {inc} (stage {target})")
             elif inc.startswith("tools/"):
                 bad.append(f"{rel}:{line}: includes {inc}; the library never includes the program")
+            elif inc.startswith("rulesets/"):
+                bad.append(f"{rel}:{line}: includes {inc}; the engine never includes the generator above it")
+    # the generator sits on the engine: anything below, never the program
+    for path in sorted((ROOT / "rulesets").rglob("*.[ch]pp")):
+        rel = path.relative_to(ROOT)
+        text = path.read_text()
+        for m in INCLUDE.finditer(text):
+            line = text.count("\n", 0, m.start()) + 1
+            if m.group(1).startswith("tools/") or "pegtl" in m.group(1):
+                bad.append(f"{rel}:{line}: includes {m.group(1)}; rulesets/ uses only engine/ and grammar/'s AST")
     for b in bad:
         print(b)
     print(f"check_layers: {len(bad)} violation(s)" if bad else "check_layers: ok")

@@ -2,7 +2,7 @@
 # Every test cfkit has, as CI runs it:
 #   1. release build with warnings as errors, unit tests (ctest);
 #   2. the same tests under AddressSanitizer + UBSan;
-#   3. the differential suite against real sendmail 8.17 (fetched from
+#   3. the differential suites against real sendmail 8.17 (fetched from
 #      Debian's packages by tools/oracle/fetch-sendmail.sh): hand-written
 #      cases in testcases/, the bundled examples, and 40 random configs.
 set -eu
@@ -21,6 +21,9 @@ echo "== unit tests"
 
 echo "== cfkit's own output formats (golden files)"
 python3 tools/clitest.py --cfkit build/cfkit
+
+echo "== the policy schema (rulesets/schema.json) against the samples and cfkit gen"
+python3 tools/check_schema.py --cfkit build/cfkit
 
 echo "== unit tests under ASan+UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCFKIT_SANITIZE=ON >/dev/null
