@@ -38,11 +38,11 @@ private:
         d.message = o.path + ": " + msg;
         diags_.push_back(d);
     }
-    void note(const std::string& msg) {
+    void note(const Origin& o, const std::string& msg) {
         Diagnostic d;
         d.severity = Severity::Warning;
-        d.loc.file = p_.path;
-        d.message = msg;
+        d.loc = o.loc;
+        d.message = o.path + ": " + msg;
         out_.notes.push_back(d);
     }
     void comment(std::vector<Line>& to, const std::string& text) { to.push_back({Line::Kind::Comment, "", {fixed(text)}, {}}); }
@@ -306,9 +306,9 @@ std::optional<Generated> Generator::run() {
     out_.delay_checks = p_.delay_checks ? p_.delay_checks->value : false;
     if (mc_.known) {
         if (p_.delay_checks && p_.delay_checks->value != mc_.delay_checks)
-            note(p_.delay_checks->origin.path + " is " + (p_.delay_checks->value ? "true" : "false") + ", but " +
-                 mc_.path + (mc_.delay_checks ? " has" : " does not have") +
-                 " FEATURE(delay_checks): the .mc decides");
+            note(p_.delay_checks->origin, std::string("is ") + (p_.delay_checks->value ? "true" : "false") + ", but " +
+                                              mc_.path + (mc_.delay_checks ? " has" : " does not have") +
+                                              " FEATURE(delay_checks): the .mc decides");
         out_.delay_checks = mc_.delay_checks;
     }
     out_.block.source = p_.path;

@@ -17,26 +17,31 @@
 namespace cfkit::gen {
 namespace {
 
+// Mailers, ruleset 0, $=R and proto.m4's D and A lookups, cut down to the
+// tagged (mark '!') case: tag:key, then the parent domains or shorter
+// address prefixes.
+#define COMMON                                                        \
+    "V10/Berkeley\n"                                                  \
+    "Mlocal, P=/bin/true, F=lsDFMAw5:/|@qSPfhn9, S=0, R=0, A=mail\n"  \
+    "Mesmtp, P=[IPC], F=mDFMuXa, S=0, R=0, A=TCP $h\n"                \
+    "Kaccess hash -o -T<TMPF> /nonexistent/access\n"                  \
+    "C{R}198.51.100\n"                                                \
+    "S0\n"                                                            \
+    "R$+ @ $+\t\t$#esmtp $@ $2 $: $1 @ $2\n"                          \
+    "R$+\t\t$#local $: $1\n"                                          \
+    "SD\n"                                                            \
+    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n" \
+    "R<?> <$+ . $+> <$-> <$*>\t$@ $>D <$2> <?> <! $3> <$4>\n"          \
+    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"                               \
+    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"                             \
+    "SA\n"                                                            \
+    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n" \
+    "R<?> <$+ . $-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"          \
+    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"                               \
+    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
+
 // check_relay/check_mail/check_rcpt calling Local_* as proto.m4 does.
-const char* kBase =
-    "V10/Berkeley\n"
-    "Mlocal, P=/bin/true, F=lsDFMAw5:/|@qSPfhn9, S=0, R=0, A=mail\n"
-    "Mesmtp, P=[IPC], F=mDFMuXa, S=0, R=0, A=TCP $h\n"
-    "Kaccess hash -o -T<TMPF> /nonexistent/access\n"
-    "C{R}198.51.100\n"
-    "S0\n"
-    "R$+ @ $+\t\t$#esmtp $@ $2 $: $1 @ $2\n"
-    "R$+\t\t$#local $: $1\n"
-    "SD\n"  // proto.m4's LookUpDomain, cut down: tag:domain, then the parent domains
-    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n"
-    "R<?> <$+ . $+> <$-> <$*>\t$@ $>D <$2> <?> <! $3> <$4>\n"
-    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"
-    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
-    "SA\n"  // LookUpAddress: tag:address, then shorter prefixes
-    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n"
-    "R<?> <$+ . $-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"
-    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"
-    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
+const char* kBase = COMMON
     "SLocal_check_relay\n"
     "Scheck_relay\n"
     "R$*\t\t$: $1 $| $>Local_check_relay $1\n"
@@ -52,25 +57,7 @@ const char* kBase =
 
 // The same with delay_checks: check_relay and check_mail do not exist;
 // check_rcpt runs checkrcpt, then checkmail and checkrelay.
-const char* kBaseDelay =
-    "V10/Berkeley\n"
-    "Mlocal, P=/bin/true, F=lsDFMAw5:/|@qSPfhn9, S=0, R=0, A=mail\n"
-    "Mesmtp, P=[IPC], F=mDFMuXa, S=0, R=0, A=TCP $h\n"
-    "Kaccess hash -o -T<TMPF> /nonexistent/access\n"
-    "C{R}198.51.100\n"
-    "S0\n"
-    "R$+ @ $+\t\t$#esmtp $@ $2 $: $1 @ $2\n"
-    "R$+\t\t$#local $: $1\n"
-    "SD\n"
-    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n"
-    "R<?> <$+ . $+> <$-> <$*>\t$@ $>D <$2> <?> <! $3> <$4>\n"
-    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"
-    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
-    "SA\n"
-    "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n"
-    "R<?> <$+ . $-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"
-    "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"
-    "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
+const char* kBaseDelay = COMMON
     "SLocal_check_relay\n"
     "Scheckrelay\n"
     "R$*\t\t$: $1 $| $>Local_check_relay $1\n"
@@ -90,6 +77,7 @@ const char* kBaseDelay =
     "R$* $| $#$*\t$#$2\n"
     "R$* $| $*\t$: $1 $| $>checkrelay $&{client_name} $| $&{client_addr}\n"
     "R$* $| $#$*\t$#$2\n";
+#undef COMMON
 
 struct Client {
     Scenario s;

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -16,6 +17,21 @@ std::string shorten(const std::string& s, std::size_t max) {
     if (max < 10) return s.substr(0, max - 1) + "...";
     std::size_t half = (max - 3) / 2;
     return s.substr(0, half) + "..." + s.substr(s.size() - half);
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> d(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t prev = d[0];
+        d[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t cur = d[j];
+            d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            prev = cur;
+        }
+    }
+    return d[b.size()];
 }
 
 std::vector<std::string> split_words(std::string_view s, bool blank_tab_only) {

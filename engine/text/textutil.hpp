@@ -18,6 +18,9 @@ std::vector<std::string> split_words(std::string_view s, bool blank_tab_only = f
 // sendmail shortens addresses in replies and map keys in messages.
 std::string shorten(const std::string& s, std::size_t max);
 
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(const std::string& a, const std::string& b);
+
 // Starts argv[0] (no shell) with its standard output on a pipe.
 // Returns the read end, or -1; `pid` receives the child (or -1).
 int spawn_reader(const std::vector<std::string>& argv, int& pid);

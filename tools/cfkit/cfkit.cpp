@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/text/textutil.hpp"
 #include "tools/cfkit/commands.hpp"
 
 namespace {
@@ -24,21 +25,6 @@ const Command kCommands[] = {
     {"gen", "generate LOCAL_RULESETS (and their tests) from a HELO and reverse-DNS policy", cfkit::cmd_gen},
     {"bench-load", "time reading a config in one process (median of N runs)", cfkit::cmd_bench_load},
 };
-
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> d(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t prev = d[0];
-        d[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t cur = d[j];
-            d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            prev = cur;
-        }
-    }
-    return d[b.size()];
-}
 
 void usage(std::FILE* f) {
     std::fprintf(f, "usage: cfkit <command> [options]\n\ncommands:\n");
@@ -65,7 +51,7 @@ int main(int argc, char** argv) {
     const Command* best = nullptr;
     std::size_t best_d = 3;
     for (const Command& c : kCommands) {
-        std::size_t d = edit_distance(name, c.name);
+        std::size_t d = cfkit::edit_distance(name, c.name);
         if (d < best_d) {
             best = &c;
             best_d = d;

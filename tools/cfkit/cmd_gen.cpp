@@ -80,29 +80,18 @@ std::optional<McInfo> read_mc(const std::string& path, const std::string& cf_dir
         std::fprintf(stderr, "%s: %s\n", kWho, error.c_str());
         return std::nullopt;
     }
-    const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/cfkit-hosts-XXXXXX";
-    std::vector<char> name(tmpl.begin(), tmpl.end());
-    name.push_back('\0');
-    int fd = mkstemp(name.data());
-    if (fd < 0) {
-        std::fprintf(stderr, "%s: cannot make a temporary file: %s\n", kWho, std::strerror(errno));
+    std::optional<std::string> hosts = write_temp_file("cfkit-hosts", gen::tests_hosts_file(hostname), error);
+    if (!hosts) {
+        std::fprintf(stderr, "%s: %s\n", kWho, error.c_str());
         return std::nullopt;
     }
-    std::string hosts = gen::tests_hosts_file(hostname);
-    bool ok = write(fd, hosts.data(), hosts.size()) == static_cast<ssize_t>(hosts.size());
-    close(fd);
     ProbeOptions po;
     po.hostname = hostname;
     po.probe_interfaces = false;
-    po.hosts_file = name.data();
+    po.hosts_file = *hosts;
     CompileOptions co;
     co.host = probe_host(po);
-    unlink(name.data());
-    if (!ok) {
-        std::fprintf(stderr, "%s: cannot write a temporary file\n", kWho);
-        return std::nullopt;
-    }
+    unlink(hosts->c_str());
     co.display_path = path;
     co.test_mode = false;
     CollectingReporter quiet;

@@ -112,23 +112,36 @@ std::optional<ConfigText> expand_mc(const std::string& path, const std::string& 
     return t;
 }
 
-std::optional<ConfigText> expand_mc_text(const std::string& path, const std::string& text, const std::string& cf_dir,
-                                         std::string& error) {
+std::optional<std::string> write_temp_file(const std::string& prefix, const std::string& text, std::string& error) {
     const char* dir = std::getenv("TMPDIR");
-    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/cfkit-mc-XXXXXX";
+    std::string tmpl = std::string(dir && *dir ? dir : "/tmp") + "/" + prefix + "-XXXXXX";
     std::vector<char> name(tmpl.begin(), tmpl.end());
     name.push_back('\0');
     int fd = mkstemp(name.data());
     if (fd < 0) {
-        error = path + ": cannot make a temporary file for m4: " + std::strerror(errno);
+        error = "cannot make a temporary file: " + std::string(std::strerror(errno));
         return std::nullopt;
     }
     bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    int saved = errno;
     close(fd);
-    std::optional<ConfigText> t;
-    if (!ok) error = path + ": cannot write a temporary file for m4: " + std::strerror(errno);
-    else t = expand_mc(path, name.data(), cf_dir, error);
-    unlink(name.data());
+    if (!ok) {
+        unlink(name.data());
+        error = "cannot write a temporary file: " + std::string(std::strerror(saved));
+        return std::nullopt;
+    }
+    return std::string(name.data());
+}
+
+std::optional<ConfigText> expand_mc_text(const std::string& path, const std::string& text, const std::string& cf_dir,
+                                         std::string& error) {
+    std::optional<std::string> file = write_temp_file("cfkit-mc", text, error);
+    if (!file) {
+        error = path + ": " + error;
+        return std::nullopt;
+    }
+    std::optional<ConfigText> t = expand_mc(path, *file, cf_dir, error);
+    unlink(file->c_str());
     return t;
 }
 

@@ -28,6 +28,10 @@ std::optional<ConfigText> expand_mc(const std::string& path, const std::string& 
 std::optional<ConfigText> expand_mc_text(const std::string& path, const std::string& text, const std::string& cf_dir,
                                          std::string& error);
 
+// `text` in a new file under $TMPDIR (or /tmp) named PREFIX-XXXXXX: its
+// path, which the caller unlinks; nullopt with `error` set.
+std::optional<std::string> write_temp_file(const std::string& prefix, const std::string& text, std::string& error);
+
 // A configuration compiled as the daemon reads it (not test mode), the host
 // probed with `probe`; reading's messages go to `load`. nullptr after
 // printing "WHO: message" when the file cannot be read or expanded.
