@@ -352,6 +352,7 @@ std::optional<Generated> Generator::run() {
     }
     // the sections
     for (const Section& s : sections) {
+        out_.placements.push_back({s.helo ? "helo" : "client_resolve", s.stage, place(s.stage, out_.delay_checks)});
         rules_.clear();
         const std::optional<Exempt>& own = s.helo ? p_.helo->exempt : p_.client_resolve->exempt;
         EffectiveExempt eff = effective_exempt(p_, own, s.stage);

@@ -46,6 +46,12 @@ Placement place(Stage s, bool delay_checks);
 struct Generated {
     Block block;
     bool delay_checks = false;            // as decided (policy, or --mc)
+    struct Placed {
+        std::string section;  // "helo", "client_resolve"
+        Stage stage;
+        Placement where;
+    };
+    std::vector<Placed> placements;       // in the order the sections run
     std::vector<Diagnostic> notes;        // warnings for the user (not errors)
 };
 

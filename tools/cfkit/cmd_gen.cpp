@@ -204,6 +204,14 @@ int cmd_gen(int argc, char** argv) {
                          {"delay_checks", out->delay_checks},
                          {"text", result},
                          {"notes", diagnostics_json(out->notes)}};
+        nlohmann::json placed = nlohmann::json::array();
+        for (const gen::Generated::Placed& p : out->placements)
+            placed.push_back({{"section", p.section},
+                              {"stage", gen::stage_name(p.stage)},
+                              {"ruleset", p.where.ruleset},
+                              {"new_ruleset", p.where.new_ruleset},
+                              {"why", p.where.why}});
+        j["placement"] = placed;
         nlohmann::json c = nlohmann::json::array();
         for (const gen::TestCase& t : cases) c.push_back({{"file", t.file}, {"cfkit_only", t.cfkit_only}});
         if (!tests_dir.empty()) j["tests"] = {{"dir", tests_dir}, {"cases", c}};
