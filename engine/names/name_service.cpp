@@ -2,6 +2,9 @@
 #include "engine/names/name_service.hpp"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <cctype>
 
 #include <cstring>
 #include <ctime>
@@ -295,6 +298,24 @@ DnsAnswer NameService::dns_lookup(const std::string& name, int type) const {
     a.ok = true;
     for (DnsRecords::Rr& rr : r.answers) a.records.emplace_back(rr.type, std::move(rr.value));
     return a;
+}
+
+bool ptr_name_is_address(const std::string& name) {
+    if (name.empty() || name[0] == '[') return true;
+    unsigned char a6[16];
+    if (inet_pton(AF_INET6, name.c_str(), a6) == 1) return true;
+    return inet_addr(name.c_str()) != INADDR_NONE;
+}
+
+std::optional<std::vector<std::string>> digits_dots(const std::string& name) {
+    if (name.empty() || !std::isdigit(static_cast<unsigned char>(name[0])) || name.back() == '.') return std::nullopt;
+    for (char c : name)
+        if (!std::isdigit(static_cast<unsigned char>(c)) && c != '.') return std::nullopt;
+    in_addr a{};
+    if (inet_aton(name.c_str(), &a) == 0) return std::vector<std::string>{};
+    char buf[INET_ADDRSTRLEN];
+    inet_ntop(AF_INET, &a, buf, sizeof buf);
+    return std::vector<std::string>{buf};
 }
 
 } // namespace cfkit

@@ -71,4 +71,16 @@ private:
     std::vector<std::string> search_list_;  // glibc's dnsrch: the host name's domain
 };
 
+// hostnamebyanyaddr(): a PTR name that reads as an address (any form
+// inet_addr() takes, such as "10.1"; an IPv6 address; or one starting with
+// '[') is no name: sendmail keeps the address literal and {client_resolve}
+// is FAIL.
+bool ptr_name_is_address(const std::string& name);
+
+// glibc's gethostbyname() of a name of digits and dots that does not end
+// in '.': answered without asking anyone, with the address inet_aton()
+// reads in it, or HOST_NOT_FOUND (an empty list) when it reads none.
+// nullopt: not such a name, it is looked up.
+std::optional<std::vector<std::string>> digits_dots(const std::string& name);
+
 } // namespace cfkit

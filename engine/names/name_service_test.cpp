@@ -227,3 +227,39 @@ TEST_CASE("dns map: K line options") {
 
 } // namespace
 } // namespace cfkit
+
+namespace cfkit {
+
+TEST_CASE("name service: PTR names that are addresses, and glibc's numeric names") {
+    struct Ptr {
+        const char* name;
+        bool address;
+    };
+    const Ptr ptrs[] = {
+        {"client.example.net", false}, {"203.0.113.30", true}, {"10.1", true},  {"0x7f.1", true},
+        {"1.2.3.4.5", false},          {"[192.0.2.1]", true},  {"2001:db8::1", true}, {"255.255.255.255", false},
+        {"1a.example", false},
+    };
+    for (const Ptr& p : ptrs) {
+        CAPTURE(std::string(p.name));
+        CHECK(ptr_name_is_address(p.name) == p.address);
+    }
+    struct Fwd {
+        const char* name;
+        std::optional<std::vector<std::string>> want;
+    };
+    const Fwd fwds[] = {
+        {"client.example.net", std::nullopt},
+        {"1.2.3.4.5", std::vector<std::string>{}},
+        {"10.1", std::vector<std::string>{"10.0.0.1"}},
+        {"192.0.2.7", std::vector<std::string>{"192.0.2.7"}},
+        {"1.2.3.", std::nullopt},  // a trailing dot makes it a name
+        {"1a.2", std::nullopt},
+    };
+    for (const Fwd& f : fwds) {
+        CAPTURE(std::string(f.name));
+        CHECK(digits_dots(f.name) == f.want);
+    }
+}
+
+} // namespace cfkit

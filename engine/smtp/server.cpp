@@ -308,12 +308,15 @@ Session& SmtpServer::session() { return impl_->s; }
 std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
     client_addr = client.address;
     AddrAnswer ptr = resolver.host_by_address(client.address);
+    if (ptr.name && ptr_name_is_address(*ptr.name)) ptr.name.reset();  // no try_again: the lookup answered
     std::string realname = ptr.name ? *ptr.name : "[" + client.address + "]";
     std::string resolve = ptr.name ? "OK" : ptr.try_again ? "TEMP" : "FAIL";
     bool forged = false;
     if (realname[0] != '[') {
         std::vector<std::string> addrs;
-        if (std::optional<HostEnt> h = hosts_forward(cfg.host.hosts, realname, false)) {
+        if (std::optional<std::vector<std::string>> numeric = digits_dots(realname)) {
+            addrs = *numeric;  // glibc answers these itself
+        } else if (std::optional<HostEnt> h = hosts_forward(cfg.host.hosts, realname, false)) {
             for (const std::string& w : h->address_words) addrs.push_back(w.substr(1, w.size() - 2));
         } else {
             // gethostbyname2(): res_search(), the search domain included
