@@ -165,17 +165,33 @@ void ScriptReader::connect(const Line& l) {
     unsigned char ip[4];
     if (inet_pton(AF_INET, w[1].c_str(), ip) != 1)
         return fail(l.no, "connect: " + w[1] + " is not an IPv4 address (IPv6 clients are not supported)");
+    std::string name, resolve;
     for (std::size_t k = 2; k < w.size(); ++k) {
         std::size_t eq = w[k].find('=');
         std::string key = eq == std::string::npos ? w[k] : w[k].substr(0, eq);
         std::string val = eq == std::string::npos ? std::string() : w[k].substr(eq + 1);
         if (key == "name" && !val.empty()) {
-            out_.dns.ptr[w[1]].push_back(dns_name(val));
-            out_.dns.a[dns_key(val)].push_back(w[1]);
+            name = val;
+        } else if (key == "resolve" && (ascii_upper(val) == "OK" || ascii_upper(val) == "FAIL" ||
+                                        ascii_upper(val) == "TEMP" || ascii_upper(val) == "FORGED")) {
+            resolve = ascii_upper(val);
         } else if (!(key == "port" && !val.empty() && val.find_first_not_of("0123456789") == std::string::npos)) {
-            fail(l.no, "connect: unknown setting " + w[k] + " (name=NAME, port=N)");
+            fail(l.no, "connect: unknown setting " + w[k] + " (name=NAME, port=N, resolve=OK|FAIL|TEMP|FORGED)");
         }
     }
+    // resolve= is shorthand for the DNS records that give that {client_resolve}
+    if ((resolve == "OK" || resolve == "FORGED") && name.empty())
+        return fail(l.no, "connect: resolve=" + resolve + " needs name=NAME (the client's PTR name)");
+    if ((resolve == "FAIL" || resolve == "TEMP") && !name.empty())
+        return fail(l.no, "connect: resolve=" + resolve + " means the client has no name: drop name=" + name);
+    if (!name.empty()) {
+        out_.dns.ptr[w[1]].push_back(dns_name(name));
+        // FORGED: the name's address is another one
+        std::string other = w[1] != "192.0.2.254" ? "192.0.2.254" : "192.0.2.253";
+        out_.dns.a[dns_key(name)].push_back(resolve == "FORGED" ? other : w[1]);
+    }
+    std::string err;
+    if (resolve == "TEMP" && !out_.dns.add({w[1], "TEMP"}, err)) return fail(l.no, "connect: " + err);
     connected_ = true;
     out_.steps.push_back(step(l, ScriptStep::Kind::Connect));
 }

@@ -1,7 +1,11 @@
 // Session scripts: one command a line, for `cfkit session` and the case
 // files of `cfkit test`.
 //
-//   connect ADDR [name=NAME] [port=N]   the client, IPv4 (name=: PTR and A records)
+//   connect ADDR [name=NAME] [port=N] [resolve=OK|FAIL|TEMP|FORGED]
+//                                       the client, IPv4 (name=: PTR and A records;
+//                                       resolve=: the records that give that
+//                                       {client_resolve}: FORGED points NAME elsewhere,
+//                                       TEMP makes the PTR lookup fail for now)
 //   dns NAME A IP | NAME AAAA IPv6 | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
 //   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE

@@ -141,15 +141,25 @@ def parse_script(text):
             if len(w) < 2 or not is_ipv4(w[1]):
                 raise ScriptError("line %d: connect: expected an IPv4 address" % lineno)
             s.client = w[1]
+            name, resolve = None, None
             for kv in w[2:]:
                 key, _, val = kv.partition("=")
                 if key == "name" and val:
-                    s.ptr.setdefault(w[1], []).append(val.rstrip("."))
-                    s.a.setdefault(dns_key(val), []).append(w[1])
+                    name = val.rstrip(".")
                 elif key == "port" and val.isdigit():
                     s.port = int(val)
+                elif key == "resolve" and val.upper() in ("OK", "FAIL", "TEMP", "FORGED"):
+                    resolve = val.upper()
                 else:
-                    raise ScriptError("line %d: connect: unknown setting %s (name=NAME, port=N)" % (lineno, kv))
+                    raise ScriptError("line %d: connect: unknown setting %s (name=NAME, port=N, "
+                                      "resolve=OK|FAIL|TEMP|FORGED)" % (lineno, kv))
+            # resolve= is shorthand for the DNS records that give it (session_script.cpp)
+            if resolve in (None, "OK", "FORGED") and name:
+                s.ptr.setdefault(w[1], []).append(name)
+                other = "192.0.2.254" if w[1] != "192.0.2.254" else "192.0.2.253"
+                s.a.setdefault(dns_key(name), []).append(other if resolve == "FORGED" else w[1])
+            elif resolve == "TEMP":
+                s.temp.add(w[1])
             continue
         if cmd in ("macro", "class", "map", "auth"):
             if cmd not in skips:
