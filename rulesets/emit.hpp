@@ -20,6 +20,10 @@ std::string emit(const Block& b, Format f);
 // apostrophe and backquote of `s` written so that it survives.
 std::string m4_quote(const std::string& s);
 
+// `s` with every byte outside printable ASCII as '?': for file names in
+// comment lines, where a newline would end the comment.
+std::string printable(const std::string& s);
+
 // Escapes for a sendmail .cf line: '#' (a comment start) and, inside a
 // quoted string, '"' and '\'.
 std::string cf_word(const std::string& s);

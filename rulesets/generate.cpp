@@ -54,6 +54,7 @@ private:
     void define_class(const std::string& name, const std::vector<std::string>& words, const std::string& why);
 
     bool check_exempt_possible(const Exempt& e, Stage stage, bool own);
+    bool s_helo_ = false;  // the section being checked is the HELO one
     void exempt_rules(const EffectiveExempt& e, const std::string& set);
     std::vector<Text> reject_rhs(const Reply& r, const std::string& what);
     void helo_rules(const HeloSection& h);
@@ -72,9 +73,17 @@ void Generator::define_class(const std::string& name, const std::vector<std::str
     if (std::find(classes_done_.begin(), classes_done_.end(), name) != classes_done_.end()) return;
     classes_done_.push_back(name);
     comment(out_.block.config, why);
-    Line l{Line::Kind::Class, name, {}, {}};
-    for (const std::string& w : words) l.items.push_back(word(w));
-    out_.block.config.push_back(l);
+    // several C lines of a few words each: readcf() reads at most MAXLINE
+    // bytes of a line, and short lines read better
+    std::size_t bytes = 0;
+    for (const std::string& w : words) {
+        if (bytes == 0 || bytes + w.size() > 200) {
+            out_.block.config.push_back({Line::Kind::Class, name, {}, {}});
+            bytes = 0;
+        }
+        out_.block.config.back().items.push_back(word(w));
+        bytes += w.size() + 1;
+    }
 }
 
 void Generator::define_class(const std::string& name, const std::vector<At<std::string>>& words,
@@ -85,18 +94,22 @@ void Generator::define_class(const std::string& name, const std::vector<At<std::
 }
 
 std::vector<Text> Generator::reject_rhs(const Reply& r, const std::string& what) {
-    // "$: "550 text " $&s "more"": the code inside the first quoted string,
-    // as the seed writes it; adjacent placeholders get an empty string
-    // between them (cataddr() would put a space between two atoms).
+    // "$: "550 5.7.1 text " $&s "more"": the code and the enhanced status
+    // code open the first quoted string (sendmail takes a status code at
+    // the start of the text as the reply's, so the text, or a HELO name
+    // standing first in it, could otherwise choose one); adjacent
+    // placeholders get an empty string between them (cataddr() would put
+    // a space between two atoms).
+    const std::string head = std::to_string(r.code) + " " + r.dsn + " ";
     std::vector<Text> msg;
     bool first = true, last_macro = false;
     for (const Reply::Piece& piece : r.pieces) {
-        if (first && piece.macro) msg.push_back(quoted(std::to_string(r.code) + " "));
+        if (first && piece.macro) msg.push_back(quoted(head));
         if (piece.macro) {
             if (last_macro) msg.push_back(quoted(""));
             msg.push_back(fixed("$&" + piece.text));
         } else {
-            msg.push_back(quoted((first ? std::to_string(r.code) + " " : "") + piece.text));
+            msg.push_back(quoted((first ? head : "") + piece.text));
         }
         first = false;
         last_macro = piece.macro;
@@ -104,7 +117,7 @@ std::vector<Text> Generator::reject_rhs(const Reply& r, const std::string& what)
     std::vector<Text> rhs;
     if (p_.mode == Mode::Warn) {
         rhs.push_back(fixed("$@ $(" + std::string(kLogMap)));
-        rhs.push_back(quoted("cfkit " + what + ": would reject: " + std::to_string(r.code) + " " + r.dsn + " "));
+        rhs.push_back(quoted("cfkit " + what + ": would reject: "));
         rhs.insert(rhs.end(), msg.begin(), msg.end());
         rhs.push_back(fixed("$) OK"));
     } else {
@@ -127,6 +140,12 @@ bool Generator::check_exempt_possible(const Exempt& e, Stage stage, bool own) {
                                     "check to \"mail\" or \"rcpt\"");
             ok = false;
         }
+    }
+    if (!s_helo_ && own && (!e.client_domains.empty() || !e.clients_name.empty())) {
+        const Origin& o = !e.client_domains.empty() ? e.client_domains.front().origin : e.clients_name.front().origin;
+        refuse(o, "refused: {client_name} is the address in brackets whenever {client_resolve} is not OK, so a "
+                  "client_resolve check cannot exempt by name; exempt by address");
+        ok = false;
     }
     if (e.access_tag && mc_.known && !mc_.access_db) {
         refuse(e.access_tag->origin, "refused: " + mc_.path +
@@ -330,6 +349,7 @@ std::optional<Generated> Generator::run() {
     // exemptions first: refusals before anything is written
     for (const Section& s : sections) {
         const std::optional<Exempt>& own = s.helo ? p_.helo->exempt : p_.client_resolve->exempt;
+        s_helo_ = s.helo;
         if (own) check_exempt_possible(*own, s.stage, true);
         else check_exempt_possible(p_.exempt, s.stage, false);
         placement_possible(s.origin, place(s.stage, out_.delay_checks));
@@ -355,7 +375,7 @@ std::optional<Generated> Generator::run() {
         out_.placements.push_back({s.helo ? "helo" : "client_resolve", s.stage, place(s.stage, out_.delay_checks)});
         rules_.clear();
         const std::optional<Exempt>& own = s.helo ? p_.helo->exempt : p_.client_resolve->exempt;
-        EffectiveExempt eff = effective_exempt(p_, own, s.stage);
+        EffectiveExempt eff = effective_exempt(p_, own, s.stage, s.helo);
         if (s.helo) {
             comment(rs, "$.helo: HELO checks at " + std::string(stage_name(s.stage)) + ", in $.helo.reject order" +
                             (p_.mode == Mode::Warn ? " (warn: logged, not rejected)" : ""));

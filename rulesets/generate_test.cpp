@@ -18,8 +18,8 @@ namespace cfkit::gen {
 namespace {
 
 // Mailers, ruleset 0, $=R and proto.m4's D and A lookups, cut down to the
-// tagged (mark '!') case: tag:key, then the parent domains or shorter
-// address prefixes.
+// tagged (mark '!') case: tag:key, then the parent domains (an address
+// literal: the literal without its last part) or shorter address prefixes.
 #define COMMON                                                        \
     "V10/Berkeley\n"                                                  \
     "Mlocal, P=/bin/true, F=lsDFMAw5:/|@qSPfhn9, S=0, R=0, A=mail\n"  \
@@ -31,11 +31,16 @@ namespace {
     "R$+\t\t$#local $: $1\n"                                          \
     "SD\n"                                                            \
     "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n" \
+    "R<?> <[$+.$-]> <$-> <$*>\t$@ $>D <[$1]> <?> <! $3> <$4>\n"        \
+    "R<?> <[$+::$-]> <$-> <$*>\t$@ $>D <[$1]> <?> <! $3> <$4>\n"       \
+    "R<?> <[$+:$-]> <$-> <$*>\t$@ $>D <[$1]> <?> <! $3> <$4>\n"        \
     "R<?> <$+ . $+> <$-> <$*>\t$@ $>D <$2> <?> <! $3> <$4>\n"          \
     "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"                               \
     "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"                             \
     "SA\n"                                                            \
     "R<$*> <$+> <! $-> <$*>\t$: < $(access $3:$1 $: ? $) > <$1> <$3> <$4>\n" \
+    "R<?> <$+::$-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"           \
+    "R<?> <$+:$-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"            \
     "R<?> <$+ . $-> <$-> <$*>\t$@ $>A <$1> <?> <! $3> <$4>\n"          \
     "R<?> <$*> <$-> <$*>\t$@ <?> <$3>\n"                               \
     "R<$+> <$*> <$-> <$*>\t$@ <$1> <$4>\n"
@@ -150,6 +155,10 @@ std::vector<Client> sweep(const std::vector<std::string>& helos) {
     accd.s.helo = "LIILXQMAIL01";
     accd.s.access = {{"HeloCheck:example.net", "OK"}};
     out.push_back(accd);
+    Client accb = base[6];  // FAIL: {client_name} is [203.0.113.20]
+    accb.s.helo = "LIILXQMAIL01";
+    accb.s.access = {{"HeloCheck:[203.0.113]", "OK"}};
+    out.push_back(accb);
     Client accr = base[0];
     accr.s.helo = "LIILXQMAIL01";
     accr.s.access = {{"HeloCheck:203.0.113", "REJECT"}};
@@ -169,8 +178,12 @@ std::string play(const Config& cfg, const Client& c) {
     setup.sasl_mechs = std::vector<std::string>{"PLAIN"};
     for (const std::string& r : c.records) REQUIRE(parse_dns_records(r, "r", setup.dns).empty());
     SmtpServer srv(cfg, std::move(setup));
-    srv.connect(ClientInfo{c.s.addr, 0});
     Session& s = srv.session();
+    for (const auto& [k, v] : c.s.access) {  // as a script's `map access KEY VALUE` line, before connect
+        s.maps.added["access"][ascii_lower(k)] = v;
+        s.maps.open_state["access"] = 1;
+    }
+    srv.connect(ClientInfo{c.s.addr, 0});
     auto set = [&](const char* name, const std::string& v) {
         CollectingReporter quiet;
         MacroIdResult id = macid_parse(name, 0, s.env.names, quiet);
@@ -178,10 +191,6 @@ std::string play(const Config& cfg, const Client& c) {
     };
     if (!c.s.verify.empty()) set("{verify}", c.s.verify);
     if (!c.s.cert_issuer.empty()) set("{cert_issuer}", c.s.cert_issuer);
-    for (const auto& [k, v] : c.s.access) {  // as a script's `map access KEY VALUE` line
-        s.maps.added["access"][ascii_lower(k)] = v;
-        s.maps.open_state["access"] = 1;
-    }
     srv.command("EHLO " + c.s.helo);
     if (c.s.authenticated) srv.authenticate("alice", "PLAIN");
     for (const char* cmd : {"MAIL FROM:<a@sender.example.org>", "RCPT TO:<postmaster@mail.example.com>"}) {

@@ -65,17 +65,41 @@ bool below(const std::vector<std::string>& domains, const std::string& name) {
     return false;
 }
 
-// proto.m4's D and A lookups with a tag (mark '!'): the most specific entry found.
+// Cuts the last part of an address, the token after the last '.', ':' or
+// "::" (proto.m4's A, and D inside brackets); false when there is none.
+bool cut_last_part(std::string& k) {
+    std::size_t sep = k.find_last_of(".:");
+    if (sep == std::string::npos || sep == 0 || sep + 1 >= k.size()) return false;
+    if (k[sep] == ':' && k[sep - 1] == ':') --sep;  // "$+::$-" before "$+:$-"
+    if (sep == 0) return false;
+    k = k.substr(0, sep);
+    return true;
+}
+
+// proto.m4's D and A lookups with a tag (mark '!'): the most specific
+// entry found. D: the name, then its parent domains; an address literal
+// "[a.b.c.d]" loses its last part instead. A: the address, then shorter
+// prefixes.
 std::string access_lookup(const std::vector<std::pair<std::string, std::string>>& map, const std::string& tag,
                           const std::string& key, bool domain) {
     std::string k = key;
     for (;;) {
         for (const auto& [mk, mv] : map)
             if (iequal(mk, tag + ":" + k)) return mv;
-        std::size_t cut = domain ? k.find('.') : k.find_last_of(".:");
-        if (cut == std::string::npos) return "";
-        k = domain ? k.substr(cut + 1) : k.substr(0, cut);
-        if (k.empty()) return "";
+        if (domain && k.size() > 2 && k.front() == '[' && k.back() == ']') {
+            std::string inner = k.substr(1, k.size() - 2);
+            if (cut_last_part(inner)) {
+                k = "[" + inner + "]";
+                continue;
+            }
+        }
+        if (domain) {
+            std::size_t dot = k.find('.');
+            if (dot == std::string::npos || dot == 0 || dot + 1 >= k.size()) return "";
+            k = k.substr(dot + 1);
+        } else if (!cut_last_part(k)) {
+            return "";
+        }
     }
 }
 
@@ -139,10 +163,16 @@ std::string helo_refusal(const HeloSection& h, const Scenario& s, const World& w
 
 } // namespace
 
-EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage) {
+EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage, bool helo) {
     EffectiveExempt e;
     e.own = own.has_value();
     e.set = own ? *own : p.exempt;
+    if (!helo && !e.own && (!e.set.client_domains.empty() || !e.set.clients_name.empty())) {
+        e.skipped.push_back("$.exempt.client_domains and host names of $.exempt.clients: skipped here: "
+                            "{client_name} is the address in brackets whenever {client_resolve} is not OK");
+        e.set.client_domains.clear();
+        e.set.clients_name.clear();
+    }
     if (!e.own && stage == Stage::Connect) {
         if (e.set.authenticated) {
             e.skipped.push_back("$.exempt.authenticated: skipped here: at connect no client has authenticated yet");
@@ -203,7 +233,7 @@ Verdict evaluate(const Policy& p, const Scenario& s, const World& w) {
     Verdict v;
     for (const Section& sec : sections) {
         bool helo = sec.order == 1;
-        EffectiveExempt e = effective_exempt(p, helo ? p.helo->exempt : p.client_resolve->exempt, sec.stage);
+        EffectiveExempt e = effective_exempt(p, helo ? p.helo->exempt : p.client_resolve->exempt, sec.stage, helo);
         if (exempt(e.set, s, w)) continue;
         const Reply* reply = nullptr;
         std::string check;

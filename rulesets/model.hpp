@@ -22,7 +22,9 @@ struct EffectiveExempt {
     bool own = false;                   // the section's own "exempt"
     std::vector<std::string> skipped;   // comments: what was left out and why
 };
-EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage);
+// `helo`: for the HELO section (name exemptions cannot apply to
+// client_resolve: {client_name} is a literal whenever it is not OK).
+EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage, bool helo);
 
 // One client, as far as the policy can see it.
 struct Scenario {

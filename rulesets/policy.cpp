@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 
@@ -28,6 +29,16 @@ bool is_ascii_printable(const std::string& s) {
 std::string lower(std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
+}
+
+constexpr std::size_t kMaxReplyText = 200;
+
+// A JSON number with a whole value (550, 550.0, 5.5e2), or nullopt.
+std::optional<long> whole_number(const std::string& text) {
+    char* end = nullptr;
+    double d = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || d != static_cast<double>(static_cast<long>(d)) || d < -1e9 || d > 1e9) return std::nullopt;
+    return static_cast<long>(d);
 }
 
 std::string quoted_list(const std::vector<std::string>& words) {
@@ -221,7 +232,7 @@ std::optional<std::string> Reader::client(const std::string& s, const JsonValue&
     unsigned char a[16];
     if (inet_pton(AF_INET6, t.c_str(), a) == 1) return "IPv6:" + full_ipv6(a);
     is_addr = false;
-    if (is_host_name(s) && !ipv4_parts(s, parts)) return lower(s);
+    if (is_host_name(s) && s.find_first_not_of("0123456789.") != std::string::npos) return lower(s);
     error(v.loc, where, "\"" + s + "\" is neither an IP address nor a host name");
     return std::nullopt;
 }
@@ -320,6 +331,14 @@ bool Reader::text_pieces(const JsonValue& v, const std::string& where, Reply& r)
         error(v.loc, where, "the reply text is empty");
         return false;
     }
+    if (t.size() > kMaxReplyText) {
+        error(v.loc, where,
+              "the reply text is " + std::to_string(t.size()) + " characters; at most " +
+                  std::to_string(kMaxReplyText) +
+                  " (sendmail cuts a reply at about 250, with the placeholders' values, and refuses longer "
+                  "quoted strings in a rule)");
+        return false;
+    }
     std::string lit;
     for (std::size_t i = 0; i < t.size(); ++i) {
         if (t[i] != '$') {
@@ -362,13 +381,17 @@ std::optional<Reply> Reader::reply(const JsonValue& v, const std::string& where,
         error(v.loc, where, "missing \"code\" (a reply code such as " + std::to_string(default_class * 100 + 50) + ")");
         ok = false;
     } else if (type(code->value, where + ".code", Kind::Number)) {
-        const std::string& n = code->value.text;
-        if (n.size() != 3 || !std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-            (n[0] != '4' && n[0] != '5')) {
-            error(code->value.loc, where + ".code", n + " is not a rejection: a reply code is 4xx or 5xx");
+        std::optional<long> n = whole_number(code->value.text);
+        if (!n || *n < 400 || *n > 599) {
+            error(code->value.loc, where + ".code",
+                  code->value.text + " is not a rejection: a reply code is 4xx or 5xx");
+            ok = false;
+        } else if (*n == 421) {
+            error(code->value.loc, where + ".code",
+                  "421 makes sendmail close the connection (at connect it replaces the greeting): use 450 or 451");
             ok = false;
         } else {
-            r.code = std::stoi(n);
+            r.code = static_cast<int>(*n);
         }
     } else {
         ok = false;
@@ -377,15 +400,19 @@ std::optional<Reply> Reader::reply(const JsonValue& v, const std::string& where,
     if (const JsonMember* dsn = v.member("dsn")) {
         std::string at = where + ".dsn";
         if (std::optional<std::string> s = string(dsn->value, at)) {
-            int dots = 0;
-            bool shape = !s->empty();
-            for (char c : *s) {
-                if (c == '.') ++dots;
-                else if (c < '0' || c > '9') shape = false;
-            }
-            shape = shape && dots == 2 && s->front() != '.' && s->back() != '.' && s->find("..") == std::string::npos;
+            // RFC 3463: class.subject.detail, the class one digit, the others 1 to 3
+            std::size_t d1 = s->find('.'), d2 = d1 == std::string::npos ? d1 : s->find('.', d1 + 1);
+            auto digits = [&](std::size_t from, std::size_t to, std::size_t most) {
+                if (to <= from || to - from > most) return false;
+                for (std::size_t i = from; i < to; ++i)
+                    if ((*s)[i] < '0' || (*s)[i] > '9') return false;
+                return true;
+            };
+            bool shape = d1 == 1 && d2 != std::string::npos && digits(0, 1, 1) && digits(2, d2, 3) &&
+                         digits(d2 + 1, s->size(), 3);
             if (!shape) {
-                error(dsn->value.loc, at, "\"" + *s + "\" is not an enhanced status code (\"5.7.1\")");
+                error(dsn->value.loc, at,
+                      "\"" + *s + "\" is not an enhanced status code (class.subject.detail, such as \"5.7.1\")");
                 ok = false;
             } else if (ok && (*s)[0] - '0' != r.code / 100) {
                 error(dsn->value.loc, at,
@@ -532,7 +559,7 @@ std::optional<Policy> Reader::policy(const JsonValue& root) {
     const JsonMember* version = root.member("policy");
     if (!version) {
         error(root.loc, "$", "missing \"policy\": 1 (the version of the policy format)");
-    } else if (type(version->value, "$.policy", Kind::Number) && version->value.text != "1") {
+    } else if (type(version->value, "$.policy", Kind::Number) && whole_number(version->value.text) != 1L) {
         error(version->value.loc, "$.policy",
               "policy format " + version->value.text + " is not known (this cfkit reads format 1)");
     }

@@ -102,7 +102,7 @@ TEST_CASE("policy: errors, each with its place and JSON path") {
         {R"({"policy": 1, "helo": {"reject": ["unqualified"], "reply": {"code": 550}}})",
          "1:60: $.helo.reply: missing \"text\"\n"},
         {R"({"policy": 1, "helo": {"reject": ["unqualified"], "reply": {"code": 550, "dsn": "5.7", "text": "x"}}})",
-         "1:81: $.helo.reply.dsn: \"5.7\" is not an enhanced status code (\"5.7.1\")\n"},
+         "1:81: $.helo.reply.dsn: \"5.7\" is not an enhanced status code (class.subject.detail, such as \"5.7.1\")\n"},
         {R"({"policy": 1, "helo": {"reject": ["unqualified"], "reply": {"code": 450, "dsn": "5.7.1", "text": "x"}}})",
          "1:81: $.helo.reply.dsn: 5.7.1 does not agree with code 450 (a 4xx code takes a 4.x.x status)\n"},
         {R"({"policy": 1, "helo": {"reject": ["unqualified"], "reply": {"code": 550, "text": "cost $5"}}})",
@@ -133,7 +133,24 @@ TEST_CASE("policy: errors, each with its place and JSON path") {
          "\"tls_verified\": true\n"},
         {R"({"policy": 1, "exempt": {"access_tag": "Helo:Check"}, "helo": {"reject": ["unqualified"]}})",
          "1:40: $.exempt.access_tag: a tag is a word of letters, digits, '-' and '_' (\"HeloCheck\")\n"},
+        {R"({"policy": 1, "client_resolve": {"TEMP": {"code": 421, "text": "x"}}})",
+         "1:51: $.client_resolve.TEMP.code: 421 makes sendmail close the connection (at connect it replaces the "
+         "greeting): use 450 or 451\n"},
+        {R"({"policy": 1, "client_resolve": {"TEMP": {"code": 451, "dsn": "4.7.1000", "text": "x"}}})",
+         "1:63: $.client_resolve.TEMP.dsn: \"4.7.1000\" is not an enhanced status code (class.subject.detail, such "
+         "as \"5.7.1\")\n"},
+        {R"({"policy": 1, "client_resolve": {"TEMP": {"code": 451, "dsn": "04.7.1", "text": "x"}}})",
+         "1:63: $.client_resolve.TEMP.dsn: \"04.7.1\" is not an enhanced status code (class.subject.detail, such "
+         "as \"5.7.1\")\n"},
+        {R"({"policy": 1.0, "client_resolve": {"TEMP": {"code": 4.51e2, "text": "x"}}})", ""},
+        {R"({"policy": 1, "exempt": {"clients": ["256.1.1.1", "010.0.0.1"]}, "helo": {"reject": ["unqualified"]}})",
+         "1:38: $.exempt.clients[0]: \"256.1.1.1\" is neither an IP address nor a host name\n"
+         "1:51: $.exempt.clients[1]: \"010.0.0.1\" is neither an IP address nor a host name\n"},
         // the generator's refusals
+        {R"({"policy": 1, "client_resolve": {"stage": "mail", "exempt": {"client_domains": ["example.com"]},
+            "FAIL": {"code": 550, "text": "x"}}})",
+         "1:81: $.client_resolve.exempt.client_domains[0]: refused: {client_name} is the address in brackets "
+         "whenever {client_resolve} is not OK, so a client_resolve check cannot exempt by name; exempt by address\n"},
         {R"({"policy": 1, "client_resolve": {"exempt": {"authenticated": true},
             "FAIL": {"code": 550, "text": "x"}}})",
          "1:62: $.client_resolve.exempt.authenticated: refused: a check at connect runs before the client can "
@@ -143,6 +160,16 @@ TEST_CASE("policy: errors, each with its place and JSON path") {
         CAPTURE(std::string(c.json));
         CHECK(errors(c.json) == std::string(c.want));
     }
+}
+
+TEST_CASE("policy: reply texts of at most 200 characters") {
+    std::string ok = R"({"policy": 1, "client_resolve": {"FAIL": {"code": 550, "text": ")" + std::string(200, 'x') + "\"}}}";
+    CHECK(errors(ok) == "");
+    std::string long_text =
+        R"({"policy": 1, "client_resolve": {"FAIL": {"code": 550, "text": ")" + std::string(201, 'x') + "\"}}}";
+    CHECK(errors(long_text) == "1:64: $.client_resolve.FAIL.text: the reply text is 201 characters; at most 200 "
+                               "(sendmail cuts a reply at about 250, with the placeholders' values, and refuses "
+                               "longer quoted strings in a rule)\n");
 }
 
 TEST_CASE("policy: what the .mc allows") {

@@ -1,6 +1,7 @@
 // cfkit gen: a policy (JSON) becomes the m4 to paste into sendmail.mc (or
 // the .cf lines), and with --tests the cases that prove it. Nothing is
 // written when the policy has an error.
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -94,8 +95,11 @@ std::optional<McInfo> read_mc(const std::string& path, const std::string& cf_dir
     unlink(hosts->c_str());
     co.display_path = path;
     co.test_mode = false;
-    CollectingReporter quiet;
-    std::unique_ptr<Config> config = compile_cf(parse_cf(cf->content, path), co, quiet);
+    CollectingReporter load;
+    std::unique_ptr<Config> config = compile_cf(parse_cf(cf->content, path), co, load);
+    // what sendmail would say reading it (the block is generated all the same)
+    for (const Diagnostic& d : load.diagnostics)
+        std::fprintf(stderr, "%s: reading %s: %s\n", kWho, path.c_str(), sendmail_text(d).c_str());
     McInfo info;
     info.facts = gen::mc_facts(*config, path);
     info.world.class_w = info.facts.class_w;
@@ -114,29 +118,84 @@ nlohmann::json diagnostics_json(const Diagnostics& diags) {
     return a;
 }
 
-// Writes the cases, the hosts file and a README into `dir` (made if missing).
-bool write_tests(const std::string& dir, const std::vector<gen::TestCase>& cases, const std::string& readme,
+// A directory `cfkit gen --tests` made: its README.md says so.
+bool made_by_gen(const std::string& dir) {
+    std::ifstream in(dir + "/README.md");
+    std::string first;
+    return in && std::getline(in, first) && first.rfind("# Cases for ", 0) == 0;
+}
+
+bool remove_tree(const std::string& dir) {
+    DIR* d = opendir(dir.c_str());
+    if (!d) return false;
+    bool ok = true;
+    while (dirent* e = readdir(d)) {
+        std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        ok = unlink((dir + "/" + name).c_str()) == 0 && ok;
+    }
+    closedir(d);
+    return rmdir(dir.c_str()) == 0 && ok;
+}
+
+// Writes the cases, the hosts file and a README as `dir`, all or nothing:
+// into a new directory beside it first, which then takes its place. An
+// existing `dir` must be empty or one an earlier `cfkit gen --tests` made
+// (its cases are replaced, stale ones included).
+bool write_tests(const std::string& dir_in, const std::vector<gen::TestCase>& cases, const std::string& readme,
                  const std::string& hosts) {
+    std::string dir = dir_in;
+    while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     struct stat st {};
-    if (stat(dir.c_str(), &st) == 0) {
-        if (!S_ISDIR(st.st_mode)) {
-            std::fprintf(stderr, "%s: --tests %s: not a directory\n", kWho, dir.c_str());
-            return false;
-        }
-    } else if (mkdir(dir.c_str(), 0755) != 0) {
-        std::fprintf(stderr, "%s: --tests %s: %s\n", kWho, dir.c_str(), std::strerror(errno));
+    bool exists = stat(dir.c_str(), &st) == 0;
+    if (exists && !S_ISDIR(st.st_mode)) {
+        std::fprintf(stderr, "%s: --tests %s: not a directory\n", kWho, dir.c_str());
         return false;
     }
-    auto put = [&](const std::string& name, const std::string& text) {
-        std::string path = dir + "/" + name;
+    if (exists && !made_by_gen(dir)) {
+        DIR* d = opendir(dir.c_str());
+        int entries = 0;
+        while (d && readdir(d)) ++entries;
+        if (d) closedir(d);
+        if (!d || entries > 2) {
+            std::fprintf(stderr,
+                         "%s: --tests %s: the directory holds files cfkit gen did not write; give a new or empty one\n",
+                         kWho, dir.c_str());
+            return false;
+        }
+    }
+    std::string tmpl = dir + ".cfkit-gen-XXXXXX";
+    std::vector<char> name(tmpl.begin(), tmpl.end());
+    name.push_back('\0');
+    if (!mkdtemp(name.data())) {
+        std::fprintf(stderr, "%s: --tests %s: cannot make a directory beside it: %s\n", kWho, dir.c_str(),
+                     std::strerror(errno));
+        return false;
+    }
+    const std::string staging = name.data();
+    chmod(staging.c_str(), 0755);
+    auto put = [&](const std::string& file, const std::string& text) {
+        std::string path = staging + "/" + file;
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out << text;
-        if (!out) std::fprintf(stderr, "%s: %s: cannot write\n", kWho, path.c_str());
+        out.close();
+        if (!out) std::fprintf(stderr, "%s: %s: cannot write: %s\n", kWho, path.c_str(), std::strerror(errno));
         return static_cast<bool>(out);
     };
-    for (const gen::TestCase& c : cases)
-        if (!put(c.file, c.text)) return false;
-    return put("hosts", hosts) && put("README.md", readme);
+    bool ok = true;
+    for (const gen::TestCase& c : cases) ok = ok && put(c.file, c.text);
+    ok = ok && put("hosts", hosts) && put("README.md", readme);
+    if (ok && exists && !remove_tree(dir)) {
+        std::fprintf(stderr, "%s: --tests %s: cannot remove the earlier cases: %s\n", kWho, dir.c_str(),
+                     std::strerror(errno));
+        ok = false;
+    }
+    if (ok && rename(staging.c_str(), dir.c_str()) != 0) {
+        std::fprintf(stderr, "%s: --tests %s: %s\n", kWho, dir.c_str(), std::strerror(errno));
+        ok = false;
+    }
+    if (!ok) remove_tree(staging);
+    return ok;
 }
 
 } // namespace

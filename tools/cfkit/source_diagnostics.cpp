@@ -15,10 +15,14 @@ std::string with_source_line(const Diagnostic& d, const std::string& source) {
     if (start == std::string::npos || start > source.size()) return out;
     std::string line = source.substr(start, source.find('\n', start) - start);
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    // a TAB before the column stays a TAB, so the caret lines up
+    // a TAB before the column stays a TAB, and a UTF-8 character takes one
+    // place however many bytes it has, so the caret lines up
     std::string pad;
-    for (int i = 0; i + 1 < d.loc.column && static_cast<std::size_t>(i) < line.size(); ++i)
-        pad += line[static_cast<std::size_t>(i)] == '\t' ? '\t' : ' ';
+    for (int i = 0; i + 1 < d.loc.column && static_cast<std::size_t>(i) < line.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(line[static_cast<std::size_t>(i)]);
+        if ((c & 0xC0) == 0x80) continue;
+        pad += c == '\t' ? '\t' : ' ';
+    }
     return out + line + "\n" + pad + "^\n";
 }
 
