@@ -147,22 +147,24 @@ std::vector<Client> sweep(const std::vector<std::string>& helos) {
     Client t2 = t;
     t2.s.cert_issuer = xtext("/C=ZZ/O=Other");
     out.push_back(t2);
-    Client acc = base[0];
-    acc.s.helo = "LIILXQMAIL01";
-    acc.s.access = {{"HeloCheck:203.0.113.9", "OK"}};
-    out.push_back(acc);
-    Client accd = base[0];
-    accd.s.helo = "LIILXQMAIL01";
-    accd.s.access = {{"HeloCheck:example.net", "OK"}};
-    out.push_back(accd);
-    Client accb = base[6];  // FAIL: {client_name} is [203.0.113.20]
-    accb.s.helo = "LIILXQMAIL01";
-    accb.s.access = {{"HeloCheck:[203.0.113]", "OK"}};
-    out.push_back(accb);
-    Client accr = base[0];
-    accr.s.helo = "LIILXQMAIL01";
-    accr.s.access = {{"HeloCheck:203.0.113", "REJECT"}};
-    out.push_back(accr);
+    // access map entries: the address, a parent domain, an address literal's
+    // prefix (FAIL: {client_name} is [203.0.113.20]), a value that is not OK
+    const struct {
+        std::size_t client;
+        const char* key;
+        const char* value;
+    } entries[] = {
+        {0, "HeloCheck:203.0.113.9", "OK"},
+        {0, "HeloCheck:example.net", "OK"},
+        {6, "HeloCheck:[203.0.113]", "OK"},
+        {0, "HeloCheck:203.0.113", "REJECT"},
+    };
+    for (const auto& e : entries) {
+        Client acc = base[e.client];
+        acc.s.helo = "LIILXQMAIL01";
+        acc.s.access = {{e.key, e.value}};
+        out.push_back(acc);
+    }
     return out;
 }
 
