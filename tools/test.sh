@@ -46,7 +46,7 @@ $AS_ROOT python3 tools/oracle/difftest.py --cfkit build-asan/cfkit testcases/dif
 
 echo "== differential suite against sendmail 8.17"
 $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
-    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/examples
+    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/diff/old testcases/examples
 
 echo "== DNS answers against sendmail 8.17 (network namespace, DNS server answering from the cases' records)"
 $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit testcases/diff/dns

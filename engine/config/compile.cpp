@@ -3,6 +3,7 @@
 // messages and what survives an error depend on that order.
 #include "engine/config/compile.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
@@ -30,6 +31,32 @@ namespace {
 
 constexpr int kMaxConfigLevel = 10;
 constexpr const char* kVersion = "8.17.1.9";
+
+// munchstring(p, &delim, ','): a field's value up to an unquoted ',' (M
+// and Q lines), backslash escapes undone; `p` is left at the ',' or the end.
+std::string munch_field(const std::string& s, std::size_t& p) {
+    std::string val;
+    bool bs = false, quote = false;
+    for (; p < s.size(); ++p) {
+        char ch = s[p];
+        if (bs) {
+            bs = false;
+            switch (ch) {
+            case 'r': val.push_back('\r'); break;
+            case 'n': val.push_back('\n'); break;
+            case 'f': val.push_back('\f'); break;
+            case 'b': val.push_back('\b'); break;
+            default: val.push_back(ch);
+            }
+            continue;
+        }
+        if (ch == '\\') bs = true;
+        else if (ch == '"') quote = !quote;
+        else if (quote || ch != ',') val.push_back(ch);
+        else break;
+    }
+    return val;
+}
 
 bool atobool(const std::string& s) {
     return s.empty() || std::strchr("tTyY", s[0]) != nullptr;
@@ -68,6 +95,7 @@ private:
     void mailer(const std::string& bp);
     void option(const std::string& bp);
     void version(const std::string& bp);
+    void queue_group(const std::string& line);
     void check_user_option(const std::string& lname, const std::string& val);
     void option_warnings(const std::string& lname, const std::string& val);
     bool check_mailer_user(Mailer& m, const std::string& val);
@@ -102,6 +130,7 @@ void Compiler::run(const CfFile& file) {
         rep_.sendmail_line = l.report_line;
         std::string bp = translate_dollars(l.raw, c_.config_level, c_.env.names, rep_);
         line(bp);
+        if (c_.stopped_with) return;
     }
     rep_.loc = SourceLoc{};
     rep_.sendmail_line = 0;
@@ -133,18 +162,7 @@ void Compiler::line(std::string& bp) {
         ++priorities_;
         break;
     }
-    case 'Q': {
-        std::size_t p = 1;
-        while (p < bp.size() && (bp[p] == ',' || is_space(static_cast<unsigned char>(bp[p])))) ++p;
-        if (p >= bp.size() || bp[p] == ',' ) {
-            rep_.syserr("name required for queue");
-            break;
-        }
-        std::size_t e = p;
-        while (e < bp.size() && bp[e] != ',' && !is_space(static_cast<unsigned char>(bp[e]))) ++e;
-        c_.queue_groups.push_back(bp.substr(p, e - p));
-        break;
-    }
+    case 'Q': queue_group(bp.substr(1)); break;
     case 'V': version(bp); break;
     case 'K': map_line(bp); break;
     case 'E': break;  // environment for mailers: nothing to do for rewriting
@@ -506,27 +524,7 @@ void Compiler::mailer(const std::string& bp) {
         }
         ++p;
         while (p < bp.size() && is_space(static_cast<unsigned char>(bp[p]))) ++p;
-        // munchstring(p, &delim, ','): value up to an unquoted ','
-        std::string val;
-        bool bs = false, quote = false;
-        for (; p < bp.size(); ++p) {
-            char ch = bp[p];
-            if (bs) {
-                bs = false;
-                switch (ch) {
-                case 'r': val.push_back('\r'); break;
-                case 'n': val.push_back('\n'); break;
-                case 'f': val.push_back('\f'); break;
-                case 'b': val.push_back('\b'); break;
-                default: val.push_back(ch);
-                }
-                continue;
-            }
-            if (ch == '\\') bs = true;
-            else if (ch == '"') quote = !quote;
-            else if (quote || ch != ',') val.push_back(ch);
-            else break;
-        }
+        std::string val = munch_field(bp, p);
         m.fields[fcode] = val;
         switch (fcode) {
         case 'P':
@@ -573,7 +571,12 @@ void Compiler::mailer(const std::string& bp) {
             if (val.empty()) rep_.syserr("mailer " + name + ": null charset");
             else m.charset = val;
             break;
-        case 'Q': if (val.empty()) rep_.syserr("mailer " + name + ": null queue"); break;
+        case 'Q':
+            if (val.empty()) rep_.syserr("mailer " + name + ": null queue");
+            else if (val != "mqueue" &&  // the default group is known from the start
+                     std::find(c_.queue_groups.begin(), c_.queue_groups.end(), val) == c_.queue_groups.end())
+                rep_.syserr("mailer " + name + ": unknown queue " + val);
+            break;
         case '/': if (val.empty()) rep_.syserr("mailer " + name + ": null root directory"); break;
         case 'T': {
             // mta/addr/diag with defaults dns, rfc822, smtp
@@ -608,7 +611,11 @@ void Compiler::mailer(const std::string& bp) {
         return;
     }
     if (m.max_rcpt <= 0) m.max_rcpt = 100;  // DEFAULT_MAX_RCPT
-    if (m.flags.find('L') != std::string::npos && m.line_limit == 0) m.line_limit = 990;  // SMTPLINELIM
+    if (m.flags.find('L') != std::string::npos) {
+        if (m.line_limit == 0) m.line_limit = 990;  // SMTPLINELIM
+        // back compatibility: before V2, L (line limits) meant 7-bit too
+        if (c_.config_level < 2 && m.flags.find('7') == std::string::npos) m.flags.push_back('7');
+    }
     if (m.path == "[TCP]") {
         rep_.syserr("M" + name + ": P=[TCP] must be replaced by P=[IPC]");
         return;
@@ -804,6 +811,17 @@ void Compiler::option(const std::string& bp) {
         c_.options.operator_chars = munchstring(val);
     } else if (lname == "DontProbeInterfaces") {
         c_.options.dont_probe_interfaces = ascii_lower(val) == "loopback" ? 1 : atobool(val) ? 2 : 0;
+    } else if (lname == "AliasFile") {
+        c_.maps->set_alias(val.empty() ? "aliases" : val, c_.options.blank_sub, rep_);
+    } else if (lname == "DeliveryMode") {
+        // setoption('d'): set_delivery_mode() records the mode in {deliveryMode}
+        const char mode = val.empty() ? 'i' : val[0];
+        if (std::strchr("qdib", mode) == nullptr) {
+            rep_.syserr(std::string("Unknown delivery mode ") + mode);
+            c_.stopped_with = 64;  // finis(false, true, EX_USAGE)
+        } else if (auto id = c_.env.names.find("deliveryMode")) {
+            c_.env.macros.set(*id, std::string(1, mode));
+        }
     } else if (lname == "Verbose") {
         c_.options.verbose = atobool(val);
     } else if (lname == "SoftBounce") {
@@ -864,6 +882,73 @@ void Compiler::check_user_option(const std::string& lname, const std::string& va
 }
 
 // ---- V, K, H --------------------------------------------------------------------
+
+// makequeue() (queue.c): `Qname, P=path, F=flags, R=runners, ...`. The
+// name runs to the first ',' or blank; every field needs '='; the group
+// replaces one of the same name.
+void Compiler::queue_group(const std::string& line) {
+    constexpr std::size_t kMaxQueueGroups = 50;  // MAXQUEUEGROUPS
+    if (line.empty()) {
+        rep_.syserr("name required for queue");
+        return;
+    }
+    std::size_t p = 0;
+    while (p < line.size() && line[p] != ',' && !is_space(static_cast<unsigned char>(line[p]))) ++p;
+    const std::string name = line.substr(0, p);
+    if (p < line.size()) ++p;
+    bool have_path = false;
+    std::string flags;
+    long runners = -1;
+    while (p < line.size()) {
+        while (p < line.size() && (line[p] == ',' || is_space(static_cast<unsigned char>(line[p])))) ++p;
+        const char fcode = p < line.size() ? line[p] : '\0';  // a trailing ',' leaves none: an error
+        while (p < line.size() && line[p] != '=' && line[p] != ',') ++p;
+        if (p >= line.size() || line[p] != '=') {
+            rep_.syserr("queue " + name + ": `=' expected");
+            return;
+        }
+        ++p;
+        while (p < line.size() && is_space(static_cast<unsigned char>(line[p]))) ++p;
+        std::string val = munch_field(line, p);
+        switch (fcode) {
+        case 'P':
+            if (val.empty()) rep_.syserr("queue " + name + ": empty path name");
+            else have_path = true;
+            break;
+        case 'F':
+            for (char f : val)
+                if (!is_space(static_cast<unsigned char>(f))) flags.push_back(f);
+            break;
+        case 'R': {
+            runners = std::atol(val.c_str());
+            auto mqc = c_.options.raw.find("MaxQueueChildren");
+            long max = mqc == c_.options.raw.end() ? 0 : std::atol(mqc->second.c_str());
+            if (max > 0 && runners > max) {
+                rep_.plain("Q=" + name + ": R=" + std::to_string(runners) + " exceeds MaxQueueChildren=" +
+                           std::to_string(max) + ", set to MaxQueueChildren");
+                runners = max;
+            }
+            break;
+        }
+        case 'I': case 'N': case 'J': case 'r': break;  // run interval, niceness, work list, recipients
+        default: rep_.syserr("Q" + name + ": unknown queue equate " + std::string(1, fcode) + "=");
+        }
+    }
+    const bool known = std::find(c_.queue_groups.begin(), c_.queue_groups.end(), name) != c_.queue_groups.end();
+    if (!known && c_.queue_groups.size() >= kMaxQueueGroups) {
+        rep_.syserr("too many queue groups defined (" + std::to_string(kMaxQueueGroups) + " max)");
+        return;
+    }
+    auto qd = c_.options.raw.find("QueueDirectory");
+    if (!have_path && (qd == c_.options.raw.end() || qd->second.empty())) {
+        rep_.syserr("QueueDir must be defined before queue groups");
+        return;
+    }
+    if (runners > 1 && flags.find('f') == std::string::npos)
+        rep_.plain("Warning: Q=" + name + ": R=" + std::to_string(runners) +
+                   ": multiple queue runners specified\n\tbut flag 'f' is not set");
+    if (!known) c_.queue_groups.push_back(name);
+}
 
 void Compiler::version(const std::string& bp) {
     std::size_t p = 1;
@@ -944,6 +1029,9 @@ void Compiler::header(const std::string& bp) {
 
 void Compiler::after_file() {
     c_.maps->finish(c_.config_level, rep_);
+    // test mode delivers interactively, whatever the file said
+    if (opt_.test_mode)
+        if (auto id = c_.env.names.find("deliveryMode")) c_.env.macros.set(*id, "i");
     // main.c: interfaces are probed, then -d0.10 and -d0.1 print what was found
     std::vector<std::string> aka;
     std::string my_host =
@@ -1053,7 +1141,7 @@ std::unique_ptr<Config> compile_cf(const CfFile& file, const CompileOptions& opt
     Compiler c(*cfg, opt, rep);
     c.builtin_mailers();
     c.sticky(opt.sticky_options);
-    c.run(file);
+    if (!cfg->stopped_with) c.run(file);
     return cfg;
 }
 

@@ -103,6 +103,10 @@ struct Config {
     // line). Unset if the file tokenized nothing.
     std::optional<TokenTables> tables;
     HostInfo host;  // the machine as it was when the file was read
+    // Set when reading ended the way sendmail's finis() ends it (an unknown
+    // delivery mode): nothing after that line was read, and sendmail exits
+    // with this status before test mode starts.
+    std::optional<int> stopped_with;
 
     // strtorwset(..., ST_FIND) without the messages: -1 if unknown.
     int find_ruleset(const std::string& name) const;

@@ -180,7 +180,9 @@ void apply_startup(Env& env, const HostInfo& host, std::vector<std::string>* aka
     if (host.now) env.macros.set('b', arpadate(host.now));  // main.c: the current date
     env.macros.set('_', host.user + "@localhost");
     if (auto id = env.names.find("opMode")) env.macros.set(*id, "t");
-    if (auto id = env.names.find("deliveryMode")) env.macros.set(*id, "i");
+    // setdefaults(): SM_FORK until a DeliveryMode option says otherwise; a
+    // ${deliveryMode} in a rule is expanded while the file is read
+    if (auto id = env.names.find("deliveryMode")) env.macros.set(*id, "b");
     if (auto id = env.names.find("load_avg")) env.macros.set(*id, std::to_string(host.load_avg));
 }
 

@@ -399,8 +399,9 @@ bool parse_sequence(MapDef& m, Extra& x, const std::string& args, const std::map
         if (name.empty()) continue;
         if (maps.find(ascii_lower(name)) == maps.end()) {
             rep.syserr("Sequence map " + m.name + ": unknown member map " + name);
-        } else if (x.members.size() >= 12) {
-            rep.syserr("Sequence map " + m.name + ": too many member maps (12 max)");
+        } else if (x.members.size() >= static_cast<std::size_t>(limits::kMaxMapStack)) {
+            rep.syserr("Sequence map " + m.name + ": too many member maps (" + std::to_string(limits::kMaxMapStack) +
+                       " max)");
         } else {
             x.members.push_back(name);
         }
@@ -932,6 +933,15 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     case Parser::Syslog: ok = parse_syslog(m, args, rep); break;
     case Parser::Dns: ok = parse_dns(m, *x, args, rep); break;
     }
+    // ldapmap_parseargs(): a map needs a search filter (-k)
+    if (ok && std::strcmp(info.name, "ldap") == 0) {
+        bool filter = false;
+        for (const std::string& w : split_words(args)) filter = filter || w.rfind("-k", 0) == 0;
+        if (!filter) {
+            rep.syserr("No filter given in map " + name);
+            ok = false;
+        }
+    }
     m.valid = ok;
     m.impl = x;
     return m;
@@ -1027,6 +1037,53 @@ void MapTable::declare(std::string_view line_in, char blank_sub, Reporter& rep) 
     maps_[ascii_lower(name)] = make_map(name, *info, line.substr(std::min(p, line.size())), blank_sub, maps_, rep);
 }
 
+
+void MapTable::set_alias(const std::string& value, char blank_sub, Reporter& rep) {
+    constexpr int kMaxMapStack = limits::kMaxMapStack;
+    // the classes whose MAPDEF has MCF_ALIASOK, among those Debian's binary has
+    static const char* const kAliasOk[] = {"hash", "btree", "nis",    "nisplus", "ldap", "text",   "stab",
+                                           "implicit", "program", "sequence", "switch", "null", "socket"};
+    std::size_t p = 0;
+    while (p != std::string::npos) {
+        while (p < value.size() && is_space(static_cast<unsigned char>(value[p]))) ++p;
+        if (p >= value.size()) break;
+        if (alias_maps_ >= kMaxMapStack) {
+            rep.syserr("Too many alias databases defined, " + std::to_string(kMaxMapStack) + " max");
+            return;
+        }
+        std::size_t spec = p;
+        std::string cls = "implicit";
+        p = value.find_first_of(" ,/:", p);
+        if (p != std::string::npos && value[p] == ':') {
+            cls = value.substr(spec, p - spec);
+            spec = ++p;
+        }
+        std::size_t end = std::string::npos;
+        if (p != std::string::npos) {
+            bool quoted = false;
+            for (end = p; end < value.size(); ++end) {
+                if (value[end] == '"') quoted = !quoted;
+                else if (value[end] == ',' && !quoted) break;
+            }
+            if (end >= value.size()) end = std::string::npos;
+        }
+        std::string text = value.substr(spec, end == std::string::npos ? std::string::npos : end - spec);
+        p = end == std::string::npos ? end : end + 1;
+        const ClassInfo* info = find_class(cls);
+        bool alias_ok = false;
+        for (const char* a : kAliasOk) alias_ok = alias_ok || (info && std::strcmp(a, info->name) == 0);
+        if (!info) {
+            rep.syserr("setalias: unknown alias class " + cls);
+        } else if (!alias_ok) {
+            rep.syserr("setalias: map class " + cls + " can't handle aliases");
+        } else {
+            std::string name = "Alias" + std::to_string(alias_maps_);
+            MapDef m = make_map(name, *info, text, blank_sub, maps_, rep);
+            if (m.valid) ++alias_maps_;
+            maps_[ascii_lower(name)] = std::move(m);
+        }
+    }
+}
 
 void MapTable::finish(int config_level, Reporter& rep) {
     if (!find("host")) declare(config_level >= 2 ? "host host -a. -D" : "host host", ' ', rep);

@@ -150,8 +150,15 @@ public:
                                       const std::string& key, char blank_sub, Env& env, Reporter& rep) const;
     const std::map<std::string, MapDef>& all() const { return maps_; }
 
+    // setalias() (alias.c) for an AliasFile option: each comma-separated
+    // `[class:]spec` becomes a map Alias0, Alias1 ... (class implicit when
+    // none is named), with setalias()'s messages for classes that are
+    // unknown or cannot hold aliases and the class's own for the spec.
+    void set_alias(const std::string& value, char blank_sub, Reporter& rep);
+
 private:
     std::map<std::string, MapDef> maps_;  // key: lower-cased name
+    int alias_maps_ = 0;                  // NAliasFileMaps
 };
 
 // Per-session map state (sendmail keeps it in the map structs).

@@ -26,6 +26,7 @@ constexpr int kFirstLongMacroId = 0xA0;   // long macro ids: 0xA0..0xFF
 constexpr int kMaxMacroId = 0xFF;
 constexpr int kMaxPriorities = 25;        // MAXPRIORITIES (P lines)
 constexpr int kMaxMailers = 25;           // MAXMAILERS
+constexpr int kMaxMapStack = 128;         // MAXMAPSTACK: sequence members, alias maps (12 upstream; Debian's maxseq.patch)
 constexpr int kStabSize = 2003;           // symbol table buckets (class dump order)
 constexpr int kShortenLen = 203;          // MAXSHORTSTR for "addr... " prefixes
 constexpr long kMaxHeadersLength = 32 * 1024;  // MAXHDRSLEN: MaxHeadersLength default

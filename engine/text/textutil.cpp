@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <ctime>
 
@@ -63,7 +64,9 @@ int spawn_reader(const std::vector<std::string>& argv, int& pid) {
         for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
         cargv.push_back(nullptr);
         execv(cargv[0], cargv.data());
-        _exit(69);  // EX_UNAVAILABLE
+        // prog_open(): EX_OSERR for a transient failure, else EX_CONFIG
+        const int e = errno;
+        _exit(e == EAGAIN || e == ENOMEM || e == ENFILE || e == EMFILE || e == ETXTBSY || e == EIO ? 71 : 78);
     }
     close(fds[1]);
     if (pid < 0) {

@@ -22,7 +22,9 @@ std::string shorten(const std::string& s, std::size_t max);
 std::size_t edit_distance(const std::string& a, const std::string& b);
 
 // Starts argv[0] (no shell) with its standard output on a pipe.
-// Returns the read end, or -1; `pid` receives the child (or -1).
+// Returns the read end, or -1; `pid` receives the child (or -1). When the
+// exec fails the child exits as prog_open()'s does: 71 for a transient
+// error, else 78.
 int spawn_reader(const std::vector<std::string>& argv, int& pid);
 
 // arpadate(): `t` as sendmail on Linux writes dates ($b, Date:): "Tue, 1

@@ -161,6 +161,10 @@ int cmd_bt(int argc, char** argv) {
     rep.out = &out;
     CfFile ast = parse_cf(content, cf);
     std::unique_ptr<Config> config = compile_cf(ast, co, rep);
+    if (config->stopped_with) {  // sendmail exited while reading
+        write_out(out);
+        return *config->stopped_with;
+    }
     TestMode tm(*config, rep);
     // Without --dns-records the session keeps its hosts-file resolver (the
     // switch's "hosts files").
