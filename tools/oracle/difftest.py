@@ -242,10 +242,11 @@ def main():
         return 2
     oracle = oracle_dir()
     dirs = args.dirs or sorted(str(p) for p in (ROOT / "testcases/diff").iterdir() if p.is_dir())
-    # Work files live under build/, not /tmp: sendmail complains about
-    # world-writable directories on the way to the files it reads.
-    tmp_base = os.environ.get("CFKIT_TMP", str(ROOT / "build"))
-    os.makedirs(tmp_base, exist_ok=True)
+    # Work files live in ~/.cache/cfkit/work, not in the checkout (which may
+    # sit under /tmp): sendmail warns about world-writable directories on the
+    # way to the files it reads, and refuses map files below them.
+    tmp_base = os.environ.get("CFKIT_TMP", str(pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit/work"))
+    os.makedirs(tmp_base, mode=0o755, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="cfkit-difftest-", dir=tmp_base)
     os.chmod(tmp, 0o755)
     shown = list(dirs)

@@ -152,8 +152,10 @@ def main():
     args = ap.parse_args()
     args.cfkit = str(pathlib.Path(args.cfkit).resolve())
     oracle = pathlib.Path(args.oracle).resolve() if args.oracle else pathlib.Path(sessiondiff.daemon_session.default_oracle())
-    base = pathlib.Path(os.environ.get("CFKIT_TMP", str(ROOT / "build")))
-    base.mkdir(parents=True, exist_ok=True)
+    # not in the checkout, which may sit under /tmp (see difftest.py)
+    base = pathlib.Path(os.environ.get("CFKIT_TMP", str(pathlib.Path(os.environ.get("HOME", "/root")) /
+                                                       ".cache/cfkit/work")))
+    base.mkdir(mode=0o755, parents=True, exist_ok=True)
     if args.keep:
         work = pathlib.Path(args.keep).resolve()
         work.mkdir(parents=True)
