@@ -22,13 +22,7 @@ int cmd_session(int argc, char** argv) {
     std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("script", script_path, "the session script (default: standard input)");
-    app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
-    app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
-    app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
-    app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
-    app.add_option("--hosts-switch", switch_spec,
-                   "the service switch's hosts line for maps and $[ $] (the script's dns lines are the DNS)")
-        ->capture_default_str();
+    add_server_options(app, o, no_interfaces, switch_spec, "the script's dns lines");
     app.add_option("--sasl-mechs", sasl, "SASL mechanisms the server has (default: the installed plugins)");
     app.add_option("--date", date, "the date in the greeting ($b) instead of now");
     app.add_flag("--replies", replies, "print only the server's reply lines");

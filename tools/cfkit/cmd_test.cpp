@@ -81,13 +81,7 @@ int cmd_test(int argc, char** argv) {
     std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("cases", cases, "case files (session scripts with `expect` lines) or directories")->required();
-    app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
-    app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
-    app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
-    app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
-    app.add_option("--hosts-switch", switch_spec,
-                   "the service switch's hosts line for maps and $[ $] (the cases' dns lines are the DNS)")
-        ->capture_default_str();
+    add_server_options(app, o, no_interfaces, switch_spec, "the cases' dns lines");
     app.add_option("--junit", junit, "also write a JUnit XML report to this file");
     app.add_flag("-v,--verbose", verbose, "print the transcript of failing cases");
     try {

@@ -17,6 +17,17 @@
 
 namespace cfkit {
 
+void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfaces, std::string& switch_spec,
+                        const char* dns_from) {
+    app.add_option("--cf-dir", o.cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
+    app.add_option("--hostname", o.hostname, "the server's host name instead of this machine's");
+    app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
+    app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
+    app.add_option("--hosts-switch", switch_spec,
+                   std::string("the service switch's hosts line for maps and $[ $] (") + dns_from + " are the DNS)")
+        ->capture_default_str();
+}
+
 std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who) {
     ProbeOptions po;
     po.hostname = o.hostname;

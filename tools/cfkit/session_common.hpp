@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "engine/config/config.hpp"
 #include "engine/smtp/session_run.hpp"
 
@@ -18,6 +20,12 @@ struct ServerConfigOptions {
     bool probe_interfaces = true;
     std::string hosts_file = "/etc/hosts";  // for $=w: the host name's aliases and addresses
 };
+
+// The options `cfkit session` and `cfkit test` share: the config and how
+// the server sees itself (host name, hosts file, interfaces, the switch's
+// hosts line). `dns_from` names where the DNS answers come from.
+void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfaces, std::string& switch_spec,
+                        const char* dns_from);
 
 // nullptr after printing a message prefixed with `who` to stderr.
 std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who);
