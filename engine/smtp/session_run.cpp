@@ -48,22 +48,21 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
             e.sent = "AUTH " + st.words[2];
             r = server.authenticate(st.words[1], st.words[2]);
             break;
-        case ScriptStep::Kind::Macro: {
-            Session& s = server.session();
-            std::string name = st.words[1];
-            if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
-            MacroIdResult id = macid_parse(name, 0, s.env.names, sink);
-            if (id.id == 0) t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": bad macro name " + st.words[1]);
-            else s.env.macros.set(static_cast<MacroId>(id.id), translate_dollars(st.words[2], cfg.config_level, s.env.names, sink));
-            break;
-        }
+        case ScriptStep::Kind::Macro:
         case ScriptStep::Kind::Class: {
             Session& s = server.session();
+            const bool macro = st.kind == ScriptStep::Kind::Macro;
             std::string name = st.words[1];
             if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
             MacroIdResult id = macid_parse(name, 0, s.env.names, sink);
-            if (id.id == 0) t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": bad class name " + st.words[1]);
-            else s.env.classes.add(static_cast<MacroId>(id.id), st.words[2]);
+            if (id.id == 0)
+                t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": bad " +
+                                     (macro ? "macro" : "class") + " name " + st.words[1]);
+            else if (macro)
+                s.env.macros.set(static_cast<MacroId>(id.id),
+                                 translate_dollars(st.words[2], cfg.config_level, s.env.names, sink));
+            else
+                s.env.classes.add(static_cast<MacroId>(id.id), st.words[2]);
             break;
         }
         case ScriptStep::Kind::Map: {
