@@ -6,9 +6,11 @@
 
 #include <cctype>
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
+#include "engine/text/limits.hpp"
 #include "engine/text/symbols.hpp"
 #include "engine/text/textutil.hpp"
 
@@ -316,6 +318,27 @@ std::optional<std::vector<std::string>> digits_dots(const std::string& name) {
     char buf[INET_ADDRSTRLEN];
     inet_ntop(AF_INET, &a, buf, sizeof buf);
     return std::vector<std::string>{buf};
+}
+
+std::vector<std::string> service_switch(const std::string& path, const std::string& service) {
+    std::vector<std::string> found;
+    if (std::FILE* f = std::fopen(path.c_str(), "r")) {
+        char buf[limits::kMaxLine];
+        while (std::fgets(buf, sizeof buf, f)) {
+            std::string line(buf);
+            line = line.substr(0, line.find_first_of("#\n"));
+            std::size_t sep = line.find_first_of(" \t");
+            if (sep == std::string::npos || sep == 0) continue;  // no methods (syslog's "Bad line"), or empty
+            std::vector<std::string> methods = split_words(std::string_view(line).substr(sep + 1), true);
+            if (methods.empty()) continue;
+            if (line.substr(0, sep) == service) found = methods;  // a later line replaces an earlier one
+        }
+        std::fclose(f);
+    }
+    if (!found.empty()) return found;
+    if (service == "hosts") return {"dns", "files"};
+    if (service == "aliases") return {"files"};
+    return {};
 }
 
 } // namespace cfkit

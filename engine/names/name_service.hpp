@@ -83,4 +83,11 @@ bool ptr_name_is_address(const std::string& name);
 // nullopt: not such a name, it is looked up.
 std::optional<std::vector<std::string>> digits_dots(const std::string& name);
 
+// switch_map_find() without a system switch (Linux): the methods the
+// ServiceSwitchFile at `path` lists for `service` ("hosts files dns"); a
+// '#' starts a comment, a line without methods is skipped. When the file
+// cannot be read or has no line for the service, sendmail's fallback:
+// hosts "dns files", aliases "files".
+std::vector<std::string> service_switch(const std::string& path, const std::string& service);
+
 } // namespace cfkit

@@ -4,6 +4,11 @@
 // (testcases/diff/dns/dns.cf, run by tools/oracle/difftest.py).
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
 #include "engine/names/name_service.hpp"
 
 namespace cfkit {
@@ -260,6 +265,36 @@ TEST_CASE("name service: PTR names that are addresses, and glibc's numeric names
         CAPTURE(std::string(f.name));
         CHECK(digits_dots(f.name) == f.want);
     }
+}
+
+} // namespace cfkit
+
+namespace cfkit {
+
+TEST_CASE("name service: the service switch file as sendmail reads it") {
+    char dir[] = "/tmp/cfkit-switch-XXXXXX";
+    REQUIRE(mkdtemp(dir));
+    std::string path = std::string(dir) + "/service.switch";
+    {
+        std::FILE* f = std::fopen(path.c_str(), "w");
+        REQUIRE(f);
+        std::fputs("# comment line\n"
+                   "aliases\tfiles nis   # trailing comment\n"
+                   "hosts\n"                 // no methods: skipped
+                   "hosts dns  files\n"
+                   "passwd files\n"
+                   "hosts\tfiles\tdns\n",  // a later line replaces an earlier one
+                   f);
+        std::fclose(f);
+    }
+    CHECK(service_switch(path, "hosts") == std::vector<std::string>{"files", "dns"});
+    CHECK(service_switch(path, "aliases") == std::vector<std::string>{"files", "nis"});
+    // no line for it, or no file: sendmail's fallback
+    CHECK(service_switch(path, "netgroup").empty());
+    CHECK(service_switch(std::string(dir) + "/none", "hosts") == std::vector<std::string>{"dns", "files"});
+    CHECK(service_switch(std::string(dir) + "/none", "aliases") == std::vector<std::string>{"files"});
+    std::remove(path.c_str());
+    rmdir(dir);
 }
 
 } // namespace cfkit

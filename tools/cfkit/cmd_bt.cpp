@@ -96,7 +96,8 @@ int cmd_bt(int argc, char** argv) {
                    "DNS records to answer name lookups from (NAME A IP, NAME AAAA IPv6, NAME MX PREF HOST, "
                    "ADDR PTR NAME, NAME TXT TEXT, NAME TEMP; one a line)");
     app.add_option("--hosts-switch", switch_spec,
-                   "with --dns-records: the service switch's hosts line (sendmail's ServiceSwitchFile)")
+                   "with --dns-records: the service switch's hosts line (default: the hosts line of the "
+                   "ServiceSwitchFile option's file, when it is set)")
         ->capture_default_str();
     app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
     app.add_option("-d", debug, "debug flags, as sendmail's -d (0: start-up, 21: rewriting, 60: map lookups)");
@@ -171,7 +172,9 @@ int cmd_bt(int argc, char** argv) {
     std::unique_ptr<NameService> names;
     if (records) {
         names = std::make_unique<NameService>(
-            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(switch_spec), config->host.hostname},
+            NameServiceSetup{config->host.hosts, std::move(*records),
+                             hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec),
+                             config->host.hostname},
             &tm.session().env);
         tm.session().maps.resolver = names.get();
     }

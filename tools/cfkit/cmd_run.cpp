@@ -71,6 +71,7 @@ struct RunArgs {
     std::string cf_dir = kDefaultCfDir;
     std::optional<std::string> dns_file;
     std::string switch_spec = "files dns";
+    bool switch_given = false;  // --hosts-switch was on the command line
 };
 
 // Splits NAME=value (NAME braced when longer than a letter); false: reported.
@@ -235,7 +236,7 @@ int cmd_run(int argc, char** argv) {
     app.add_option("--class", a.classes, "add a class word: X=word or {Name}=word");
     app.add_option("--hostname", a.hostname, "host name to use instead of this machine's");
     app.add_option("--dns-records", a.dns_file, "DNS records to answer name lookups from (as `cfkit bt`)");
-    app.add_option("--hosts-switch", a.switch_spec, "with --dns-records: the service switch's hosts line")
+    app.add_option("--hosts-switch", a.switch_spec, "with --dns-records: the service switch's hosts line (default: the ServiceSwitchFile's, when set)")
         ->capture_default_str();
     app.add_flag("--trace", a.trace, "show every rule tried");
     app.add_flag("--json", a.json, "print the result and the trace as JSON");
@@ -244,6 +245,7 @@ int cmd_run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
+    a.switch_given = app.count("--hosts-switch") > 0;
 
     std::optional<DnsRecords> records;
     if (a.dns_file) {
@@ -264,7 +266,7 @@ int cmd_run(int argc, char** argv) {
     std::unique_ptr<NameService> name_service;
     if (records) {
         name_service = std::make_unique<NameService>(
-            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch(a.switch_spec),
+            NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch_for(*config, a.switch_given, a.switch_spec),
                              config->host.hostname},
             &session.env);
         session.maps.resolver = name_service.get();

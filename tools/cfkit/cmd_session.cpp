@@ -53,7 +53,7 @@ int cmd_session(int argc, char** argv) {
         setup.sasl_mechs = m;
     }
     setup.date = date;
-    setup.hosts_switch = hosts_switch(switch_spec);
+    setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
     Transcript t = run_session(*config, script, setup);
     for (const std::string& p : t.problems) std::fprintf(stderr, "cfkit session: %s\n", p.c_str());
     if (json) std::fputs(transcript_json(t, *config).c_str(), stdout);

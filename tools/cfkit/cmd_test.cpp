@@ -105,7 +105,7 @@ int cmd_test(int argc, char** argv) {
     for (std::size_t i = 0; i < files.size(); ++i) {
         const SessionScript& s = scripts[i];
         ServerSetup setup;
-        setup.hosts_switch = hosts_switch(switch_spec);
+        setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
         Transcript t = run_session(*config, s, setup);
         std::vector<ExpectFailure> fails = check_expectations(t);
         std::size_t nexpect = 0;

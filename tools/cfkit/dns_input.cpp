@@ -29,4 +29,11 @@ std::optional<DnsRecords> read_dns_records(const std::string& path) {
 
 std::vector<std::string> hosts_switch(const std::string& spec) { return split_words(spec); }
 
+std::vector<std::string> hosts_switch_for(const Config& cfg, bool given, const std::string& spec) {
+    if (given) return hosts_switch(spec);
+    auto file = cfg.options.raw.find("ServiceSwitchFile");
+    if (file != cfg.options.raw.end() && !file->second.empty()) return service_switch(file->second, "hosts");
+    return hosts_switch(spec);
+}
+
 } // namespace cfkit

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/config/config.hpp"
 #include "engine/names/name_service.hpp"
 
 namespace cfkit {
@@ -19,5 +20,12 @@ std::optional<DnsRecords> read_dns_records(const std::string& path);
 // "files dns" -> {"files", "dns"}; words other than files and dns are
 // kept, and answer nothing (as a service sendmail lacks).
 std::vector<std::string> hosts_switch(const std::string& spec);
+
+// The hosts line in force: --hosts-switch when it was given; else, when the
+// configuration (or -O) sets ServiceSwitchFile, that file's hosts line as
+// sendmail reads it (its fallback "dns files" when it has none); else
+// cfkit's default, "files dns" (cfkit does not read the machine's
+// /etc/mail/service.switch unless told to).
+std::vector<std::string> hosts_switch_for(const Config& cfg, bool given, const std::string& spec);
 
 } // namespace cfkit

@@ -24,7 +24,8 @@ void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfac
     app.add_option("--hosts-file", o.hosts_file, "hosts file for the server's own names in $=w")->capture_default_str();
     app.add_flag("--no-interfaces", no_interfaces, "do not add this machine's interface addresses to $=w");
     app.add_option("--hosts-switch", switch_spec,
-                   std::string("the service switch's hosts line for maps and $[ $] (") + dns_from + " are the DNS)")
+                   std::string("the service switch's hosts line for maps and $[ $] (") + dns_from +
+                       " are the DNS; default: the ServiceSwitchFile's, when set)")
         ->capture_default_str();
 }
 

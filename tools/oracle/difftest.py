@@ -108,11 +108,13 @@ def compare(case, cfkit, oracle):
     if records.exists():
         switch = cf.parent / (".%s.switch" % cf.stem)
         switch.write_text("hosts %s\naliases files\n" % hosts_switch(cf))
+    # both programs read the same service switch file (-O: sendmail's sticky option)
     sm_argv = [str(sm), "-bt"] + args + ["-C", cf.name, "-OServiceSwitchFile=" + str(switch)]
     sm_argv += ["-O" + o for o in opts]
-    cf_argv = [str(cfkit), "bt"] + args + ["-C", cf.name] + ["-O" + o for o in opts]
+    cf_argv = [str(cfkit), "bt"] + args + ["-C", cf.name, "-OServiceSwitchFile=" + str(switch)]
+    cf_argv += ["-O" + o for o in opts]
     if records.exists():
-        cf_argv += ["--dns-records", records.name, "--hosts-switch", hosts_switch(cf)]
+        cf_argv += ["--dns-records", records.name]
         want = run_with_dns(records.name, sm_argv, cf.parent, data)
         got = run_with_dns(records.name, cf_argv, cf.parent, data)
     else:
