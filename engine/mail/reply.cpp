@@ -37,12 +37,12 @@ std::string strip_quotes(const std::string& s) {
 } // namespace
 
 std::size_t enhanced_code_length(const std::string& s, char delim) {
-    // [245] "." digits "." digits, then delim ('\0': the end of the string)
+    // [245] "." 1-3 digits "." 1-3 digits, then delim ('\0': the end of the string)
     if (s.size() < 2 || (s[0] != '2' && s[0] != '4' && s[0] != '5') || s[1] != '.') return 0;
     std::size_t p = 2;
     auto digits = [&]() {
         std::size_t start = p;
-        while (p < s.size() && is_digit(s[p])) ++p;
+        while (p < s.size() && p - start < 3 && is_digit(s[p])) ++p;
         return p > start;
     };
     if (!digits() || p >= s.size() || s[p] != '.') return 0;

@@ -36,7 +36,8 @@ struct ErrorReply {
 // dsntoexitstat(): an enhanced status code as a sysexits value.
 int dsn_exit_status(const std::string& dsn);
 
-// isenhsc(): length of an enhanced status code ("5.7.1") at the start of
+// isenhsc(): length of an enhanced status code ("5.7.1", each part after the
+// class 1 to 3 digits) at the start of
 // `s` followed by `delim` (or the end when delim is '\0'); 0 if none.
 std::size_t enhanced_code_length(const std::string& s, char delim);
 
