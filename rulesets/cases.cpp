@@ -47,6 +47,7 @@ private:
     // a client the section refuses (before any exemption)
     Client helo_trigger(const std::string& purpose);
     Client resolve_trigger(const std::string& purpose);
+    Client unresolved(const std::string& purpose, Resolve what);  // a client whose {client_resolve} is `what`
     void helo_cases();
     void resolve_cases();
     void exemption_cases(const std::string& section, Stage stage, const EffectiveExempt& e,
@@ -155,14 +156,17 @@ Client Cases::helo_trigger(const std::string& purpose) {
     return c;
 }
 
-Client Cases::resolve_trigger(const std::string& purpose) {
+Client Cases::unresolved(const std::string& purpose, Resolve what) {
     Client c = good(purpose);
-    c.s.resolve = resolve_name(p_.client_resolve->replies.front().first);
-    if (c.s.resolve == "FAIL") c.s.ptr.clear();
-    if (c.s.resolve == "TEMP") c.s.ptr.clear();
-    if (c.s.resolve == "FORGED") c.s.ptr = "forged" + c.s.addr.substr(c.s.addr.rfind('.') + 1) + ".example.net";
+    c.s.resolve = resolve_name(what);
     c.s.helo = "client.example.net";
+    // FORGED: a PTR name that resolves elsewhere; TEMP and FAIL: none
+    c.s.ptr = what == Resolve::Forged ? "forged" + c.s.addr.substr(c.s.addr.rfind('.') + 1) + ".example.net" : "";
     return c;
+}
+
+Client Cases::resolve_trigger(const std::string& purpose) {
+    return unresolved(purpose, p_.client_resolve->replies.front().first);
 }
 
 void Cases::helo_cases() {
@@ -208,13 +212,10 @@ void Cases::resolve_cases() {
     const ResolveSection& r = *p_.client_resolve;
     const std::string st = std::string(" (at ") + stage_name(r.stage.value) + ")";
     for (const auto& [what, reply] : r.replies) {
-        Client c = good(std::string("$.client_resolve.") + resolve_name(what) + ": {client_resolve} is " +
-                        resolve_name(what) + st);
-        c.s.resolve = resolve_name(what);
-        c.s.helo = "client.example.net";
-        if (what == Resolve::Temp || what == Resolve::Fail) c.s.ptr.clear();
-        if (what == Resolve::Forged) c.s.ptr = "forged" + c.s.addr.substr(c.s.addr.rfind('.') + 1) + ".example.net";
-        add(std::string("resolve-") + resolve_name(what), c);
+        add(std::string("resolve-") + resolve_name(what),
+            unresolved(std::string("$.client_resolve.") + resolve_name(what) + ": {client_resolve} is " +
+                           resolve_name(what) + st,
+                       what));
     }
     add("resolve-ok", good("$.client_resolve: a client whose name resolves passes" + st));
     EffectiveExempt e = effective_exempt(p_, r.exempt, r.stage.value, false);

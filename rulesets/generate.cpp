@@ -53,8 +53,7 @@ private:
     void define_class(const std::string& name, const std::vector<At<std::string>>& words, const std::string& why);
     void define_class(const std::string& name, const std::vector<std::string>& words, const std::string& why);
 
-    bool check_exempt_possible(const Exempt& e, Stage stage, bool own);
-    bool s_helo_ = false;  // the section being checked is the HELO one
+    bool check_exempt_possible(const Exempt& e, Stage stage, bool own, bool helo);
     void exempt_rules(const EffectiveExempt& e, const std::string& set);
     std::vector<Text> reject_rhs(const Reply& r, const std::string& what);
     void helo_rules(const HeloSection& h);
@@ -127,7 +126,7 @@ std::vector<Text> Generator::reject_rhs(const Reply& r, const std::string& what)
     return rhs;
 }
 
-bool Generator::check_exempt_possible(const Exempt& e, Stage stage, bool own) {
+bool Generator::check_exempt_possible(const Exempt& e, Stage stage, bool own, bool helo) {
     bool ok = true;
     if (stage == Stage::Connect && own) {
         if (e.authenticated) {
@@ -141,7 +140,7 @@ bool Generator::check_exempt_possible(const Exempt& e, Stage stage, bool own) {
             ok = false;
         }
     }
-    if (!s_helo_ && own && (!e.client_domains.empty() || !e.clients_name.empty())) {
+    if (!helo && own && (!e.client_domains.empty() || !e.clients_name.empty())) {
         const Origin& o = !e.client_domains.empty() ? e.client_domains.front().origin : e.clients_name.front().origin;
         refuse(o, "refused: {client_name} is the address in brackets whenever {client_resolve} is not OK, so a "
                   "client_resolve check cannot exempt by name; exempt by address");
@@ -332,26 +331,13 @@ std::optional<Generated> Generator::run() {
     }
     out_.block.source = p_.path;
 
-    // The sections in the order they run: by stage, client_resolve first.
-    struct Section {
-        Stage stage;
-        bool helo;
-        Origin origin;
-        std::string name;
-    };
-    std::vector<Section> sections;
-    if (p_.client_resolve)
-        sections.push_back({p_.client_resolve->stage.value, false, p_.client_resolve->stage.origin, "cfkit_resolve"});
-    if (p_.helo) sections.push_back({p_.helo->stage.value, true, p_.helo->stage.origin, "cfkit_helo"});
-    std::stable_sort(sections.begin(), sections.end(),
-                     [](const Section& a, const Section& b) { return a.stage < b.stage; });
+    const std::vector<SectionRef> sections = sections_in_order(p_);
+    auto ruleset_name = [](const SectionRef& s) { return s.helo ? "cfkit_helo" : "cfkit_resolve"; };
 
     // exemptions first: refusals before anything is written
-    for (const Section& s : sections) {
-        const std::optional<Exempt>& own = s.helo ? p_.helo->exempt : p_.client_resolve->exempt;
-        s_helo_ = s.helo;
-        if (own) check_exempt_possible(*own, s.stage, true);
-        else check_exempt_possible(p_.exempt, s.stage, false);
+    for (const SectionRef& s : sections) {
+        if (*s.own) check_exempt_possible(**s.own, s.stage, true, s.helo);
+        else check_exempt_possible(p_.exempt, s.stage, false, s.helo);
         placement_possible(s.origin, place(s.stage, out_.delay_checks));
     }
     if (diags_.size() != errors) return std::nullopt;
@@ -368,14 +354,14 @@ std::optional<Generated> Generator::run() {
         comment(rs, pl.why);
         rs.push_back({Line::Kind::Ruleset, pl.ruleset, {}, {}});
         for (; i < sections.size() && place(sections[i].stage, out_.delay_checks).ruleset == pl.ruleset; ++i)
-            rs.push_back({Line::Kind::Rule, "", {fixed("$*")}, {fixed("$: $>" + sections[i].name + " $1")}});
+            rs.push_back({Line::Kind::Rule, "", {fixed("$*")},
+                          {fixed("$: $>" + std::string(ruleset_name(sections[i])) + " $1")}});
     }
     // the sections
-    for (const Section& s : sections) {
+    for (const SectionRef& s : sections) {
         out_.placements.push_back({s.helo ? "helo" : "client_resolve", s.stage, place(s.stage, out_.delay_checks)});
         rules_.clear();
-        const std::optional<Exempt>& own = s.helo ? p_.helo->exempt : p_.client_resolve->exempt;
-        EffectiveExempt eff = effective_exempt(p_, own, s.stage, s.helo);
+        EffectiveExempt eff = effective_exempt(p_, *s.own, s.stage, s.helo);
         if (s.helo) {
             comment(rs, "$.helo: HELO checks at " + std::string(stage_name(s.stage)) + ", in $.helo.reject order" +
                             (p_.mode == Mode::Warn ? " (warn: logged, not rejected)" : ""));
@@ -383,7 +369,7 @@ std::optional<Generated> Generator::run() {
             comment(rs, "$.client_resolve: {client_resolve} checks at " + std::string(stage_name(s.stage)) +
                             (p_.mode == Mode::Warn ? " (warn: logged, not rejected)" : ""));
         }
-        rs.push_back({Line::Kind::Ruleset, s.name, {}, {}});
+        rs.push_back({Line::Kind::Ruleset, ruleset_name(s), {}, {}});
         exempt_rules(eff, eff.own ? (s.helo ? "Helo" : "Resolve") : "");
         if (s.helo) helo_rules(*p_.helo);
         else resolve_rules(*p_.client_resolve);

@@ -5,16 +5,12 @@
 
 #include <algorithm>
 
+#include "engine/text/symbols.hpp"
 
 namespace cfkit::gen {
 
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    return s;
-}
-bool iequal(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
 bool ends_with(const std::string& s, const std::string& tail) {
     return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
 }
@@ -26,20 +22,20 @@ std::vector<std::string> tokens(const std::string& s) {
     std::string cur;
     for (char c : s) {
         if (c == '.' || c == ':' || c == '[' || c == ']') {
-            if (!cur.empty()) out.push_back(lower(cur));
+            if (!cur.empty()) out.push_back(ascii_lower(cur));
             cur.clear();
             out.emplace_back(1, c);
         } else {
             cur += c;
         }
     }
-    if (!cur.empty()) out.push_back(lower(cur));
+    if (!cur.empty()) out.push_back(ascii_lower(cur));
     return out;
 }
 
 bool in_class(const std::vector<std::string>& cls, const std::string& word) {
     for (const std::string& m : cls)
-        if (iequal(m, word)) return true;
+        if (ascii_iequal(m, word)) return true;
     return false;
 }
 template <typename T> std::vector<std::string> values(const std::vector<At<T>>& v) {
@@ -61,7 +57,7 @@ bool prefix_in(const std::vector<std::string>& cls, const std::string& addr) {
 // `$+ . $=X`: the name is below one of the domains.
 bool below(const std::vector<std::string>& domains, const std::string& name) {
     for (const std::string& d : domains)
-        if (name.size() > d.size() + 1 && ends_with(lower(name), "." + lower(d))) return true;
+        if (name.size() > d.size() + 1 && ends_with(ascii_lower(name), "." + ascii_lower(d))) return true;
     return false;
 }
 
@@ -85,7 +81,7 @@ std::string access_lookup(const std::vector<std::pair<std::string, std::string>>
     std::string k = key;
     for (;;) {
         for (const auto& [mk, mv] : map)
-            if (iequal(mk, tag + ":" + k)) return mv;
+            if (ascii_iequal(mk, tag + ":" + k)) return mv;
         if (domain && k.size() > 2 && k.front() == '[' && k.back() == ']') {
             std::string inner = k.substr(1, k.size() - 2);
             if (cut_last_part(inner)) {
@@ -144,14 +140,14 @@ std::string helo_refusal(const HeloSection& h, const Scenario& s, const World& w
         case HeloCheck::BareAddress: hit = dotted_quad(helo, true); break;
         case HeloCheck::LiteralMismatch:
             hit = bracketed(helo) && dotted_quad(helo.substr(1, helo.size() - 2), false) &&
-                  !iequal(helo.substr(1, helo.size() - 2), s.addr);
+                  !ascii_iequal(helo.substr(1, helo.size() - 2), s.addr);
             break;
         case HeloCheck::Localhost: {
             std::vector<std::string> a = tokens(s.addr);
             bool loopback = (a.size() == 7 && a[0] == "127" && dotted_quad(s.addr, false)) ||
-                            iequal(s.addr, "IPv6:0:0:0:0:0:0:0:1") || iequal(s.addr, "IPv6:::1");
-            hit = !loopback && (iequal(helo, "localhost") ||
-                                (lower(helo).rfind("localhost.", 0) == 0 && helo.size() > 10));
+                            ascii_iequal(s.addr, "IPv6:0:0:0:0:0:0:0:1") || ascii_iequal(s.addr, "IPv6:::1");
+            hit = !loopback && (ascii_iequal(helo, "localhost") ||
+                                (ascii_lower(helo).rfind("localhost.", 0) == 0 && helo.size() > 10));
             break;
         }
         }
@@ -189,19 +185,19 @@ EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& o
 
 bool exempt(const Exempt& e, const Scenario& s, const World& w) {
     if (e.authenticated && s.authenticated) return true;
-    if (e.tls_verified && iequal(s.verify, "OK") &&
+    if (e.tls_verified && ascii_iequal(s.verify, "OK") &&
         (e.tls_issuers.empty() || in_class(values(e.tls_issuers), s.cert_issuer)))
         return true;
     if (e.relay_networks && prefix_in(w.class_r, s.addr)) return true;
     if (prefix_in(values(e.networks), s.addr)) return true;
     std::vector<std::string> domains = values(e.client_domains);
-    if (iequal(s.resolve, "OK") && (in_class(domains, s.client_name()) || below(domains, s.client_name())))
+    if (ascii_iequal(s.resolve, "OK") && (in_class(domains, s.client_name()) || below(domains, s.client_name())))
         return true;
     if (in_class(values(e.clients_addr), s.addr) || in_class(values(e.clients_name), s.client_name())) return true;
     if (e.access_tag) {
         const std::string& tag = e.access_tag->value;
-        if (iequal(access_lookup(s.access, tag, s.client_name(), true), "OK")) return true;
-        if (iequal(access_lookup(s.access, tag, s.addr, false), "OK")) return true;
+        if (ascii_iequal(access_lookup(s.access, tag, s.client_name(), true), "OK")) return true;
+        if (ascii_iequal(access_lookup(s.access, tag, s.addr, false), "OK")) return true;
     }
     if (e.local_submission && s.addr == "0") return true;
     return false;
@@ -219,21 +215,21 @@ std::string fill(const Reply& r, const Scenario& s) {
     return out;
 }
 
+std::vector<SectionRef> sections_in_order(const Policy& p) {
+    std::vector<SectionRef> out;
+    if (p.client_resolve) out.push_back({false, p.client_resolve->stage.value, &p.client_resolve->exempt,
+                                         p.client_resolve->stage.origin});
+    if (p.helo) out.push_back({true, p.helo->stage.value, &p.helo->exempt, p.helo->stage.origin});
+    // stable: at one stage client_resolve (pushed first) stays before helo
+    std::stable_sort(out.begin(), out.end(), [](const SectionRef& a, const SectionRef& b) { return a.stage < b.stage; });
+    return out;
+}
+
 Verdict evaluate(const Policy& p, const Scenario& s, const World& w) {
-    struct Section {
-        Stage stage;
-        int order;  // client_resolve before helo at one stage
-    };
-    std::vector<Section> sections;
-    if (p.client_resolve) sections.push_back({p.client_resolve->stage.value, 0});
-    if (p.helo) sections.push_back({p.helo->stage.value, 1});
-    std::sort(sections.begin(), sections.end(), [](const Section& a, const Section& b) {
-        return a.stage != b.stage ? a.stage < b.stage : a.order < b.order;
-    });
     Verdict v;
-    for (const Section& sec : sections) {
-        bool helo = sec.order == 1;
-        EffectiveExempt e = effective_exempt(p, helo ? p.helo->exempt : p.client_resolve->exempt, sec.stage, helo);
+    for (const SectionRef& sec : sections_in_order(p)) {
+        const bool helo = sec.helo;
+        EffectiveExempt e = effective_exempt(p, *sec.own, sec.stage, helo);
         if (exempt(e.set, s, w)) continue;
         const Reply* reply = nullptr;
         std::string check;
@@ -242,7 +238,7 @@ Verdict evaluate(const Policy& p, const Scenario& s, const World& w) {
             if (!check.empty()) reply = &p.helo->reply;
         } else {
             for (const auto& [what, r] : p.client_resolve->replies) {
-                if (!iequal(s.resolve, resolve_name(what))) continue;
+                if (!ascii_iequal(s.resolve, resolve_name(what))) continue;
                 check = std::string("client_resolve ") + resolve_name(what);
                 reply = &r;
             }

@@ -26,6 +26,16 @@ struct EffectiveExempt {
 // client_resolve: {client_name} is a literal whenever it is not OK).
 EffectiveExempt effective_exempt(const Policy& p, const std::optional<Exempt>& own, Stage stage, bool helo);
 
+// A section of the policy, in the order sendmail runs them: by stage, and
+// at one stage client_resolve before helo.
+struct SectionRef {
+    bool helo;                         // false: client_resolve
+    Stage stage;
+    const std::optional<Exempt>* own;  // the section's own "exempt"
+    Origin origin;                     // its stage entry
+};
+std::vector<SectionRef> sections_in_order(const Policy& p);
+
 // One client, as far as the policy can see it.
 struct Scenario {
     std::string addr;                 // {client_addr}: dotted quad, "IPv6:...", or "0" (sendmail -bs)

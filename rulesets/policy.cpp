@@ -12,6 +12,8 @@
 #include <cstring>
 #include <functional>
 
+#include "engine/mail/reply.hpp"
+#include "engine/text/symbols.hpp"
 #include "engine/text/textutil.hpp"
 
 namespace cfkit::gen {
@@ -24,11 +26,6 @@ bool is_ascii_printable(const std::string& s) {
     for (unsigned char c : s)
         if (c < 0x20 || c > 0x7e) return false;
     return true;
-}
-
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
 }
 
 constexpr std::size_t kMaxReplyText = 200;
@@ -126,8 +123,8 @@ private:
     bool text_pieces(const JsonValue& v, const std::string& where, Reply& r);
     std::optional<Stage> stage(const JsonValue& v, const std::string& where, const std::vector<Stage>& allowed);
     std::optional<std::string> network(const std::string& s, const JsonValue& v, const std::string& where);
-    std::optional<std::string> client(const std::string& s, const JsonValue& v, const std::string& where,
-                                      bool& is_addr);
+    // An address as {client_addr} writes it, or a host name in lower case.
+    std::optional<std::string> client(const std::string& s, const JsonValue& v, const std::string& where);
     Origin origin(const JsonValue& v, const std::string& where) const { return Origin{where, v.loc}; }
 
     const std::string& path_;
@@ -158,7 +155,7 @@ bool Reader::object(const JsonValue& v, const std::string& where, const Fields& 
         const char* best = nullptr;
         std::size_t best_d = 3;
         for (const char* k : known) {
-            std::size_t d = edit_distance(lower(m.key), lower(k));
+            std::size_t d = edit_distance(ascii_lower(m.key), ascii_lower(k));
             if (d < best_d) best = k, best_d = d;
         }
         if (best) msg += " (did you mean \"" + std::string(best) + "\"?)";
@@ -223,16 +220,13 @@ std::optional<std::string> Reader::network(const std::string& s, const JsonValue
     return std::nullopt;
 }
 
-std::optional<std::string> Reader::client(const std::string& s, const JsonValue& v, const std::string& where,
-                                          bool& is_addr) {
+std::optional<std::string> Reader::client(const std::string& s, const JsonValue& v, const std::string& where) {
     int parts = 0;
-    is_addr = true;
     if (ipv4_parts(s, parts) && parts == 4 && s.back() != '.') return s;
     std::string t = s.rfind("IPv6:", 0) == 0 ? s.substr(5) : s;
     unsigned char a[16];
     if (inet_pton(AF_INET6, t.c_str(), a) == 1) return "IPv6:" + full_ipv6(a);
-    is_addr = false;
-    if (is_host_name(s) && s.find_first_not_of("0123456789.") != std::string::npos) return lower(s);
+    if (is_host_name(s) && s.find_first_not_of("0123456789.") != std::string::npos) return ascii_lower(s);
     error(v.loc, where, "\"" + s + "\" is neither an IP address nor a host name");
     return std::nullopt;
 }
@@ -286,20 +280,16 @@ Exempt Reader::exempt(const JsonValue& v, const std::string& where) {
                                                             "either end)");
                                            return std::nullopt;
                                        }
-                                       return lower(s);
+                                       return ascii_lower(s);
                                    });
     if (const JsonMember* m = v.member("clients")) {
         std::vector<At<std::string>> all = strings(
             m->value, where + ".clients",
-            [&](const std::string& s, const JsonValue& item, const std::string& at) -> std::optional<std::string> {
-                bool is_addr = false;
-                std::optional<std::string> c = client(s, item, at, is_addr);
-                if (!c) return std::nullopt;
-                return (is_addr ? "a:" : "n:") + *c;
-            });
+            [&](const std::string& s, const JsonValue& item, const std::string& at) { return client(s, item, at); });
+        // host names never hold ':' nor consist of digits and dots alone
         for (At<std::string>& c : all) {
-            bool addr = c.value[0] == 'a';
-            c.value.erase(0, 2);
+            bool addr = c.value.find(':') != std::string::npos ||
+                        c.value.find_first_not_of("0123456789.") == std::string::npos;
             (addr ? e.clients_addr : e.clients_name).push_back(c);
         }
     }
@@ -375,66 +365,45 @@ std::optional<Reply> Reader::reply(const JsonValue& v, const std::string& where,
     if (!object(v, where, {"code", "dsn", "text"})) return std::nullopt;
     Reply r;
     r.origin = origin(v, where);
-    bool ok = true;
+    bool code_ok = false;  // the DSN is checked against a valid code only
     const JsonMember* code = v.member("code");
     if (!code) {
         error(v.loc, where, "missing \"code\" (a reply code such as " + std::to_string(default_class * 100 + 50) + ")");
-        ok = false;
     } else if (type(code->value, where + ".code", Kind::Number)) {
         std::optional<long> n = whole_number(code->value.text);
         if (!n || *n < 400 || *n > 599) {
             error(code->value.loc, where + ".code",
                   code->value.text + " is not a rejection: a reply code is 4xx or 5xx");
-            ok = false;
         } else if (*n == 421) {
             error(code->value.loc, where + ".code",
                   "421 makes sendmail close the connection (at connect it replaces the greeting): use 450 or 451");
-            ok = false;
         } else {
             r.code = static_cast<int>(*n);
+            code_ok = true;
         }
-    } else {
-        ok = false;
     }
     r.dsn = std::to_string(r.code / 100) + ".7.1";
     if (const JsonMember* dsn = v.member("dsn")) {
         std::string at = where + ".dsn";
         if (std::optional<std::string> s = string(dsn->value, at)) {
-            // RFC 3463: class.subject.detail, the class one digit, the others 1 to 3
-            std::size_t d1 = s->find('.'), d2 = d1 == std::string::npos ? d1 : s->find('.', d1 + 1);
-            auto digits = [&](std::size_t from, std::size_t to, std::size_t most) {
-                if (to <= from || to - from > most) return false;
-                for (std::size_t i = from; i < to; ++i)
-                    if ((*s)[i] < '0' || (*s)[i] > '9') return false;
-                return true;
-            };
-            bool shape = d1 == 1 && d2 != std::string::npos && digits(0, 1, 1) && digits(2, d2, 3) &&
-                         digits(d2 + 1, s->size(), 3);
-            if (!shape) {
+            // what sendmail takes for one (isenhsc()): class.subject.detail, 1-3 digits a part
+            if (s->empty() || enhanced_code_length(*s, '\0') != s->size()) {
                 error(dsn->value.loc, at,
                       "\"" + *s + "\" is not an enhanced status code (class.subject.detail, such as \"5.7.1\")");
-                ok = false;
-            } else if (ok && (*s)[0] - '0' != r.code / 100) {
+            } else if (code_ok && (*s)[0] - '0' != r.code / 100) {
                 error(dsn->value.loc, at,
                       *s + " does not agree with code " + std::to_string(r.code) + " (a " +
                           std::to_string(r.code / 100) + "xx code takes a " + std::to_string(r.code / 100) +
                           ".x.x status)");
-                ok = false;
             } else {
                 r.dsn = *s;
             }
-        } else {
-            ok = false;
         }
     }
     const JsonMember* text = v.member("text");
-    if (!text) {
-        error(v.loc, where, "missing \"text\"");
-        ok = false;
-    } else if (!type(text->value, where + ".text", Kind::String) || !text_pieces(text->value, where + ".text", r)) {
-        ok = false;
-    }
-    if (!ok || diags_.size() != errors) return std::nullopt;
+    if (!text) error(v.loc, where, "missing \"text\"");
+    else if (type(text->value, where + ".text", Kind::String)) text_pieces(text->value, where + ".text", r);
+    if (diags_.size() != errors) return std::nullopt;
     return r;
 }
 
@@ -464,25 +433,21 @@ std::optional<HeloSection> Reader::helo(const JsonValue& v, const std::string& w
         if (std::optional<Stage> s = stage(m->value, where + ".stage", {Stage::Mail, Stage::Rcpt}))
             h.stage = {*s, origin(m->value, where + ".stage")};
     }
-    static const std::pair<const char*, HeloCheck> kChecks[] = {
-        {"unqualified", HeloCheck::Unqualified},   {"own_name", HeloCheck::OwnName},
-        {"own_address", HeloCheck::OwnAddress},    {"bare_address", HeloCheck::BareAddress},
-        {"literal_mismatch", HeloCheck::LiteralMismatch}, {"localhost", HeloCheck::Localhost},
-    };
     if (const JsonMember* m = v.member("reject")) {
         std::vector<At<std::string>> names = strings(
             m->value, where + ".reject",
             [&](const std::string& s, const JsonValue& item, const std::string& at) -> std::optional<std::string> {
-                for (const auto& c : kChecks)
-                    if (s == c.first) return s;
                 std::vector<std::string> known;
-                for (const auto& c : kChecks) known.push_back(c.first);
+                for (HeloCheck c : kHeloChecks) {
+                    if (s == helo_check_name(c)) return s;
+                    known.push_back(helo_check_name(c));
+                }
                 error(item.loc, at, "\"" + s + "\" is not a HELO check (" + quoted_list(known) + ")");
                 return std::nullopt;
             });
         for (const At<std::string>& n : names)
-            for (const auto& c : kChecks)
-                if (n.value == c.first) h.reject.push_back({c.second, n.origin});
+            for (HeloCheck c : kHeloChecks)
+                if (n.value == helo_check_name(c)) h.reject.push_back({c, n.origin});
     }
     if (const JsonMember* m = v.member("deny_names")) {
         std::vector<At<std::string>> names = strings(
@@ -496,7 +461,7 @@ std::optional<HeloSection> Reader::helo(const JsonValue& v, const std::string& w
                           "\"" + s + "\" is not a HELO name or \"*.domain\" (letters, digits and \"[].-_:\")");
                     return std::nullopt;
                 }
-                return lower(s);
+                return ascii_lower(s);
             });
         for (At<std::string>& n : names) {
             if (n.value.rfind("*.", 0) == 0) h.deny_suffix.push_back({n.value.substr(2), n.origin});
@@ -614,11 +579,6 @@ const char* resolve_name(Resolve r) {
     case Resolve::Fail: return "FAIL";
     }
     return "?";
-}
-
-bool Exempt::empty() const {
-    return !authenticated && !tls_verified && !relay_networks && networks.empty() && client_domains.empty() &&
-           clients_addr.empty() && clients_name.empty() && !access_tag && !local_submission;
 }
 
 std::string xtext(const std::string& s) {

@@ -61,11 +61,12 @@ struct Exempt {
     std::optional<At<std::string>> access_tag;
     std::optional<Origin> local_submission;   // {client_addr} is 0 (sendmail -bs)
     Origin origin;                            // the "exempt" object itself
-    bool empty() const;
 };
 
 enum class HeloCheck { Unqualified, OwnName, OwnAddress, BareAddress, LiteralMismatch, Localhost };
-const char* helo_check_name(HeloCheck c);
+constexpr HeloCheck kHeloChecks[] = {HeloCheck::Unqualified, HeloCheck::OwnName,         HeloCheck::OwnAddress,
+                                     HeloCheck::BareAddress, HeloCheck::LiteralMismatch, HeloCheck::Localhost};
+const char* helo_check_name(HeloCheck c);  // as the policy writes it
 
 struct HeloSection {
     At<Stage> stage{Stage::Mail, {}};

@@ -191,12 +191,12 @@ ErrorReply error_result_reply(Session& s, const Tokens& ws, const std::string& t
         host_first = ++i;
     }
     i = find_meta(ws, i, meta::CANONUSER);
-    if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, soft_bounce(s.config()));
+    if (i >= ws.size()) return error_mailer_reply(false, "", false, "", to, s.config().options.soft_bounce);
     std::string host;
     if (has_host && i > host_first) host = join_tokens(s, ws, host_first, i - 1, '\0', true, kHbufSize);
     else has_host = false;
     std::string user = join_tokens(s, ws, i + 1, std::string::npos, ' ', false);
-    return error_mailer_reply(has_host, host, true, user, to, soft_bounce(s.config()));
+    return error_mailer_reply(has_host, host, true, user, to, s.config().options.soft_bounce);
 }
 
 std::string bt_text(const AddressError& e) {
@@ -215,7 +215,5 @@ std::optional<AddressError> rule_error(const Diagnostic& d, const std::string& t
 std::string reply_line(const AddressError& e, bool soft_bounce) {
     return e.complete ? e.text : format_reply(e.text, e.to, "", soft_bounce);
 }
-
-bool soft_bounce(const Config& cfg) { return cfg.options.soft_bounce; }
 
 } // namespace cfkit

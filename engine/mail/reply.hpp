@@ -69,7 +69,4 @@ std::string reply_line(const AddressError& e, bool soft_bounce = false);
 // for the codes that show it (fmtmsg()).
 std::string bt_text(const AddressError& e);
 
-// The SoftBounce option: 5xx replies become 4xx.
-bool soft_bounce(const Config& cfg);
-
 } // namespace cfkit

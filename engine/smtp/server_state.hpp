@@ -112,7 +112,7 @@ struct SmtpServer::Impl {
     void say(const std::string& line) { cur->lines.push_back(line); }
     void error_line(const std::string& line);  // puterrmsg(): sent at once (first only), or held
     void error(const std::string& text, const std::string& to = "");  // usrerr()
-    void send_error(const AddressError& e) { error_line(reply_line(e, soft_bounce(cfg))); }
+    void send_error(const AddressError& e) { error_line(reply_line(e, cfg.options.soft_bounce)); }
     bool send_first(const std::vector<AddressError>& errs);  // QuickAbort ends the command there
     void send_rewrite_errors(const std::string& to);
 
