@@ -37,22 +37,23 @@ struct ClassInfo {
     const char* name;
     Parser parser;
     bool optional_file;  // MCF_OPTFILE: no file name needed
+    bool alias_ok;       // MCF_ALIASOK: an AliasFile entry may be of this class
 };
 
 // The classes compiled into Debian's sendmail 8.17.1.9, in its order.
 const ClassInfo kClasses[] = {
-    {"hash", Parser::Generic, false},     {"btree", Parser::Generic, false},
-    {"nis", Parser::Generic, false},      {"nisplus", Parser::Generic, false},
-    {"ldap", Parser::Generic, true},      {"dns", Parser::Dns, true},
-    {"bestmx", Parser::Generic, true},    {"host", Parser::Host, true},
-    {"text", Parser::Generic, false},     {"stab", Parser::Generic, false},
-    {"implicit", Parser::Generic, false}, {"user", Parser::Generic, true},
-    {"dequote", Parser::Dequote, true},   {"regex", Parser::Regex, true},
-    {"userdb", Parser::Generic, false},   {"program", Parser::Generic, false},
-    {"sequence", Parser::Sequence, true}, {"switch", Parser::Generic, false},
-    {"null", Parser::Generic, true},      {"syslog", Parser::Syslog, true},
-    {"macro", Parser::Dequote, true},     {"arith", Parser::Dequote, true},
-    {"arpa", Parser::Dequote, true},      {"socket", Parser::Generic, false},
+    {"hash", Parser::Generic, false, true},      {"btree", Parser::Generic, false, true},
+    {"nis", Parser::Generic, false, true},       {"nisplus", Parser::Generic, false, true},
+    {"ldap", Parser::Generic, true, true},       {"dns", Parser::Dns, true, false},
+    {"bestmx", Parser::Generic, true, false},    {"host", Parser::Host, true, false},
+    {"text", Parser::Generic, false, true},      {"stab", Parser::Generic, false, true},
+    {"implicit", Parser::Generic, false, true},  {"user", Parser::Generic, true, false},
+    {"dequote", Parser::Dequote, true, false},   {"regex", Parser::Regex, true, false},
+    {"userdb", Parser::Generic, false, false},   {"program", Parser::Generic, false, true},
+    {"sequence", Parser::Sequence, true, true},  {"switch", Parser::Generic, false, true},
+    {"null", Parser::Generic, true, true},       {"syslog", Parser::Syslog, true, false},
+    {"macro", Parser::Dequote, true, false},     {"arith", Parser::Dequote, true, false},
+    {"arpa", Parser::Dequote, true, false},      {"socket", Parser::Generic, false, true},
 };
 
 const ClassInfo* find_class(const std::string& name) {
@@ -1040,9 +1041,6 @@ void MapTable::declare(std::string_view line_in, char blank_sub, Reporter& rep) 
 
 void MapTable::set_alias(const std::string& value, char blank_sub, Reporter& rep) {
     constexpr int kMaxMapStack = limits::kMaxMapStack;
-    // the classes whose MAPDEF has MCF_ALIASOK, among those Debian's binary has
-    static const char* const kAliasOk[] = {"hash", "btree", "nis",    "nisplus", "ldap", "text",   "stab",
-                                           "implicit", "program", "sequence", "switch", "null", "socket"};
     std::size_t p = 0;
     while (p != std::string::npos) {
         while (p < value.size() && is_space(static_cast<unsigned char>(value[p]))) ++p;
@@ -1070,11 +1068,9 @@ void MapTable::set_alias(const std::string& value, char blank_sub, Reporter& rep
         std::string text = value.substr(spec, end == std::string::npos ? std::string::npos : end - spec);
         p = end == std::string::npos ? end : end + 1;
         const ClassInfo* info = find_class(cls);
-        bool alias_ok = false;
-        for (const char* a : kAliasOk) alias_ok = alias_ok || (info && std::strcmp(a, info->name) == 0);
         if (!info) {
             rep.syserr("setalias: unknown alias class " + cls);
-        } else if (!alias_ok) {
+        } else if (!info->alias_ok) {
             rep.syserr("setalias: map class " + cls + " can't handle aliases");
         } else {
             std::string name = "Alias" + std::to_string(alias_maps_);

@@ -250,6 +250,17 @@ AddrAnswer NameService::host_by_address(const std::string& addr) const {
     return a;
 }
 
+std::vector<std::string> NameService::host_addresses_v4(const std::string& name) const {
+    if (std::optional<std::vector<std::string>> numeric = digits_dots(name)) return *numeric;
+    std::vector<std::string> addrs;
+    if (std::optional<HostEnt> h = hosts_forward(s_.hosts, name, false)) {
+        for (const std::string& w : h->address_words) addrs.push_back(w.substr(1, w.size() - 2));
+        return addrs;
+    }
+    for (const DnsRecords::Rr& rr : res_search(name, rrtype::A, true).answers) addrs.push_back(rr.value);
+    return addrs;
+}
+
 MxAnswer NameService::getmxrr(const std::string& host, bool search) const {
     if (host.empty()) return {};
     if (host[0] == '[' || !use_dns_) return getmxrr_punt(*this, host, false, ex::OK, search);

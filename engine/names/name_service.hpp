@@ -47,6 +47,11 @@ public:
     MxAnswer getmxrr(const std::string& host, bool search) const override;
     AddrAnswer host_by_address(const std::string& addr) const override;
     DnsAnswer dns_lookup(const std::string& name, int type) const override;
+    // gethostbyname2(name, AF_INET) as the daemon's forward check of a
+    // client's name asks it (glibc's hosts: files dns): a name of digits
+    // and dots answered without a lookup (digits_dots()), then the hosts
+    // file, then res_search() with the search domain. The addresses found.
+    std::vector<std::string> host_addresses_v4(const std::string& name) const;
 
     // h_errno values (netdb.h), as the resolver leaves them.
     enum class HErr { None, HostNotFound, TryAgain, NoRecovery, NoData };

@@ -313,16 +313,7 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
     std::string resolve = ptr.name ? "OK" : ptr.try_again ? "TEMP" : "FAIL";
     bool forged = false;
     if (realname[0] != '[') {
-        std::vector<std::string> addrs;
-        if (std::optional<std::vector<std::string>> numeric = digits_dots(realname)) {
-            addrs = *numeric;  // glibc answers these itself
-        } else if (std::optional<HostEnt> h = hosts_forward(cfg.host.hosts, realname, false)) {
-            for (const std::string& w : h->address_words) addrs.push_back(w.substr(1, w.size() - 2));
-        } else {
-            // gethostbyname2(): res_search(), the search domain included
-            for (const DnsRecords::Rr& rr : resolver.res_search(realname, rrtype::A, true).answers)
-                addrs.push_back(rr.value);
-        }
+        std::vector<std::string> addrs = resolver.host_addresses_v4(realname);
         forged = std::find(addrs.begin(), addrs.end(), client.address) == addrs.end();
     }
     std::string authinfo = realname[0] == '[' ? realname : realname + " [" + client.address + "]";

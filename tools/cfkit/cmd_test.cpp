@@ -102,10 +102,11 @@ int cmd_test(int argc, char** argv) {
 
     int passed = 0, failed = 0;
     std::string xml;
+    const std::vector<std::string> services = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
     for (std::size_t i = 0; i < files.size(); ++i) {
         const SessionScript& s = scripts[i];
         ServerSetup setup;
-        setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
+        setup.hosts_switch = services;
         Transcript t = run_session(*config, s, setup);
         std::vector<ExpectFailure> fails = check_expectations(t);
         std::size_t nexpect = 0;

@@ -62,28 +62,41 @@ int run(const std::vector<std::string>& argv, std::string& out, std::string& err
 
 } // namespace
 
-std::optional<ConfigText> read_config(const std::string& path, const std::string& cf_dir, std::string& error) {
+namespace {
+// stat(): `path` exists and is a plain file; else `error` says why.
+bool plain_file(const std::string& path, std::string& error) {
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) {
         error = path + ": " + std::strerror(errno);
-        return std::nullopt;
+        return false;
     }
     if (!S_ISREG(st.st_mode)) {
         error = path + ": not a plain file";
+        return false;
+    }
+    return true;
+}
+} // namespace
+
+std::optional<std::string> read_text_file(const std::string& path, std::string& error) {
+    if (!plain_file(path, error)) return std::nullopt;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        error = path + ": " + std::strerror(errno);
         return std::nullopt;
     }
-    ConfigText t;
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::optional<ConfigText> read_config(const std::string& path, const std::string& cf_dir, std::string& error) {
     if (!ends_with(path, ".mc")) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            error = path + ": " + std::strerror(errno);
-            return std::nullopt;
-        }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        t.content = ss.str();
-        return t;
+        std::optional<std::string> text = read_text_file(path, error);
+        if (!text) return std::nullopt;
+        return ConfigText{std::move(*text), false};
     }
+    if (!plain_file(path, error)) return std::nullopt;
     return expand_mc(path, path, cf_dir, error);
 }
 
@@ -145,6 +158,15 @@ std::optional<ConfigText> expand_mc_text(const std::string& path, const std::str
     return t;
 }
 
+std::unique_ptr<Config> compile_config(const ConfigText& text, const std::string& path, const ProbeOptions& probe,
+                                       Reporter& load) {
+    CompileOptions co;
+    co.host = probe_host(probe);
+    co.display_path = path;
+    co.test_mode = false;
+    return compile_cf(parse_cf(text.content, path), co, load);
+}
+
 std::unique_ptr<Config> load_config(const std::string& path, const std::string& cf_dir, const ProbeOptions& probe,
                                     Reporter& load, const char* who) {
     std::string error;
@@ -153,11 +175,7 @@ std::unique_ptr<Config> load_config(const std::string& path, const std::string& 
         std::fprintf(stderr, "%s: %s\n", who, error.c_str());
         return nullptr;
     }
-    CompileOptions co;
-    co.host = probe_host(probe);
-    co.display_path = path;
-    co.test_mode = false;
-    return compile_cf(parse_cf(text->content, path), co, load);
+    return compile_config(*text, path, probe, load);
 }
 
 } // namespace cfkit
