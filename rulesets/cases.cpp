@@ -5,6 +5,7 @@
 // case's records or entries touch another's.
 #include "rulesets/cases.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 
@@ -53,6 +54,8 @@ private:
     void exemption_cases(const std::string& section, Stage stage, const EffectiveExempt& e,
                          const std::function<Client(const std::string&)>& trigger);
     std::string helo_example(HeloCheck c) const;
+    void place_at(Client& c, const std::string& addr) const;
+    static std::string address_in(const std::string& prefix);
 
     const Policy& p_;
     const TestSetup& t_;
@@ -116,12 +119,7 @@ std::string Cases::script(const Client& c, const World& w, bool& cfkit_only) con
         cfkit_only = true;
     }
     const std::string rcpt = "<postmaster@" + t_.hostname + ">";
-    // fmtmsg() puts the address in front only for these codes
-    bool shows_address = v.code == 450 || v.code == 550 || v.code == 553;
-    auto refusal = [&](const std::string& who) {
-        return "expect " + std::to_string(v.code) + " " + v.dsn + " " +
-               (who.empty() || !shows_address ? "" : who + "... ") + v.text + "\n";
-    };
+    auto refusal = [&](const std::string& who) { return "expect " + reply_line(v, who) + "\n"; };
     out += std::string("mail ") + kSender + "\n";
     if (v.rejected && v.stage == Stage::Connect) {
         out += refusal("");
@@ -134,6 +132,21 @@ std::string Cases::script(const Client& c, const World& w, bool& cfkit_only) con
     }
     out += "quit\n";
     return out;
+}
+
+// Where the client is: its address, and at 127.0.0.1 the name the hosts
+// file gives it (the cases' hosts file names that address after the server).
+void Cases::place_at(Client& c, const std::string& addr) const {
+    c.s.addr = addr;
+    if (addr == "127.0.0.1") c.s.ptr = t_.hostname;
+}
+
+// An address inside an IPv4 prefix ("10.1" -> "10.1.7.7").
+std::string Cases::address_in(const std::string& prefix) {
+    std::string addr = prefix;
+    for (int parts = 1 + static_cast<int>(std::count(prefix.begin(), prefix.end(), '.')); parts < 4; ++parts)
+        addr += ".7";
+    return addr;
 }
 
 void Cases::add(const std::string& name, const Client& c) {
@@ -184,8 +197,7 @@ void Cases::helo_cases() {
         }
         if (chk.value == HeloCheck::Localhost) {
             Client lo = good(chk.origin.path + " localhost: a client on the loopback address may say localhost");
-            lo.s.addr = "127.0.0.1";
-            lo.s.ptr = t_.hostname;
+            place_at(lo, "127.0.0.1");
             lo.s.helo = "localhost.localdomain";
             add("helo-localhost-loopback", lo);
         }
@@ -265,35 +277,23 @@ void Cases::exemption_cases(const std::string& section, Stage stage, const Effec
             extra_r_.push_back(net);
             c.setup.push_back("class R " + net);
         }
-        std::string addr = net;
-        int parts = 1;
-        for (char ch : net) parts += ch == '.';
-        while (parts++ < 4) addr += ".7";
-        c.s.addr = addr;
-        if (addr == "127.0.0.1") c.s.ptr = t_.hostname;
+        place_at(c, address_in(net));
         add(pre + "relay-networks", c);
         if (!c.setup.empty()) extra_r_.pop_back();
     }
     for (const At<std::string>& n : e.networks) {
         if (n.value.rfind("IPv6:", 0) == 0) continue;  // sessions have IPv4 clients only
-        int parts = 1;
-        for (char ch : n.value) parts += ch == '.';
-        std::string addr = n.value;
-        for (int k = parts; k < 4; ++k) addr += ".7";
+        const std::string addr = address_in(n.value);
         Client c = trigger(n.origin.path + ": a client at " + addr);
-        c.s.addr = addr;
-        if (addr == "127.0.0.1") c.s.ptr = t_.hostname;
+        place_at(c, addr);
         add(pre + "network-" + n.value, c);
-        if (parts < 4) {
-            // the same text with a longer last part: not inside by whole parts
-            std::string last = n.value.substr(n.value.rfind('.') == std::string::npos ? 0 : n.value.rfind('.') + 1);
-            if (last != "0" && std::stoi(last + "0") <= 255) {
-                std::string outside = n.value + "0";
-                for (int k = parts; k < 4; ++k) outside += ".7";
-                Client o = trigger(n.origin.path + ": " + outside + " is not inside " + n.value + " (whole parts)");
-                o.s.addr = outside;
-                add(pre + "network-outside-" + n.value, o);
-            }
+        // a prefix: the same text with a longer last part is not inside it by whole parts
+        std::string last = n.value.substr(n.value.rfind('.') == std::string::npos ? 0 : n.value.rfind('.') + 1);
+        if (addr != n.value && last != "0" && std::stoi(last + "0") <= 255) {
+            const std::string outside = address_in(n.value + "0");
+            Client o = trigger(n.origin.path + ": " + outside + " is not inside " + n.value + " (whole parts)");
+            o.s.addr = outside;
+            add(pre + "network-outside-" + n.value, o);
         }
     }
     for (const At<std::string>& d : e.client_domains) {
@@ -309,8 +309,7 @@ void Cases::exemption_cases(const std::string& section, Stage stage, const Effec
     for (const At<std::string>& a : e.clients_addr) {
         if (a.value.rfind("IPv6:", 0) == 0) continue;
         Client c = trigger(a.origin.path + ": the client " + a.value);
-        c.s.addr = a.value;
-        if (a.value == "127.0.0.1") c.s.ptr = t_.hostname;
+        place_at(c, a.value);
         add(pre + "client-" + a.value, c);
     }
     for (const At<std::string>& n : e.clients_name) {

@@ -205,10 +205,9 @@ std::string play(const Config& cfg, const Client& c) {
 
 std::string expected(const Verdict& v) {
     if (!v.rejected) return "";
-    bool addr = v.code == 450 || v.code == 550 || v.code == 553;
-    std::string who = v.stage == Stage::Connect ? "" : v.stage == Stage::Mail ? "<a@sender.example.org>... "
-                                                                               : "<postmaster@mail.example.com>... ";
-    return std::to_string(v.code) + " " + v.dsn + " " + (addr ? who : "") + v.text;
+    return reply_line(v, v.stage == Stage::Connect ? ""
+                         : v.stage == Stage::Mail  ? "<a@sender.example.org>"
+                                                   : "<postmaster@mail.example.com>");
 }
 
 void check_policy(const char* json, bool delay) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "engine/mail/reply.hpp"
 #include "engine/text/symbols.hpp"
 
 namespace cfkit::gen {
@@ -201,6 +202,10 @@ bool exempt(const Exempt& e, const Scenario& s, const World& w) {
     }
     if (e.local_submission && s.addr == "0") return true;
     return false;
+}
+
+std::string reply_line(const Verdict& v, const std::string& who) {
+    return format_reply(std::to_string(v.code) + " " + v.dsn + " " + v.text, who);
 }
 
 std::string fill(const Reply& r, const Scenario& s) {

@@ -70,6 +70,11 @@ Verdict evaluate(const Policy& p, const Scenario& s, const World& w);
 // Whether the exemption set lets the client through (at `stage`).
 bool exempt(const Exempt& e, const Scenario& s, const World& w);
 
+// The reply line a refusal gets ("550 5.7.1 <who>... text"), as fmtmsg()
+// writes it (format_reply(): the address only after some codes). `who`:
+// the MAIL or RCPT argument, empty at connect.
+std::string reply_line(const Verdict& v, const std::string& who);
+
 // The text of a reply for a client, as sendmail joins it.
 std::string fill(const Reply& r, const Scenario& s);
 
