@@ -5,6 +5,8 @@
 
 #include "grammar/json_grammar.hpp"
 
+#include <tao/pegtl/contrib/unescape.hpp>
+
 namespace cfkit {
 
 namespace {
@@ -68,27 +70,13 @@ struct Builder {
     }
 };
 
-void put_utf8(std::string& out, unsigned long cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 // The value of a string as written (quotes included, escapes checked by
-// the grammar); false for a lone UTF-16 surrogate.
+// the grammar); false for a lone UTF-16 surrogate, which PEGTL's
+// utf8_append_utf32() refuses.
 bool unescape(std::string_view s, std::string& out) {
+    auto hex4 = [&](std::size_t at) {
+        return pegtl::unescape::unhex_string<unsigned>(s.data() + at, s.data() + at + 4);
+    };
     for (std::size_t i = 1; i + 1 < s.size(); ++i) {
         if (s[i] != '\\') {
             out += s[i];
@@ -102,18 +90,17 @@ bool unescape(std::string_view s, std::string& out) {
         case 'r': out += '\r'; break;
         case 't': out += '\t'; break;
         case 'u': {
-            unsigned long cp = std::stoul(std::string(s.substr(i + 1, 4)), nullptr, 16);
+            unsigned cp = hex4(i + 1);
             i += 4;
-            if (cp >= 0xD800 && cp < 0xDC00) {  // a high surrogate: a low one must follow
-                if (i + 6 >= s.size() || s[i + 1] != '\\' || s[i + 2] != 'u') return false;
-                unsigned long lo = std::stoul(std::string(s.substr(i + 3, 4)), nullptr, 16);
-                if (lo < 0xDC00 || lo >= 0xE000) return false;
-                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                i += 6;
-            } else if (cp >= 0xDC00 && cp < 0xE000) {
-                return false;
+            // a high surrogate and a low one make one code point
+            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 < s.size() && s[i + 1] == '\\' && s[i + 2] == 'u') {
+                const unsigned lo = hex4(i + 3);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
             }
-            put_utf8(out, cp);
+            if (!pegtl::unescape::utf8_append_utf32(out, cp)) return false;
             break;
         }
         default: out += e;  // " \ /

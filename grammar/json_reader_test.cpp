@@ -69,6 +69,8 @@ TEST_CASE("json: errors point where the text goes wrong") {
         {"{\n  \"a\": \"x\n\"}", "2:10: expected '\"' to end the string (control characters and invalid UTF-8 must not appear in it)"},
         {"\"a\\q\"", "1:4: bad escape: expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"},
         {"\"\\ud800\"", "1:1: bad \\u escape: a lone UTF-16 surrogate"},
+        {"\"\\udc00\"", "1:1: bad \\u escape: a lone UTF-16 surrogate"},
+        {"\"\\ud800\\u0041\"", "1:1: bad \\u escape: a lone UTF-16 surrogate"},
         {"1.", "1:3: expected digits after '.'"},
         {"1e+", "1:4: expected digits in the exponent"},
         {"/* open", "1:8: unterminated /* comment (it runs to the end of the file)"},
