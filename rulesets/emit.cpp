@@ -50,7 +50,6 @@ std::string text(const Text& t, Format f) {
     case Text::Kind::Fixed: return t.s;
     case Text::Kind::Word: return f == Format::M4 ? m4_quote(cf_word(t.s)) : cf_word(t.s);
     case Text::Kind::String: return f == Format::M4 ? m4_quote(cf_string(t.s)) : cf_string(t.s);
-    case Text::Kind::Note: return f == Format::M4 ? m4_quote(cf_word(t.s)) : cf_word(t.s);
     }
     return t.s;
 }

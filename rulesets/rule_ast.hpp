@@ -16,7 +16,6 @@ struct Text {
         Fixed,   // cfkit's own text: rule operators, names it chose
         Word,    // a word from the policy (a class member, a tag): m4-quoted, '#' escaped
         String,  // a reply text from the policy: a sendmail quoted string, m4-quoted
-        Note,    // comment text (may repeat policy values): m4-quoted
     };
     Kind kind = Kind::Fixed;
     std::string s;

@@ -22,6 +22,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tools/oracle"))
 import difftest  # noqa: E402
+import workdir  # noqa: E402
 
 
 def addresses(n, seed=1):
@@ -88,9 +89,7 @@ def main():
         return 2
     oracle = difftest.oracle_dir()
     cfdir = oracle / "root/usr/share/sendmail/cf"
-    (ROOT / "build").mkdir(exist_ok=True)
-    work = tempfile.mkdtemp(prefix="cfkit-bench-", dir=str(ROOT / "build"))
-    os.chmod(work, 0o755)
+    work = str(workdir.make("cfkit-bench-"))  # not in the checkout: see workdir.py
     cf = subprocess.run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(cfdir / "cf/generic-linux.mc")],
                         check=True, capture_output=True).stdout
     pathlib.Path(work, "generic-linux.cf").write_bytes(cf)

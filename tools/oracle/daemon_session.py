@@ -35,17 +35,15 @@ import socket
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+
+import workdir  # the harnesses' work directories
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 HOST = "mail.example.com"
 REPLY_TIMEOUT = 20.0     # seconds for one complete reply
 START_TIMEOUT = 20.0     # seconds for the daemon to listen
-# Files sendmail reads or writes live here, not under /tmp: sendmail refuses
-# or complains about files in world-writable directories.
-WORK_BASE = pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit/daemon"
 
 
 class ScriptError(Exception):
@@ -547,10 +545,7 @@ def main(argv=None):
             print("daemon_session: %s: no such file" % args.cf, file=sys.stderr)
             return 2
         oracle = args.oracle or default_oracle()
-        WORK_BASE.mkdir(parents=True, exist_ok=True)
-        os.chmod(WORK_BASE, 0o755)
-        work = tempfile.mkdtemp(prefix="run-", dir=str(WORK_BASE))
-        os.chmod(work, 0o755)
+        work = str(workdir.make("daemon-"))  # not under /tmp: see workdir.py
         try:
             cmd = ["unshare", "-u", "-n", "-m", sys.executable, str(pathlib.Path(__file__).resolve()),
                    "--inner", "--work", work, "--oracle", str(oracle),

@@ -23,7 +23,8 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
+
+import workdir  # the harnesses' work directories
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 HOSTNAME = "mail.example.com"
@@ -244,13 +245,7 @@ def main():
         return 2
     oracle = oracle_dir()
     dirs = args.dirs or sorted(str(p) for p in (ROOT / "testcases/diff").iterdir() if p.is_dir())
-    # Work files live in ~/.cache/cfkit/work, not in the checkout (which may
-    # sit under /tmp): sendmail warns about world-writable directories on the
-    # way to the files it reads, and refuses map files below them.
-    tmp_base = os.environ.get("CFKIT_TMP", str(pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit/work"))
-    os.makedirs(tmp_base, mode=0o755, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="cfkit-difftest-", dir=tmp_base)
-    os.chmod(tmp, 0o755)
+    tmp = str(workdir.make("cfkit-difftest-"))  # not in the checkout: see workdir.py
     shown = list(dirs)
     dirs = expand_mc_suites(dirs, oracle, tmp)
     if args.random:

@@ -30,11 +30,11 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "tools/oracle"))
 import sessiondiff  # noqa: E402  (prepare(): .mc to .cf with maps and aliases)
+import workdir  # noqa: E402
 
 GEN = ROOT / "testcases/gen"
 SAMPLES = ROOT / "rulesets/samples"
@@ -152,16 +152,12 @@ def main():
     args = ap.parse_args()
     args.cfkit = str(pathlib.Path(args.cfkit).resolve())
     oracle = pathlib.Path(args.oracle).resolve() if args.oracle else pathlib.Path(sessiondiff.daemon_session.default_oracle())
-    # not in the checkout, which may sit under /tmp (see difftest.py)
-    base = pathlib.Path(os.environ.get("CFKIT_TMP", str(pathlib.Path(os.environ.get("HOME", "/root")) /
-                                                       ".cache/cfkit/work")))
-    base.mkdir(mode=0o755, parents=True, exist_ok=True)
     if args.keep:
         work = pathlib.Path(args.keep).resolve()
         work.mkdir(parents=True)
+        os.chmod(work, 0o755)
     else:
-        work = pathlib.Path(tempfile.mkdtemp(prefix="cfkit-gendiff-", dir=str(base)))
-    os.chmod(work, 0o755)
+        work = workdir.make("cfkit-gendiff-")  # not in the checkout: see workdir.py
     failed = 0
     try:
         for i, (sample, mc, hand) in enumerate(RUNS, 1):

@@ -39,7 +39,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
@@ -49,6 +48,7 @@ DAEMON = ROOT / "tools/oracle/daemon_session.py"
 
 sys.path.insert(0, str(ROOT / "tools/oracle"))
 import daemon_session  # noqa: E402  (the script parser: skip reasons)
+import workdir  # noqa: E402
 
 # ---- masks -------------------------------------------------------------------
 # Applied to both transcripts before comparing; everything else is compared
@@ -255,10 +255,7 @@ def main():
     except RuntimeError as e:
         print("sessiondiff: %s" % e, file=sys.stderr)
         return 2
-    cache = pathlib.Path(os.environ.get("HOME", "/root")) / ".cache/cfkit"
-    cache.mkdir(parents=True, exist_ok=True)
-    base = pathlib.Path(tempfile.mkdtemp(prefix="sessiondiff-", dir=str(cache)))
-    os.chmod(base, 0o755)
+    base = workdir.make("sessiondiff-")
     cfs, lock = {}, threading.Lock()
     counts = {"ok": 0, "FAIL": 0, "skip": 0, "show": 0}
 
