@@ -2,11 +2,12 @@
 # Installs what cfkit needs to build and test on Debian (bookworm or later):
 # the compiler and CMake, the libraries (PEGTL, nlohmann_json, doctest,
 # CLI11), and what the differential tests need to run the real sendmail
-# (m4, libwrap0, unshare, python3). Uses sudo when not root.
+# (m4, libwrap0, unshare, python3, python3-dnslib for the fake DNS,
+# sasl2-bin and openssl for the AUTH and STARTTLS sessions). Uses sudo when not root.
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-PKGS="build-essential cmake tao-pegtl-dev nlohmann-json3-dev doctest-dev libcli11-dev libdb5.3-dev m4 libwrap0 python3 python3-jsonschema util-linux iproute2 time"
+PKGS="build-essential cmake tao-pegtl-dev nlohmann-json3-dev doctest-dev libcli11-dev libdb5.3-dev m4 libwrap0 python3 python3-jsonschema util-linux iproute2 time python3-dnslib sasl2-bin libsasl2-dev libssl-dev openssl"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

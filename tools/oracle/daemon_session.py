@@ -13,7 +13,8 @@ How (as root): the script re-runs itself under `unshare -u -n -m`. Inside the
 new namespaces the host name is mail.example.com, `lo` is up with the
 client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
 are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
-and TCP) answers from the script's `dns` records and `connect ... name=`:
+and TCP; messages by Debian's python3-dnslib) answers from the script's `dns`
+records and `connect ... name=`:
 A, AAAA, MX, PTR (in-addr.arpa and ip6.arpa) and TXT; other types of an existing name are NOERROR without answers;
 a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
 `sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
@@ -39,6 +40,15 @@ import threading
 import time
 
 import workdir  # the harnesses' work directories
+
+try:
+    import dnslib  # Debian's python3-dnslib (tools/setup.sh)
+except ImportError:  # a python3 of its own (pyenv, venv) does not see Debian's packages
+    sys.path.append("/usr/lib/python3/dist-packages")
+    try:
+        import dnslib
+    except ImportError:
+        dnslib = None
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent.parent
 HOST = "mail.example.com"
@@ -192,42 +202,22 @@ def parse_script(text):
 
 
 # ---- a DNS server answering from the script's records ------------------------
-
-def encode_name(name):
-    out = b""
-    for label in name.rstrip(".").split("."):
-        if label:
-            out += bytes([len(label)]) + label.encode("latin-1")
-    return out + b"\0"
-
-
-T_A, T_PTR, T_MX, T_TXT, T_AAAA = 1, 12, 15, 16, 28
-
+# Messages are parsed and built with dnslib (Debian's python3-dnslib); the
+# sockets are ours (UDP, and TCP with several queries a connection).
 
 def dns_answer(query, script):
-    """The response to one query (bytes), or None if it cannot be parsed."""
-    if len(query) < 12:
+    """The response to one query (bytes), or None if it is not a plain question."""
+    try:
+        req = dnslib.DNSRecord.parse(query)
+    except Exception:  # dnslib raises DNSError, struct.error, IndexError...
         return None
-    qid, flags, qdcount = struct.unpack(">HHH", query[:6])
-    if qdcount != 1 or flags & 0x8000:
+    if len(req.questions) != 1 or req.header.qr:
         return None
-    pos, labels = 12, []
-    while True:
-        if pos >= len(query):
-            return None
-        n = query[pos]
-        if n == 0:
-            break
-        if n & 0xC0:  # a compressed question: not from a stub resolver
-            return None
-        labels.append(query[pos + 1:pos + 1 + n].decode("latin-1"))
-        pos += n + 1
-    if pos + 5 > len(query):
-        return None
-    qtype, qclass = struct.unpack(">HH", query[pos + 1:pos + 5])
-    question = query[12:pos + 5]
+    q = req.q
+    labels = [l.decode("latin-1") for l in q.qname.label]
     name = ".".join(labels).lower()
-    answers, rcode = [], 0
+    qtype = q.qtype
+    answers, rcode = [], dnslib.RCODE.NOERROR
     rev = None
     if name.endswith(".in-addr.arpa"):
         parts = name[:-len(".in-addr.arpa")].split(".")
@@ -238,31 +228,35 @@ def dns_answer(query, script):
         if len(parts) == 32 and all(len(p) == 1 and p in "0123456789abcdef" for p in parts):
             rev = socket.inet_ntop(socket.AF_INET6, bytes.fromhex("".join(reversed(parts))))
     if (rev and rev in script.temp) or name in script.temp:
-        rcode = 2  # SERVFAIL: the resolver reports TRY_AGAIN
+        rcode = dnslib.RCODE.SERVFAIL  # the resolver reports TRY_AGAIN
     elif rev is not None:
         if rev in script.ptr:
-            if qtype == T_PTR:
-                answers = [(T_PTR, encode_name(n)) for n in script.ptr[rev]]
+            if qtype == dnslib.QTYPE.PTR:
+                answers = [dnslib.PTR(label(n)) for n in script.ptr[rev]]
         else:
-            rcode = 3
+            rcode = dnslib.RCODE.NXDOMAIN
     elif name in script.a or name in script.aaaa or name in script.mx or name in script.txt:
-        if qtype == T_A:
-            answers = [(T_A, socket.inet_aton(ip)) for ip in script.a.get(name, [])]
-        elif qtype == T_AAAA:
-            answers = [(T_AAAA, socket.inet_pton(socket.AF_INET6, ip)) for ip in script.aaaa.get(name, [])]
-        elif qtype == T_MX:
-            answers = [(T_MX, struct.pack(">H", p) + encode_name(h)) for p, h in script.mx.get(name, [])]
-        elif qtype == T_TXT:
-            answers = [(T_TXT, bytes([len(t)]) + t.encode("latin-1")) for t in script.txt.get(name, [])]
+        if qtype == dnslib.QTYPE.A:
+            answers = [dnslib.A(ip) for ip in script.a.get(name, [])]
+        elif qtype == dnslib.QTYPE.AAAA:
+            answers = [dnslib.AAAA(ip) for ip in script.aaaa.get(name, [])]
+        elif qtype == dnslib.QTYPE.MX:
+            answers = [dnslib.MX(label(h), p) for p, h in script.mx.get(name, [])]
+        elif qtype == dnslib.QTYPE.TXT:
+            answers = [dnslib.TXT(t.encode("latin-1")) for t in script.txt.get(name, [])]
     else:
-        rcode = 3  # NXDOMAIN
+        rcode = dnslib.RCODE.NXDOMAIN
     # QR, the query's RD, RA; authoritative so nothing is cached as "non-auth"
-    rflags = 0x8000 | 0x0400 | (flags & 0x0100) | 0x0080 | rcode
-    head = struct.pack(">HHHHHH", qid, rflags, 1, len(answers), 0, 0)
-    body = question
-    for typ, rdata in answers:
-        body += b"\xc0\x0c" + struct.pack(">HHIH", typ, 1, 60, len(rdata)) + rdata
-    return head + body
+    reply = dnslib.DNSRecord(dnslib.DNSHeader(id=req.header.id, qr=1, aa=1, rd=req.header.rd, ra=1,
+                                              rcode=rcode), q=q)
+    for rd in answers:
+        reply.add_answer(dnslib.RR(q.qname, qtype, rdata=rd, ttl=60))
+    return reply.pack()
+
+
+def label(name):
+    """A DNS name as dnslib wants it, its case kept (no IDNA)."""
+    return dnslib.DNSLabel(tuple(l.encode("latin-1") for l in name.rstrip(".").split(".") if l))
 
 
 def serve_udp(sock, script):
@@ -310,6 +304,8 @@ def serve_tcp(sock, script):
 
 
 def start_dns(script):
+    if dnslib is None:
+        raise RuntimeError("no python3-dnslib (apt-get install python3-dnslib; tools/setup.sh)")
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(("127.0.0.1", 53))
     t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
