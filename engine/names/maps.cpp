@@ -833,19 +833,6 @@ MapResult bestmx_lookup(const MapDef& m, const Extra& x, const std::string& key,
     return {map_rewrite(m, buf, &argv), mx.rcode};
 }
 
-// anynet_ntop() of an IPv6 address (16 bytes): an IPv4-mapped one as its
-// dotted quad, others as "IPv6:" and the address, whole ("%x:%x:...", the
-// IPV6_FULL default) or compressed (UseCompressedIPv6Addresses, inet_ntop()).
-std::string anynet_ntop6(const std::string& bytes, bool compressed) {
-    if (bytes.size() != 16) return bytes;
-    const auto* b = reinterpret_cast<const unsigned char*>(bytes.data());
-    char buf[64];
-    if (IN6_IS_ADDR_V4MAPPED(reinterpret_cast<const in6_addr*>(b)))
-        return inet_ntop(AF_INET, b + 12, buf, sizeof buf) ? std::string(buf) : std::string();
-    if (compressed) return inet_ntop(AF_INET6, b, buf, sizeof buf) ? "IPv6:" + std::string(buf) : std::string();
-    return "IPv6:" + full_ipv6(b);
-}
-
 // dns_map_lookup(): the records of the map's type for the key (with -B's
 // domain appended); the first, or with -z all of them (at most -Z).
 MapResult dns_lookup(const MapDef& m, const Extra& x, const std::string& key, const std::vector<std::string>& argv,
@@ -858,7 +845,9 @@ MapResult dns_lookup(const MapDef& m, const Extra& x, const std::string& key, co
     int resnum = 0;
     for (auto& [type, value_in] : a.records) {
         if (type != x.dns_type) continue;
-        std::string value = type == rrtype::AAAA ? anynet_ntop6(value_in, ctx.runtime.compressed_ipv6) : value_in;
+        std::string value = value_in;
+        if (type == rrtype::AAAA && value_in.size() == 16)  // "IPv6:2001:db8:0:0:0:0:0:5"
+            value = anynet_ntop(reinterpret_cast<const unsigned char*>(value_in.data()), ctx.runtime.compressed_ipv6);
         for (char& c : value) {  // strreplnonprt()
             if (static_cast<unsigned char>(c) >= 0x80 || !std::isprint(static_cast<unsigned char>(c))) c = 'X';
         }

@@ -261,6 +261,26 @@ std::vector<std::string> NameService::host_addresses_v4(const std::string& name)
     return addrs;
 }
 
+std::vector<std::string> NameService::host_addresses_v6(const std::string& name) const {
+    std::vector<std::string> addrs;
+    auto add = [&](const std::string& raw) {
+        char text[INET6_ADDRSTRLEN];
+        if (raw.size() == 16 && inet_ntop(AF_INET6, raw.data(), text, sizeof text)) addrs.push_back(text);
+    };
+    if (std::optional<HostEnt> h = hosts_forward(s_.hosts, name, true)) {
+        for (const std::string& w : h->address_words) {
+            // "[IPv6:2001:db8::5]"
+            std::string a = w.substr(1, w.size() - 2);
+            if (a.size() > 5 && ascii_iequal(a.substr(0, 5), "IPv6:")) a = a.substr(5);
+            unsigned char b[16];
+            if (inet_pton(AF_INET6, a.c_str(), b) == 1) add(std::string(reinterpret_cast<const char*>(b), 16));
+        }
+        return addrs;
+    }
+    for (const DnsRecords::Rr& rr : res_search(name, rrtype::AAAA, true).answers) add(rr.value);
+    return addrs;
+}
+
 MxAnswer NameService::getmxrr(const std::string& host, bool search) const {
     if (host.empty()) return {};
     if (host[0] == '[' || !use_dns_) return getmxrr_punt(*this, host, false, ex::OK, search);

@@ -52,6 +52,10 @@ public:
     // and dots answered without a lookup (digits_dots()), then the hosts
     // file, then res_search() with the search domain. The addresses found.
     std::vector<std::string> host_addresses_v4(const std::string& name) const;
+    // gethostbyname2(name, AF_INET6), the same check for an IPv6 client:
+    // the hosts file's IPv6 lines, then AAAA records. Addresses as
+    // inet_ntop() writes them ("2001:db8::5").
+    std::vector<std::string> host_addresses_v6(const std::string& name) const;
 
     // h_errno values (netdb.h), as the resolver leaves them.
     enum class HErr { None, HostNotFound, TryAgain, NoRecovery, NoData };

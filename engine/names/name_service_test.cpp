@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "engine/names/name_service.hpp"
+#include "engine/text/textutil.hpp"
 
 namespace cfkit {
 namespace {
@@ -295,6 +296,38 @@ TEST_CASE("name service: the service switch file as sendmail reads it") {
     CHECK(service_switch(std::string(dir) + "/none", "aliases") == std::vector<std::string>{"files"});
     std::remove(path.c_str());
     rmdir(dir);
+}
+
+TEST_CASE("anynet_ntoa: client addresses as the daemon writes {client_addr}") {
+    struct Row {
+        const char* in;
+        bool compressed;
+        const char* out;
+    } rows[] = {
+        {"192.0.2.1", false, "192.0.2.1"},
+        {"2001:db8::5", false, "IPv6:2001:db8:0:0:0:0:0:5"},  // Debian's IPV6_FULL default
+        {"2001:db8::5", true, "IPv6:2001:db8::5"},
+        {"2001:DB8:0:0:0:0:0:5", true, "IPv6:2001:db8::5"},
+        {"::ffff:192.0.2.7", false, "192.0.2.7"},  // v4-mapped: the IPv4 address
+        {"::1", false, "IPv6:0:0:0:0:0:0:0:1"},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.in);
+        CHECK(anynet_ntoa(r.in, r.compressed) == r.out);
+    }
+}
+
+TEST_CASE("host_addresses_v6: the hosts file's IPv6 lines, then AAAA records") {
+    NameServiceSetup s;
+    s.hosts = parse_hosts("127.0.0.1 localhost\n2001:db8::7 seven.example.com\n");
+    REQUIRE(parse_dns_records("v6.example.net AAAA 2001:DB8:0::5\nv6.example.net A 192.0.2.5\n", "r.dns", s.dns).empty());
+    s.hostname = "mail.example.com";
+    Env env;
+    NameService ns(s, &env);
+    CHECK(ns.host_addresses_v6("v6.example.net") == std::vector<std::string>{"2001:db8::5"});
+    CHECK(ns.host_addresses_v6("seven.example.com") == std::vector<std::string>{"2001:db8::7"});
+    CHECK(ns.host_addresses_v6("none.example.net").empty());
+    CHECK(ns.host_addresses_v4("v6.example.net") == std::vector<std::string>{"192.0.2.5"});
 }
 
 } // namespace cfkit

@@ -2,6 +2,8 @@
 // checks and the message; the commands are in verbs.cpp.
 #include "engine/smtp/server.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstring>
 #include <ctime>
@@ -306,26 +308,32 @@ Session& SmtpServer::session() { return impl_->s; }
 // (gethostbyaddr() and gethostbyname() follow the C library's switch: the
 // hosts file, then the DNS); the connection's macros. Returns $_.
 std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
-    client_addr = client.address;
+    // the address as sendmail writes it: "IPv6:2001:db8::5"
+    std::string addr = anynet_ntoa(client.address, cfg.options.compressed_ipv6);
+    unsigned char raw[16];
+    bool v6 = addr != client.address && inet_pton(AF_INET6, client.address.c_str(), raw) == 1;
     AddrAnswer ptr = resolver.host_by_address(client.address);
     if (ptr.name && ptr_name_is_address(*ptr.name)) ptr.name.reset();  // no try_again: the lookup answered
-    std::string realname = ptr.name ? *ptr.name : "[" + client.address + "]";
+    std::string realname = ptr.name ? *ptr.name : "[" + addr + "]";
     std::string resolve = ptr.name ? "OK" : ptr.try_again ? "TEMP" : "FAIL";
     bool forged = false;
     if (realname[0] != '[') {
-        std::vector<std::string> addrs = resolver.host_addresses_v4(realname);
-        forged = std::find(addrs.begin(), addrs.end(), client.address) == addrs.end();
+        // getauthinfo(): the name's addresses of the client's family
+        char text[INET6_ADDRSTRLEN];
+        std::string mine = v6 ? inet_ntop(AF_INET6, raw, text, sizeof text) : addr;
+        std::vector<std::string> addrs = v6 ? resolver.host_addresses_v6(realname) : resolver.host_addresses_v4(realname);
+        forged = std::find(addrs.begin(), addrs.end(), mine) == addrs.end();
     }
-    std::string authinfo = realname[0] == '[' ? realname : realname + " [" + client.address + "]";
+    std::string authinfo = realname[0] == '[' ? realname : realname + " [" + addr + "]";
     if (forged) {
         authinfo += " (may be forged)";
         resolve = "FORGED";
     }
     peerhostname = realname;
     define("_", authinfo);
-    define("client_name", forged ? "[" + client.address + "]" : realname);
+    define("client_name", forged ? "[" + addr + "]" : realname);
     define("client_ptr", realname);
-    define("client_addr", client.address);
+    define("client_addr", addr);
     define("client_port", std::to_string(client.port));
     define("client_resolve", resolve);
     define("daemon_name", "MTA");
@@ -347,7 +355,7 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
     std::string authinfo = d.identify_client(client);
     // check_relay, before the greeting (daemon only)
     std::string relay_name = d.macro("client_name");
-    if (d.rscheck("check_relay", relay_name, client.address, true, false, "") == Impl::Check::Reject) {
+    if (d.rscheck("check_relay", relay_name, d.macro("client_addr"), true, false, "") == Impl::Check::Reject) {
         std::string text = r.lines.empty() ? std::string() : r.lines.back();
         r.lines.clear();
         // the stored reply, used as the answer to most commands later

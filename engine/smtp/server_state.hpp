@@ -77,7 +77,6 @@ struct SmtpServer::Impl {
     std::string protocol;  // "SMTP" / "ESMTP" (+S, +A)
     std::optional<std::string> sendinghost;
     std::string peerhostname;
-    std::string client_addr;
     bool authenticated = false;
     // envelope state
     bool gotmail = false;

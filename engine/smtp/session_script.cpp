@@ -161,10 +161,11 @@ void ScriptReader::dns(const Line& l) {
 void ScriptReader::connect(const Line& l) {
     const std::vector<std::string>& w = l.w;
     if (connected_) return fail(l.no, "connect: only one connection per script");
-    if (w.size() < 2) return fail(l.no, "connect: expected an IPv4 address");
-    unsigned char ip[4];
-    if (inet_pton(AF_INET, w[1].c_str(), ip) != 1)
-        return fail(l.no, "connect: " + w[1] + " is not an IPv4 address (IPv6 clients are not supported)");
+    if (w.size() < 2) return fail(l.no, "connect: expected an address (IPv4 or IPv6)");
+    unsigned char ip[16];
+    bool v6 = inet_pton(AF_INET6, w[1].c_str(), ip) == 1;
+    if (!v6 && inet_pton(AF_INET, w[1].c_str(), ip) != 1)
+        return fail(l.no, "connect: " + w[1] + " is not an IPv4 or IPv6 address");
     std::string name, resolve;
     for (std::size_t k = 2; k < w.size(); ++k) {
         std::size_t eq = w[k].find('=');
@@ -184,13 +185,15 @@ void ScriptReader::connect(const Line& l) {
         return fail(l.no, "connect: resolve=" + resolve + " needs name=NAME (the client's PTR name)");
     if ((resolve == "FAIL" || resolve == "TEMP") && !name.empty())
         return fail(l.no, "connect: resolve=" + resolve + " means the client has no name: drop name=" + name);
-    if (!name.empty()) {
-        out_.dns.ptr[w[1]].push_back(dns_name(name));
-        // FORGED: the name's address is another one
-        std::string other = w[1] != "192.0.2.254" ? "192.0.2.254" : "192.0.2.253";
-        out_.dns.a[dns_key(name)].push_back(resolve == "FORGED" ? other : w[1]);
-    }
     std::string err;
+    if (!name.empty()) {
+        // FORGED: the name's address is another one
+        std::string other = v6 ? (w[1] != "2001:db8::fe" ? "2001:db8::fe" : "2001:db8::fd")
+                               : (w[1] != "192.0.2.254" ? "192.0.2.254" : "192.0.2.253");
+        if (!out_.dns.add({w[1], "PTR", name}, err) ||
+            !out_.dns.add({name, v6 ? "AAAA" : "A", resolve == "FORGED" ? other : w[1]}, err))
+            return fail(l.no, "connect: " + err);
+    }
     if (resolve == "TEMP" && !out_.dns.add({w[1], "TEMP"}, err)) return fail(l.no, "connect: " + err);
     connected_ = true;
     out_.steps.push_back(step(l, ScriptStep::Kind::Connect));

@@ -2,7 +2,7 @@
 // files of `cfkit test`.
 //
 //   connect ADDR [name=NAME] [port=N] [resolve=OK|FAIL|TEMP|FORGED]
-//                                       the client, IPv4 (name=: PTR and A records;
+//                                       the client, IPv4 or IPv6 (name=: PTR and A or AAAA records;
 //                                       resolve=: the records that give that
 //                                       {client_resolve}: FORGED points NAME elsewhere,
 //                                       TEMP makes the PTR lookup fail for now)

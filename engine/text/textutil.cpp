@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "grammar/comments.hpp"
@@ -149,6 +150,20 @@ std::string full_ipv6(const std::string& text) {
     unsigned char a[16];
     if (inet_pton(AF_INET6, text.c_str(), a) != 1) return text;
     return full_ipv6(a);
+}
+
+std::string anynet_ntop(const unsigned char addr[16], bool compressed) {
+    static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    char text[INET6_ADDRSTRLEN];
+    if (std::memcmp(addr, mapped, 12) == 0) return inet_ntop(AF_INET, addr + 12, text, sizeof text);
+    if (!compressed) return "IPv6:" + full_ipv6(addr);
+    return std::string("IPv6:") + inet_ntop(AF_INET6, addr, text, sizeof text);
+}
+
+std::string anynet_ntoa(const std::string& addr, bool compressed) {
+    unsigned char a[16];
+    if (inet_pton(AF_INET6, addr.c_str(), a) != 1) return addr;
+    return anynet_ntop(a, compressed);
 }
 
 std::string reverse_labels_v4(const unsigned char addr[4]) {

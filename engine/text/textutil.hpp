@@ -41,6 +41,14 @@ std::string queue_id(std::time_t t, unsigned seq, long pid);
 std::string full_ipv6(const unsigned char addr[16]);
 std::string full_ipv6(const std::string& text);
 
+// anynet_ntoa(): a client's address as sendmail writes it ({client_addr},
+// check_relay's second argument): IPv4 as it is; IPv6 tagged "IPv6:",
+// compressed ("IPv6:2001:db8::5") unless UseCompressedIPv6Addresses is
+// off; a v4-mapped IPv6 address as its IPv4 address.
+std::string anynet_ntoa(const std::string& addr, bool compressed = true);
+// anynet_ntop(): the same of an IPv6 address's 16 bytes.
+std::string anynet_ntop(const unsigned char addr[16], bool compressed);
+
 // The labels of an address's reverse name, without the ".in-addr.arpa" or
 // ".ip6.arpa": "4.3.2.1" of 1.2.3.4, and 32 nibbles, lowest first, of an
 // IPv6 address (the `arpa` map's answers).
