@@ -3,6 +3,7 @@
 #include "engine/smtp/server.hpp"
 
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -244,7 +245,18 @@ std::optional<Address> SmtpServer::Impl::parseaddr(const std::string& text, bool
     return pa.address;
 }
 
+// newenvelope() gives every envelope a queue id: $i is defined from the
+// connection on, and each transaction after the first has a new one.
+void SmtpServer::Impl::new_queue_id() {
+    std::time_t now = setup.now ? setup.now : std::time(nullptr);
+    long pid = setup.pid ? setup.pid : static_cast<long>(getpid());
+    if (qid_seq < 0) qid_seq = static_cast<int>(static_cast<unsigned long>(pid ^ now) % 3600);
+    s.env.macros.set(static_cast<MacroId>('i'), queue_id(now, static_cast<unsigned>(qid_seq), pid));
+    qid_seq = (qid_seq + 1) % 3600;
+}
+
 void SmtpServer::Impl::clear_envelope() {
+    new_queue_id();
     gotmail = false;
     nrcpts = 0;
     rcpt_list.queue.clear();
@@ -345,6 +357,7 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
     define("v", setup.version);
     define("Z", setup.version);
     define("b", setup.date.empty() ? arpadate(std::time(nullptr)) : setup.date);
+    new_queue_id();
     return authinfo;
 }
 
@@ -429,7 +442,7 @@ SmtpReply SmtpServer::message(const std::vector<std::string>& lines) {
     d.holding = false;
     // flush_errors(): an error refuses the message; discard and quarantine do not
     if (d.held) r.lines.push_back(*d.held);
-    else r.lines.push_back("250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery");
+    else r.lines.push_back("250 2.0.0 " + d.macro("i") + " Message accepted for delivery");
     d.held.reset();
     d.clear_envelope();
     return r;

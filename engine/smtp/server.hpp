@@ -5,6 +5,7 @@
 // $[ $] and the connect lookups ask engine/names/name_service.hpp about them.
 #pragma once
 
+#include <ctime>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,7 +39,7 @@ struct SmtpReply {
 };
 
 struct ClientInfo {
-    std::string address = "192.0.2.1";  // IPv4, dotted
+    std::string address = "192.0.2.1";  // IPv4 or IPv6
     int port = 0;
 };
 
@@ -52,6 +53,10 @@ struct ServerSetup {
     std::optional<std::vector<std::string>> sasl_mechs;
     std::string version = "8.17.1.9";  // $v and $Z
     std::string date;                  // $b; empty: now
+    // The queue ids ($i, "Message accepted"): made of the time and the
+    // process id, as assign_queueid() makes them; 0: now, this process.
+    std::time_t now = 0;
+    long pid = 0;
 };
 
 class SmtpServer {

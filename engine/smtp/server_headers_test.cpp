@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/smtp/server.hpp"
+#include "engine/text/textutil.hpp"
 #include "engine/testing/test_support.hpp"
 
 namespace cfkit {
@@ -42,17 +43,45 @@ const char* kCf =
 ServerSetup no_auth() {
     ServerSetup setup;
     setup.sasl_mechs = std::vector<std::string>{};
+    setup.now = 1796000000;  // 2026-11-29 04:53:20 UTC
+    setup.pid = 4242;
     return setup;
 }
+
+std::string queue_id_of(SmtpServer& srv) {
+    const std::string* i = srv.session().env.macros.get(static_cast<MacroId>('i'));
+    return i ? *i : std::string();
+}
+
+// The reply to the dot, its queue id (this envelope's $i) as QUEUEID.
 
 std::string message_reply(SmtpServer& srv, const std::vector<std::string>& msg) {
     srv.command("MAIL FROM:<a@client.example>");
     srv.command("RCPT TO:<u@dest.example>");
     SmtpReply d = srv.command("DATA");
     REQUIRE(srv.in_data());
+    std::string id = queue_id_of(srv);
+    REQUIRE(id.size() == 14);
     std::vector<std::string> lines = srv.message(msg).lines;
     REQUIRE(lines.size() == 1);
-    return lines[0];
+    std::size_t at = lines[0].find(id);
+    return at == std::string::npos ? lines[0] : lines[0].replace(at, id.size(), "QUEUEID");
+}
+
+TEST_CASE("sessions: $i is the envelope's queue id, new for each transaction") {
+    Diagnostics diags;
+    auto cfg = testing::compile_fixed(kCf, diags);
+    REQUIRE(diags.empty());
+    SmtpServer srv(*cfg, no_auth());
+    srv.connect(ClientInfo{"192.0.2.10", 0});
+    std::string first = queue_id_of(srv);
+    // assign_queueid(): year, month, day, hour, minute, second, the
+    // sequence number ((pid ^ now) % 3600 at first) and the pid
+    CHECK(first == queue_id(1796000000, (4242 ^ 1796000000) % 3600, 4242));
+    srv.command("EHLO client.example");
+    CHECK(message_reply(srv, {"Subject: one", ""}) == "250 2.0.0 QUEUEID Message accepted for delivery");
+    std::string second = queue_id_of(srv);
+    CHECK(second == queue_id(1796000000, (4242 ^ 1796000000) % 3600 + 1, 4242));
 }
 
 TEST_CASE("sessions: header checks decide the reply after the dot") {
@@ -61,7 +90,7 @@ TEST_CASE("sessions: header checks decide the reply after the dot") {
         std::vector<std::string> msg;
         const char* reply;
     };
-    const char* ok = "250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery";
+    const char* ok = "250 2.0.0 QUEUEID Message accepted for delivery";
     const std::vector<Row> rows = {
         {"no check matches", {"Subject: hello", "Comments: viagra", "", "body"}, ok},
         {"$#error without $@", {"Subject: buy viagra now", "", "body"}, "553 5.0.0 No spam please"},
@@ -120,7 +149,7 @@ TEST_CASE("sessions: MaxMessageSize's 552 comes after check_eoh and replaces its
     };
     const std::vector<Row> rows = {
         {"exactly at the limit (newlines counted)", {"Subject: hello", "", "01234567890123456789012"},
-         "250 2.0.0 XXXXXXXXXXXXXX Message accepted for delivery"},
+         "250 2.0.0 QUEUEID Message accepted for delivery"},
         {"one byte over", {"Subject: hello", "", "012345678901234567890123"},
          "552 5.2.3 Message exceeds maximum fixed size (40)"},
         {"over, after a header check's 553", {"Subject: viagra", "", "0123456789012345678901234567"},

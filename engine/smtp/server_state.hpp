@@ -128,6 +128,8 @@ struct SmtpServer::Impl {
     std::optional<Address> parseaddr(const std::string& text, bool isrcpt, unsigned flags, std::size_t& end);
     static bool local(const Address& a) { return a.mailer && a.mailer->flags.find('l') != std::string::npos; }
     void clear_envelope();
+    void new_queue_id();  // $i
+    int qid_seq = -1;     // assign_queueid()'s sequence number; -1: not yet started
     std::string identify_client(const ClientInfo& client);  // returns $_
     std::string greeting_text();
     std::vector<std::string> ehlo_extensions();
