@@ -28,11 +28,13 @@ quit, send RAW, and `expect` lines, which are ignored here.
 """
 
 import argparse
+import base64
 import os
 import pathlib
 import shutil
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -91,10 +93,13 @@ class Script:
         self.a = {}      # name -> [IPv4]
         self.aaaa = {}   # name -> [IPv6]
         self.mx = {}     # name -> [(pref, host)]
-        self.ptr = {}    # IPv4 -> [name]
+        self.ptr = {}    # IPv4 or IPv6 (inet_ntop form) -> [name]
         self.txt = {}    # name -> [text]: the words after TXT, joined by one space
         self.temp = set()  # names and IPv4 addresses that answer SERVFAIL
-        self.steps = []  # (command line, message lines or None)
+        self.accounts = {}  # SASL user -> password (`account` lines)
+        # ("cmd", line, message lines or None), ("early", line),
+        # ("auth", user, MECH, password or None), ("starttls", cert or None, key or None)
+        self.steps = []
         self.skip = None  # why the daemon cannot be given this script
 
     def add_dns(self, w, lineno):
@@ -120,13 +125,18 @@ class Script:
                               "NAME TXT TEXT or NAME TEMP" % lineno)
 
 
-def parse_script(text):
-    """Parses a session script as engine/smtp/session_script.cpp does."""
+def parse_script(text, base=None):
+    """Parses a session script as engine/smtp/session_script.cpp does.
+
+    `base`: the directory that relative `starttls cert=`/`key=` paths are
+    resolved against (the script's own directory)."""
     s = Script()
+    base = pathlib.Path(base) if base is not None else pathlib.Path.cwd()
     lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
     if lines and lines[-1] == "":
         lines.pop()
     skips = []
+    auths = False
     i = 0
     while i < len(lines):
         lineno = i + 1
@@ -143,12 +153,19 @@ def parse_script(text):
         if cmd == "dns":
             s.add_dns(w[1:], lineno)
             continue
+        if cmd == "account":
+            if len(w) != 3:
+                raise ScriptError("line %d: account: expected USER PASSWORD" % lineno)
+            s.accounts[w[1]] = w[2]
+            continue
         if cmd == "connect":
             if s.client is not None:
                 raise ScriptError("line %d: connect: only one connection per script" % lineno)
-            if len(w) < 2 or not is_ipv4(w[1]):
-                raise ScriptError("line %d: connect: expected an IPv4 address" % lineno)
-            s.client = w[1]
+            if len(w) < 2 or not (is_ipv4(w[1]) or is_ipv6(w[1])):
+                raise ScriptError("line %d: connect: expected an IPv4 or IPv6 address" % lineno)
+            v6 = is_ipv6(w[1])
+            addr = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, w[1])) if v6 else w[1]
+            s.client = addr
             name, resolve = None, None
             for kv in w[2:]:
                 key, _, val = kv.partition("=")
@@ -163,26 +180,62 @@ def parse_script(text):
                                       "resolve=OK|FAIL|TEMP|FORGED)" % (lineno, kv))
             # resolve= is shorthand for the DNS records that give it (session_script.cpp)
             if resolve in (None, "OK", "FORGED") and name:
-                s.ptr.setdefault(w[1], []).append(name)
-                other = "192.0.2.254" if w[1] != "192.0.2.254" else "192.0.2.253"
-                s.a.setdefault(dns_key(name), []).append(other if resolve == "FORGED" else w[1])
+                s.ptr.setdefault(addr, []).append(name)
+                if v6:
+                    other = "2001:db8::fe" if addr != "2001:db8::fe" else "2001:db8::fd"
+                    s.aaaa.setdefault(dns_key(name), []).append(other if resolve == "FORGED" else addr)
+                else:
+                    other = "192.0.2.254" if addr != "192.0.2.254" else "192.0.2.253"
+                    s.a.setdefault(dns_key(name), []).append(other if resolve == "FORGED" else addr)
             elif resolve == "TEMP":
-                s.temp.add(w[1])
+                s.temp.add(addr)
             continue
-        if cmd in ("macro", "class", "map", "auth"):
+        if cmd in ("macro", "class", "map"):
             if cmd not in skips:
                 skips.append(cmd)
             continue
         if s.client is None:
+            if cmd == "auth":  # cfkit-only before connect anyway
+                auths = True
+                continue
             raise ScriptError("line %d: '%s' before connect" % (lineno, w[0]))
-        if cmd in ("helo", "ehlo", "vrfy", "expn", "etrn", "rset", "noop", "quit", "help"):
-            s.steps.append((cmd.upper() + (" " + arg if arg else ""), None))
+        if cmd == "early":
+            if any(st[0] != "early" for st in s.steps):
+                raise ScriptError("line %d: early: only right after connect (before the greeting)" % lineno)
+            if not arg:
+                raise ScriptError("line %d: early: expected a command line" % lineno)
+            s.steps.append(("early", arg))
+        elif cmd == "auth":
+            auths = True
+            if len(w) < 3 or len(w) > 4:
+                raise ScriptError("line %d: auth: expected USER MECH [PASSWORD]" % lineno)
+            s.steps.append(("auth", w[1], w[2].upper(), w[3] if len(w) > 3 else None))
+        elif cmd == "starttls":
+            cert = key = None
+            for kv in w[1:]:
+                k, _, v = kv.partition("=")
+                if k == "cert" and v:
+                    cert = str(base / v)
+                elif k == "key" and v:
+                    key = str(base / v)
+                elif k in ("verify", "subject", "issuer") and v:
+                    if "starttls " + k + "=" not in skips:
+                        skips.append("starttls " + k + "=")
+                else:
+                    raise ScriptError("line %d: starttls: unknown setting %s (cert=FILE, key=FILE)" % (lineno, kv))
+            if key and not cert:
+                raise ScriptError("line %d: starttls: key= without cert=" % lineno)
+            if cert and not key:
+                key = cert[:-4] + ".key" if cert.endswith(".pem") else cert + ".key"
+            s.steps.append(("starttls", cert, key))
+        elif cmd in ("helo", "ehlo", "vrfy", "expn", "etrn", "rset", "noop", "quit", "help"):
+            s.steps.append(("cmd", cmd.upper() + (" " + arg if arg else ""), None))
         elif cmd == "mail":
-            s.steps.append(("MAIL FROM:" + arg, None))
+            s.steps.append(("cmd", "MAIL FROM:" + arg, None))
         elif cmd == "rcpt":
-            s.steps.append(("RCPT TO:" + arg, None))
+            s.steps.append(("cmd", "RCPT TO:" + arg, None))
         elif cmd == "send":
-            s.steps.append((arg, None))
+            s.steps.append(("cmd", arg, None))
         elif cmd == "data":
             body = []
             while i < len(lines) and lines[i] != ".":
@@ -191,9 +244,11 @@ def parse_script(text):
             if i >= len(lines):
                 raise ScriptError("line %d: data: the message has no end (a line with a single \".\")" % lineno)
             i += 1
-            s.steps.append(("DATA", body))
+            s.steps.append(("cmd", "DATA", body))
         else:
             raise ScriptError("line %d: unknown command '%s'" % (lineno, w[0]))
+    if auths and not s.accounts:
+        skips.insert(0, "auth without account lines")
     if s.client is None and not skips:
         raise ScriptError("no `connect ADDR` line")
     if skips:
@@ -327,7 +382,10 @@ def run(argv, **kw):
 def setup_namespace(work, client):
     run(["hostname", HOST])
     run(["ip", "link", "set", "lo", "up"])
-    if not client.startswith("127."):
+    if is_ipv6(client):
+        if client != "::1":  # nodad: usable at once
+            run(["ip", "-6", "addr", "add", client + "/128", "dev", "lo", "nodad"])
+    elif not client.startswith("127."):
         run(["ip", "addr", "add", client + "/32", "dev", "lo"])
     etc = work / "etc"
     etc.mkdir(mode=0o755)
@@ -343,11 +401,49 @@ def setup_namespace(work, client):
         run(["mount", "--bind", str(etc / f), "/etc/" + f])
 
 
-def listening(port):
-    """Whether something listens on 127.0.0.1:port (without connecting)."""
-    want = ("0100007F:%04X" % port, "00000000:%04X" % port)
+SASL_PLUGINS = ("/usr/lib/x86_64-linux-gnu/sasl2", "/usr/lib/aarch64-linux-gnu/sasl2", "/usr/lib/sasl2")
+
+
+def setup_sasl(work, accounts):
+    """A Cyrus sasldb with the script's accounts (realm: the host name, which
+    is sendmail's default AuthRealm, $j) and a Sendmail.conf naming it.
+
+    Debian's libsasl2 reads SERVICE.conf from /etc/sasl2, /etc/sasl, its
+    plugin directory, /usr/lib/sasl2 (sendmail sets no path callback and
+    empties its environment, so SASL_CONF_PATH cannot help). The first two
+    do not exist and cannot be bind-mounted on; so a copy of the plugin
+    directory with Sendmail.conf added is mounted over the plugin directory."""
+    plugins = next((pathlib.Path(d) for d in SASL_PLUGINS if pathlib.Path(d, "libsasldb.so.2").exists()
+                    or pathlib.Path(d, "libsasldb.so").exists()), None)
+    if plugins is None:
+        raise RuntimeError("no Cyrus SASL plugins (apt-get install libsasl2-modules libsasl2-modules-db sasl2-bin)")
+    db = work / "sasldb2"
+    for user, password in accounts.items():
+        r = subprocess.run(["saslpasswd2", "-p", "-c", "-f", str(db), "-u", HOST, user],
+                           input=password.encode("latin-1"), capture_output=True)
+        if r.returncode != 0:
+            raise RuntimeError("saslpasswd2 %s: %s" % (user, r.stderr.decode("latin-1").strip()))
+    os.chmod(db, 0o600)  # sendmail refuses a group- or world-readable sasldb
+    d = work / "sasl2"
+    shutil.copytree(plugins, d, symlinks=True)
+    os.chmod(d, 0o755)
+    (d / "Sendmail.conf").write_text("pwcheck_method: auxprop\nauxprop_plugin: sasldb\n"
+                                     "sasldb_path: %s\nmech_list: %s\n" % (db, " ".join(SASL_MECHS)))
+    os.chmod(d / "Sendmail.conf", 0o644)
+    run(["mount", "--bind", str(d), str(plugins)])
+
+
+SASL_MECHS = ("PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5")
+
+
+def listening(port, v6=False):
+    """Whether something listens on 127.0.0.1:port (::1:port) (without connecting)."""
+    if v6:
+        want = ("00000000000000000000000001000000:%04X" % port, "0" * 32 + ":%04X" % port)
+    else:
+        want = ("0100007F:%04X" % port, "00000000:%04X" % port)
     try:
-        with open("/proc/net/tcp") as f:
+        with open("/proc/net/tcp6" if v6 else "/proc/net/tcp") as f:
             for line in f.readlines()[1:]:
                 w = line.split()
                 if len(w) > 3 and w[1] in want and w[3] == "0A":
@@ -374,7 +470,7 @@ class Reader:
             self.sock.settimeout(left)
             try:
                 chunk = self.sock.recv(4096)
-            except ConnectionResetError:
+            except (ConnectionResetError, ssl.SSLError):
                 chunk = b""
             if not chunk:
                 if self.buf:
@@ -398,59 +494,135 @@ class Reader:
             return False
 
 
+class Stop(Exception):
+    """The session cannot go on (the server closed, the TLS handshake failed)."""
+
+
 def play(script, out):
     """The client's side; appends every line the server sends to `out`."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    v6 = is_ipv6(script.client)
+    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_STREAM)
+    conn = s
     try:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((script.client, script.port))
         s.settimeout(REPLY_TIMEOUT)
-        s.connect(("127.0.0.1", 25))
+        s.connect(("::1" if v6 else "127.0.0.1", 25))
         r = Reader(s)
         what = "the greeting"
-        try:
+
+        def send(line):
+            try:
+                conn.sendall(line.encode("latin-1") + b"\r\n")
+            except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                raise Stop()
+
+        def reply():
             if not r.reply(out):
-                return
-            for cmd, body in script.steps:
-                what = repr(cmd)
-                try:
-                    s.sendall(cmd.encode("latin-1") + b"\r\n")
-                except (BrokenPipeError, ConnectionResetError):
-                    return
-                n = len(out)
-                if not r.reply(out):
-                    return
-                if body is not None and len(out) > n and out[-1].startswith("354"):
-                    what = "the message"
-                    # the lines as the client sends them (cfkit reads script
-                    # lines the same way: a line ".x" arrives as "x")
-                    data = "".join(l + "\r\n" for l in body) + ".\r\n"
+                raise Stop()
+            return out[-1][:3]
+
+        try:
+            steps = list(script.steps)
+            early = [st[1] for st in steps if st[0] == "early"]
+            steps = steps[len(early):]
+            for line in early:  # before the greeting: sent at once
+                send(line)
+            reply()
+            for line in early:
+                what = repr(line)
+                reply()
+            for st in steps:
+                if st[0] == "cmd":
+                    cmd, body = st[1], st[2]
+                    what = repr(cmd)
+                    send(cmd)
+                    n = len(out)
+                    reply()
+                    if body is not None and len(out) > n and out[-1].startswith("354"):
+                        what = "the message"
+                        # the lines as the client sends them (cfkit reads script
+                        # lines the same way: a line ".x" arrives as "x")
+                        data = "".join(l + "\r\n" for l in body) + "."
+                        send(data)
+                        reply()
+                elif st[0] == "auth":
+                    _, user, mech, password = st
+                    what = "AUTH " + mech
+                    if password is not None and mech == "PLAIN":
+                        token = b"\0" + user.encode("latin-1") + b"\0" + password.encode("latin-1")
+                        send("AUTH PLAIN " + base64.b64encode(token).decode("ascii"))
+                        reply()
+                    elif password is not None and mech == "LOGIN":
+                        send("AUTH LOGIN")
+                        for word in (user, password):
+                            if reply() != "334":
+                                break
+                            send(base64.b64encode(word.encode("latin-1")).decode("ascii"))
+                        else:
+                            reply()
+                    else:
+                        send("AUTH " + mech)
+                        reply()
+                elif st[0] == "starttls":
+                    _, cert, key = st
+                    what = "STARTTLS"
+                    send("STARTTLS")
+                    if reply() != "220":
+                        continue
+                    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                    ctx.check_hostname = False
+                    ctx.verify_mode = ssl.CERT_NONE
+                    if cert:
+                        ctx.load_cert_chain(cert, key)
                     try:
-                        s.sendall(data.encode("latin-1"))
-                    except (BrokenPipeError, ConnectionResetError):
-                        return
-                    if not r.reply(out):
-                        return
+                        conn = ctx.wrap_socket(s, server_hostname=None)
+                    except (ssl.SSLError, OSError):
+                        out.append("TLS handshake failed")
+                        raise Stop()
+                    r = Reader(conn)
         except socket.timeout:
             raise RuntimeError("no complete reply to %s within %g s; the server sent so far:\n%s"
                                % (what, REPLY_TIMEOUT, "\n".join(out)))
+        except Stop:
+            pass
     finally:
-        s.close()
+        conn.close()
+        if conn is not s:
+            s.close()
+
+
+def daemon_v6(cf, v6):
+    """The -O options of the IPv6 listener, for an IPv6 client only: the
+    .cf's own `O DaemonPortOptions=...Family=inet6...` lines (which must say
+    Addr=::1 and port 25; the options on the command line replace the .cf's
+    DaemonPortOptions), else Family=inet6,Addr=::1,Port=25,Name=MTA-v6."""
+    if not v6:
+        return []
+    opts = []
+    for line in pathlib.Path(cf).read_text(encoding="latin-1").splitlines():
+        if line.startswith("O DaemonPortOptions=") and "family=inet6" in line.replace(" ", "").lower():
+            opts.append("-O" + line[2:].strip())
+    return opts or ["-ODaemonPortOptions=Family=inet6,Addr=::1,Port=25,Name=MTA-v6"]
 
 
 def inner(args):
     """Inside the namespaces: the DNS server, the daemon and the session."""
-    script = parse_script(pathlib.Path(args.script).read_text(encoding="latin-1"))
+    script = parse_script(pathlib.Path(args.script).read_text(encoding="latin-1"),
+                          pathlib.Path(args.script).parent)
     work = pathlib.Path(args.work)
     setup_namespace(work, script.client)
+    if script.accounts:
+        setup_sasl(work, script.accounts)
     start_dns(script)
+    v6 = is_ipv6(script.client)
     q = work / "mqueue"
     q.mkdir(mode=0o700)
     (work / "service.switch").write_text("hosts files dns\naliases files\n")
     sm = pathlib.Path(args.oracle) / "root/usr/libexec/sendmail/sendmail"
     argv = [str(sm), "-bD", "-C", str(pathlib.Path(args.cf).resolve()),
             "-OServiceSwitchFile=" + str(work / "service.switch"),
-            "-ODaemonPortOptions=Addr=127.0.0.1,Port=25,Name=MTA",
+            "-ODaemonPortOptions=Addr=127.0.0.1,Port=25,Name=MTA"] + daemon_v6(args.cf, v6) + [
             "-OQueueDirectory=" + str(q),
             "-OPidFile=" + str(work / "sendmail.pid"),
             "-OStatusFile=" + str(work / "sendmail.st"),
@@ -469,18 +641,18 @@ def inner(args):
             if daemon.poll() is not None:
                 raise RuntimeError("sendmail exited (status %s) before it listened: %s"
                                    % (daemon.returncode, daemon_output() or "(no output)"))
-            up = listening(25)
+            up = listening(25, v6)
             if up is None:  # no /proc/net/tcp: probe (a session of its own)
                 try:
-                    socket.create_connection(("127.0.0.1", 25), timeout=1).close()
+                    socket.create_connection(("::1" if v6 else "127.0.0.1", 25), timeout=1).close()
                     up = True
                 except OSError:
                     up = False
             if up:
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError("sendmail did not listen on 127.0.0.1:25 within %g s: %s"
-                                   % (START_TIMEOUT, daemon_output() or "(no output)"))
+                raise RuntimeError("sendmail did not listen on %s:25 within %g s: %s"
+                                   % ("::1" if v6 else "127.0.0.1", START_TIMEOUT, daemon_output() or "(no output)"))
             time.sleep(0.05)
         out = []
         try:
