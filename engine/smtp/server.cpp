@@ -154,18 +154,17 @@ void SmtpServer::Impl::record_decider(CheckRun& run) {
     }
 }
 
-SmtpServer::Impl::Check SmtpServer::Impl::rscheck(const std::string& name, const std::string& a1,
-                                                  const std::optional<std::string>& a2, bool rmcomm,
-                                                  bool unstructured, const std::string& to) {
-    CheckRun run;
+// The ruleset `name` on A1 [$| A2], recorded in `run`; nullopt when the
+// ruleset is not defined or the input does not scan (the check passes).
+std::optional<Tokens> SmtpServer::Impl::run_ruleset(const std::string& name, const std::string& a1,
+                                                    const std::optional<std::string>& a2, bool rmcomm, CheckRun& run) {
     run.ruleset = name;
     run.input = a1 + (a2 ? " $| " + *a2 : std::string());
+    run.outcome = "pass";
     int rs = cfg.find_ruleset(name);
     if (rs < 0) {
         run.defined = false;
-        run.outcome = "pass";
-        cur->checks.push_back(std::move(run));
-        return Check::Pass;
+        return std::nullopt;
     }
     std::string buf = a1;
     if (a2) buf += static_cast<char>(meta::CONDELSE) + *a2;
@@ -173,21 +172,38 @@ SmtpServer::Impl::Check SmtpServer::Impl::rscheck(const std::string& name, const
     so.bufsize = limits::kPsBufSize;
     const TokenTable& table = rmcomm ? s.tables().internal : s.tables().nocomment;
     ScanResult sr = prescan(buf, table, so);
-    if (!sr.ok) {
-        run.outcome = "pass";
-        cur->checks.push_back(std::move(run));
-        return Check::Pass;
-    }
+    if (!sr.ok) return std::nullopt;
     Tokens ws = sr.tokens;
     rep.got.clear();
     decider.reset();
     rewrite(s, ws, rs);
     run.result = ws;
     record_decider(run);
+    return ws;
+}
+
+// rscap(): the ruleset's result as it is, for the caller to read
+// (greet_pause's milliseconds); rewriting errors are not sent.
+std::optional<Tokens> SmtpServer::Impl::rscap(const std::string& name, const std::string& a1, const std::string& a2) {
+    CheckRun run;
+    std::optional<Tokens> ws = run_ruleset(name, a1, a2, true, run);
+    cur->checks.push_back(std::move(run));
+    return ws;
+}
+
+SmtpServer::Impl::Check SmtpServer::Impl::rscheck(const std::string& name, const std::string& a1,
+                                                  const std::optional<std::string>& a2, bool rmcomm,
+                                                  bool unstructured, const std::string& to) {
+    CheckRun run;
+    std::optional<Tokens> result_tokens = run_ruleset(name, a1, a2, rmcomm, run);
+    if (!result_tokens) {
+        cur->checks.push_back(std::move(run));
+        return Check::Pass;
+    }
+    const Tokens& ws = *result_tokens;
     // errors while rewriting reach the client (unstructured checks: not)
     if (!unstructured) send_rewrite_errors(to);
     Check result = Check::Pass;
-    run.outcome = "pass";
     if (ws.size() >= 2 && meta::first(ws[0]) == meta::CANONNET) {
         if (ws[1] == "discard") {
             discard = true;
@@ -382,6 +398,19 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
         }
     }
     if (!d.nullserver) d.rscheck("srv_features", authinfo, std::string(), false, true, "");
+    // greet_pause: a client that talks during the pause gets a 554
+    // greeting, and "Command rejected" to what it sends after it
+    if (!d.nullserver) {
+        std::optional<Tokens> pause = d.rscap("greet_pause", d.peerhostname, d.macro("client_addr"));
+        long msecs = 0;
+        if (pause && pause->size() >= 2 && meta::first((*pause)[0]) == meta::CANONNET)
+            msecs = std::strtol((*pause)[1].c_str(), nullptr, 10);
+        if (msecs > 0 && client.talks_first) {
+            d.nullserver = "550 5.0.0 Command rejected";
+            r.lines.push_back("554 " + d.myhostname() + " ESMTP not accepting messages");
+            return r;
+        }
+    }
     r.lines.push_back("220 " + d.greeting_text());
     return r;
 }

@@ -41,6 +41,7 @@ struct SmtpReply {
 struct ClientInfo {
     std::string address = "192.0.2.1";  // IPv4 or IPv6
     int port = 0;
+    bool talks_first = false;  // sends before the greeting: greet_pause's pause catches it
 };
 
 struct ServerSetup {

@@ -115,6 +115,9 @@ struct SmtpServer::Impl {
     bool send_first(const std::vector<AddressError>& errs);  // QuickAbort ends the command there
     void send_rewrite_errors(const std::string& to);
 
+    std::optional<Tokens> run_ruleset(const std::string& name, const std::string& a1,
+                                      const std::optional<std::string>& a2, bool rmcomm, CheckRun& run);
+    std::optional<Tokens> rscap(const std::string& name, const std::string& a1, const std::string& a2);
     // rscheck(): runs `name` on A1 [$| A2]; Reject means the reply was sent.
     // Discard and quarantine pass.
     enum class Check { Pass, Reject };

@@ -12,7 +12,8 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
     SmtpServer server(cfg, std::move(setup));
     Transcript t;
     CollectingReporter sink;
-    for (const ScriptStep& st : script.steps) {
+    for (std::size_t i = 0; i < script.steps.size(); ++i) {
+        const ScriptStep& st = script.steps[i];
         TranscriptEntry e;
         e.step = &st;
         if (server.closed() && st.kind != ScriptStep::Kind::Macro && st.kind != ScriptStep::Kind::Class &&
@@ -28,6 +29,7 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
             c.address = st.words[1];
             for (const std::string& w : st.words)
                 if (w.compare(0, 5, "port=") == 0) c.port = std::atoi(w.c_str() + 5);
+            c.talks_first = i + 1 < script.steps.size() && script.steps[i + 1].early;
             r = server.connect(c);
             break;
         }

@@ -58,6 +58,7 @@ private:
     void smtp(const Line& l);     // helo ehlo vrfy expn etrn rset noop quit help
     void mail_rcpt(const Line& l);
     void send(const Line& l);
+    void early(const Line& l);
     void data(const Line& l);
 
     const std::string& path_;
@@ -79,6 +80,7 @@ const ScriptReader::Keyword ScriptReader::kKeywords[] = {
     {"quit", &ScriptReader::smtp, false},        {"help", &ScriptReader::smtp, false},
     {"mail", &ScriptReader::mail_rcpt, false},   {"rcpt", &ScriptReader::mail_rcpt, false},
     {"send", &ScriptReader::send, false},        {"data", &ScriptReader::data, false},
+    {"early", &ScriptReader::early, false},
 };
 
 bool ScriptReader::read(const std::string& text) {
@@ -237,6 +239,19 @@ void ScriptReader::mail_rcpt(const Line& l) {
 void ScriptReader::send(const Line& l) {
     ScriptStep st = step(l, ScriptStep::Kind::Smtp);
     st.smtp = rest_after(l.text, 1);
+    out_.steps.push_back(st);
+}
+
+// A line the client sends before it has read the greeting (greet_pause
+// catches it): only right after `connect`.
+void ScriptReader::early(const Line& l) {
+    if (out_.steps.empty() || out_.steps.back().kind != ScriptStep::Kind::Connect)
+        return fail(l.no, "early: only right after connect (the client talks before the greeting)");
+    std::string raw = rest_after(l.text, 1);
+    if (raw.empty()) return fail(l.no, "early: expected the line the client sends (early EHLO x.example)");
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    st.smtp = raw;
+    st.early = true;
     out_.steps.push_back(st);
 }
 

@@ -9,6 +9,8 @@
 //   dns NAME A IP | NAME AAAA IPv6 | NAME MX PREF HOST | ADDR PTR NAME | NAME TXT TEXT | NAME TEMP
 //   helo X | ehlo X | mail <a> [params] | rcpt <a> [params] | data (lines, ".")
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
+//   early RAW LINE                      right after connect: the client sends the
+//                                       line before reading the greeting (greet_pause)
 //   auth USER MECH                      a successful AUTH (no SASL exchange)
 //   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only;
 //                                       before connect they apply to check_relay)
@@ -42,6 +44,7 @@ struct ScriptStep {
     std::vector<std::string> words;       // the script words
     std::vector<std::string> body;        // Data: the message lines
     std::vector<Expectation> expect;      // checks on this step's reply
+    bool early = false;                   // Smtp: sent before the greeting was read
 };
 
 struct SessionScript {
