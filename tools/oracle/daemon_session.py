@@ -574,7 +574,10 @@ def play(script, out):
                     ctx.check_hostname = False
                     ctx.verify_mode = ssl.CERT_NONE
                     if cert:
-                        ctx.load_cert_chain(cert, key)
+                        try:
+                            ctx.load_cert_chain(cert, key)
+                        except (ssl.SSLError, OSError) as e:
+                            raise RuntimeError("starttls: cannot load %s and %s: %s" % (cert, key, e))
                     try:
                         conn = ctx.wrap_socket(s, server_hostname=None)
                     except (ssl.SSLError, OSError):

@@ -48,6 +48,7 @@ DAEMON = ROOT / "tools/oracle/daemon_session.py"
 
 sys.path.insert(0, str(ROOT / "tools/oracle"))
 import daemon_session  # noqa: E402  (the script parser: skip reasons)
+import make_certs  # noqa: E402
 import workdir  # noqa: E402
 
 # ---- masks -------------------------------------------------------------------
@@ -65,6 +66,11 @@ MASKS = [
     # (c) The same queue id where sendmail names the envelope in other
     #     replies to the message: "... queued as QUEUEID", "QUEUEID: ...".
     ("queued as", re.compile(r"(queued as )[0-9A-Za-z]{14}\b"), r"\1QUEUEID"),
+    # (d) A certificate's MD5 fingerprint ({cert_md5}: "3A:9F:...", 16
+    #     bytes): make_certs.py makes fresh keys for every run. Both
+    #     programs see the same certificates in one run, so only the saved
+    #     .expected files need it.
+    ("cert md5", re.compile(r"\b(?:[0-9A-F]{2}:){15}[0-9A-F]{2}\b"), "CERT_MD5"),
 ]
 
 
@@ -92,7 +98,11 @@ def prepare(mc, oracle, work):
     makemap = usr / "libexec/sendmail/makemap"
     work.mkdir(mode=0o755)
     conf = mc.stem
-    text = mc.read_text().replace("@DIR@", str(work))
+    text = mc.read_text()
+    if "@CERTS@" in text:  # certificates for STARTTLS: WORK/certs (tools/oracle/make_certs.py)
+        make_certs.make(work / "certs")
+        text = text.replace("@CERTS@", str(work / "certs"))
+    text = text.replace("@DIR@", str(work))
     (work / mc.name).write_text(text)
     cf = work / (conf + ".cf")
     cf.write_bytes(run(["m4", "-D_CF_DIR_=%s/" % cfdir, str(cfdir / "m4/cf.m4"), str(work / mc.name)]).stdout)
@@ -133,6 +143,16 @@ class Case:
         self.name = "%s/%s" % (mc.stem, script.name)
         self.expected = script.with_suffix(".expected")
 
+    def played(self, cf):
+        """The script file both programs are given: for a config with
+        certificates (@CERTS@) a copy in WORK beside certs/, so that
+        `starttls cert=certs/good.pem` names the run's files; else the script."""
+        if "@CERTS@" not in self.mc.read_text():
+            return self.script
+        copy = pathlib.Path(cf).parent / self.script.name
+        shutil.copyfile(self.script, copy)
+        return copy
+
 
 def collect(paths):
     cases = []
@@ -159,7 +179,7 @@ def collect(paths):
 def run_daemon(case, cf, oracle):
     """(transcript, error)"""
     try:
-        r = subprocess.run([sys.executable, str(DAEMON), str(cf), str(case.script), "--oracle", str(oracle)],
+        r = subprocess.run([sys.executable, str(DAEMON), str(cf), str(case.played(cf)), "--oracle", str(oracle)],
                            capture_output=True, timeout=300)
     except subprocess.TimeoutExpired:
         return None, "the daemon run took more than 300 s"
@@ -173,7 +193,7 @@ def run_cfkit(cfkit, case, cf):
     # the daemon's /etc/hosts (tools/oracle/daemon_session.py): its own names join $=w
     hosts = pathlib.Path(cf).parent / ("hosts." + re.sub(r"[^A-Za-z0-9_.-]", "_", case.name))
     hosts.write_text("127.0.0.1\t%s localhost\n" % HOST)
-    argv = [cfkit, "session", str(cf), str(case.script), "--replies", "--hostname", HOST, "--no-interfaces",
+    argv = [cfkit, "session", str(cf), str(case.played(cf)), "--replies", "--hostname", HOST, "--no-interfaces",
             "--hosts-file", str(hosts)]
     try:
         r = subprocess.run(argv, capture_output=True, timeout=120)
