@@ -6,25 +6,54 @@
 Prints every line the server sends (the greeting included), CR LF stripped,
 one a line and nothing else on standard output; the same format as
 `cfkit session CONFIG SCRIPT --replies`. Errors go to standard error with
-exit status 2; a script the daemon cannot be given (auth, macro, class, map
-lines) is not run: "skipped (REASON)" on standard error, exit status 3.
+exit status 2; a script the daemon cannot be given (macro, class, map lines,
+auth lines without account lines, starttls verify=/subject=/issuer=) is not
+run: "skipped (REASON)" on standard error, exit status 3.
 
 How (as root): the script re-runs itself under `unshare -u -n -m`. Inside the
 new namespaces the host name is mail.example.com, `lo` is up with the
-client's address on it, /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf
-are bind-mounted from generated files, and a DNS server on 127.0.0.1:53 (UDP
-and TCP; messages by Debian's python3-dnslib) answers from the script's `dns`
-records and `connect ... name=`:
-A, AAAA, MX, PTR (in-addr.arpa and ip6.arpa) and TXT; other types of an existing name are NOERROR without answers;
-a name without records is NXDOMAIN; `dns NAME TEMP` is SERVFAIL. Then
-`sendmail -bD -odq` listens on 127.0.0.1:25 in its own process group (killed
-when the session ends); the client binds to the script's address, waits for
-each complete reply before it sends the next command, and closes the
-connection after the last step (no QUIT unless the script says so).
+client's address on it (IPv4 or IPv6), /etc/hosts, /etc/resolv.conf and
+/etc/nsswitch.conf are bind-mounted from generated files, and a DNS server
+on 127.0.0.1:53 (UDP and TCP; messages by Debian's python3-dnslib) answers
+from the script's `dns` records and `connect ... name=`: A, AAAA, MX, PTR
+(in-addr.arpa and ip6.arpa) and TXT; other types of an existing name are
+NOERROR without answers; a name without records is NXDOMAIN; `dns NAME
+TEMP` is SERVFAIL. Then `sendmail -bD -odq` listens on 127.0.0.1:25 (and,
+for an IPv6 client, on [::1]:25: the .cf's Family=inet6 DaemonPortOptions,
+else Name=MTA-v6) in its own process group (killed when the session ends);
+the client binds to the script's address, waits for each complete reply
+before it sends the next command, and closes the connection after the last
+step (no QUIT unless the script says so).
 
-The script format is cfkit's (engine/smtp/session_script.hpp): connect, dns,
-helo, ehlo, mail, rcpt, data ... ".", rset, noop, vrfy, expn, etrn, help,
-quit, send RAW, and `expect` lines, which are ignored here.
+The script format is cfkit's (engine/smtp/session_script.hpp): connect
+(IPv4 or IPv6), dns, helo, ehlo, mail, rcpt, data ... ".", rset, noop,
+vrfy, expn, etrn, help, quit, send RAW, and `expect` lines, which are
+ignored here; and:
+
+  early COMMAND        right after connect (once): sent before the greeting
+                       is read; then the greeting and the reply to it are
+                       read (greet_pause).
+  account USER PASS    a SASL account (anywhere): the harness writes a Cyrus
+                       sasldb (saslpasswd2 -f WORK/sasldb2 -u mail.example.com,
+                       sendmail's AuthRealm default $j) and a Sendmail.conf
+                       (auxprop/sasldb, mech_list PLAIN LOGIN CRAM-MD5
+                       DIGEST-MD5) in a copy of the SASL plugin directory
+                       mounted over the original (Debian's libsasl2 reads
+                       /etc/sasl2, /etc/sasl, then that directory).
+  auth USER PLAIN PASS AUTH PLAIN base64(NUL USER NUL PASS): one reply.
+  auth USER LOGIN PASS AUTH LOGIN, then base64(USER) and base64(PASS) after
+                       each 334 (stops at the first reply that is not 334).
+  auth USER MECH       any other mechanism, or no password: AUTH MECH alone.
+                       A script with auth lines but no account lines is
+                       cfkit's (AUTH that always succeeds): skipped.
+  starttls [cert=FILE [key=FILE]]
+                       STARTTLS; after a 220 a TLS handshake (Python's ssl,
+                       no server verification, the client certificate if
+                       given; key= defaults to FILE with .pem -> .key;
+                       relative paths from the script's directory). Nothing
+                       is printed for the handshake unless it fails: then
+                       "TLS handshake failed" and the session ends. All
+                       later commands go over TLS.
 """
 
 import argparse
@@ -200,8 +229,9 @@ def parse_script(text, base=None):
                 continue
             raise ScriptError("line %d: '%s' before connect" % (lineno, w[0]))
         if cmd == "early":
-            if any(st[0] != "early" for st in s.steps):
-                raise ScriptError("line %d: early: only right after connect (before the greeting)" % lineno)
+            if s.steps:  # as cfkit: one early line, the first step
+                raise ScriptError("line %d: early: only right after connect (the client talks before the greeting)"
+                                  % lineno)
             if not arg:
                 raise ScriptError("line %d: early: expected a command line" % lineno)
             s.steps.append(("early", arg))

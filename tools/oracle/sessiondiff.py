@@ -12,10 +12,15 @@ replaced by WORK's absolute path; beside it:
   CONF.aliases  WORK/aliases, built with the oracle's newaliases
                 (default: "postmaster: root")
   CONF.NAME     any other file is copied to WORK/NAME
+If CONF.mc names @CERTS@, tools/oracle/make_certs.py makes certificates in
+WORK/certs (fresh keys each run), @CERTS@ is replaced by that directory, and
+each script of CONF is copied to WORK/NAME.session and both programs are
+given the copy (so `starttls cert=certs/good.pem` names the run's files).
 Each script is played against the real daemon (tools/oracle/daemon_session.py, in
 private namespaces with a fake DNS) and given to
 `CFKIT session WORK/CONF.cf SCRIPT --replies --hostname mail.example.com
---no-interfaces`; both outputs are masked (see mask()) and compared.
+--no-interfaces`; both outputs are masked (see MASKS: the greeting's date,
+queue ids, {cert_md5} fingerprints) and compared.
 
 Arguments may be a directory of CONF.mc files, a CONF directory of scripts,
 or single .session files. One line a script (ok, FAIL, skip (reason)), a
