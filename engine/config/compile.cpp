@@ -383,6 +383,14 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
         int fd = spawn_reader(split_words(std::string_view(file).substr(1), true), pid);
         if (fd >= 0) f = fdopen(fd, "r");
     } else {
+        // safefile(): no class file under a directory others may write
+        const DontBlame& dbs = c_.options.dont_blame;
+        FileUser user = FileUser::current();
+        SafeCheck safe = safefile(file, user, class_file_flags(dbs, user.real_uid), dbs, false);
+        if (safe.error != 0) {
+            if (!optional) rep_.syserr("fileclass: cannot open '" + file + "': " + sm_errstring(safe.error), true);
+            return;
+        }
         f = std::fopen(file.c_str(), "r");
     }
     if (!f) {
@@ -828,6 +836,9 @@ void Compiler::option(const std::string& bp) {
         c_.options.soft_bounce = atobool(val);
     } else if (lname == "UseCompressedIPv6Addresses") {
         c_.options.compressed_ipv6 = atobool(val);
+    } else if (lname == "DontBlameSendmail") {
+        for (const std::string& w : apply_dont_blame(val, c_.options.dont_blame))
+            rep_.syserr("readcf: DontBlameSendmail option: " + w + " unrecognized");
     } else if (lname == "HelpFile") {
         c_.options.help_file = val.empty() ? std::string("helpfile") : val;
     } else {

@@ -21,6 +21,7 @@
 #include "engine/names/dns_records.hpp"
 #include "engine/text/limits.hpp"
 #include "engine/text/metachar.hpp"
+#include "engine/names/safefile.hpp"
 #include "engine/text/textutil.hpp"
 #include "engine/text/translate.hpp"
 #include "grammar/comments.hpp"
@@ -1094,6 +1095,21 @@ std::vector<std::string> switch_services(const std::string& service) {
     return {};
 }
 
+// text_map_open()'s and text_map_lookup()'s check of the file: "unsafe map
+// file" whatever the reason, with errno's text only when safefile() left
+// errno set (a missing directory, or a missing file it met on the way).
+bool text_file_safe(const MapDef& m, MapLookupContext& ctx, bool speak) {
+    const DontBlame& dbs = ctx.runtime.dont_blame;
+    SafeCheck safe = safefile(m.file, ctx.runtime.file_user, map_file_flags(dbs), dbs, ctx.runtime.warn_unsafe);
+    for (const std::string& w : safe.warnings) ctx.rep.message(w);
+    if (safe.error == 0) return true;
+    if (speak)
+        ctx.rep.syserr("text map \"" + m.name + "\": unsafe map file " + m.file +
+                           (safe.errno_left ? ": " + std::string(std::strerror(safe.errno_left)) : std::string()),
+                       safe.errno_left != 0);
+    return false;
+}
+
 // A class's open routine; false: could not open (messages as sendmail's).
 bool class_open(const MapDef& m, MapLookupContext& ctx) {
     const std::string& c = m.class_name;
@@ -1103,18 +1119,15 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
         std::string path = m.file;
         if (path.size() < 3 || path.compare(path.size() - 3, 3, ".db") != 0) path += ".db";
         bool speak = !m.optional && !quiet;
-        struct stat st {};
-        if (stat(path.c_str(), &st) != 0) {
-            int err = errno;
+        const DontBlame& dbs = ctx.runtime.dont_blame;
+        SafeCheck safe = safefile(path, ctx.runtime.file_user, map_file_flags(dbs), dbs, ctx.runtime.warn_unsafe);
+        for (const std::string& w : safe.warnings) ctx.rep.message(w);
+        if (safe.error != 0) {
             if (speak)
-                ctx.rep.syserr(std::string(what) + " map \"" + m.name + "\": missing map file " + path + ": " +
-                                   std::strerror(err), true);
-            return false;
-        }
-        if (!S_ISREG(st.st_mode)) {
-            if (speak)
-                ctx.rep.syserr(std::string(what) + " map \"" + m.name + "\": unsafe map file " + path + ": " +
-                                   std::strerror(EPERM), true);
+                ctx.rep.syserr(std::string(what) + " map \"" + m.name + "\": " +
+                                   (safe.error == ENOENT ? "missing" : "unsafe") + " map file " + path + ": " +
+                                   sm_errstring(safe.error),
+                               true);
             return false;
         }
         std::string error;
@@ -1141,14 +1154,7 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
             ctx.rep.syserr("text map \"" + m.name + "\": file name must be fully qualified");
             return false;
         }
-        struct stat st {};
-        if (stat(m.file.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-            int err = stat(m.file.c_str(), &st) != 0 ? errno : EPERM;
-            if (!m.optional)
-                ctx.rep.syserr("text map \"" + m.name + "\": unsafe map file " + m.file + ": " + std::strerror(err), true);
-            return false;
-        }
-        return true;
+        return text_file_safe(m, ctx, !m.optional);
     }
     if (c == "nis") {
         ctx.rep.syserr("NIS map " + m.file + " specified, but NIS not running");
@@ -1217,7 +1223,14 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
     if (c == "syslog") return {std::string(), ex::OK};
     if (c == "user") return user_lookup(map, x, key, argv, ctx.rep);
     if (c == "program") return program_lookup(map, x, key, argv);
-    if (c == "text") return text_lookup(map, x, key, argv);
+    if (c == "text") {
+        // the file is checked again at every lookup; now unsafe, the map closes
+        if (!text_file_safe(map, ctx, false)) {
+            ctx.runtime.open_state[ascii_lower(map.name)] = kClosed;
+            return {std::nullopt, ex::UNAVAILABLE};
+        }
+        return text_lookup(map, x, key, argv);
+    }
     if (c == "host") return host_lookup(map, key, argv, ctx);
     if (c == "bestmx") return bestmx_lookup(map, x, key, argv, ctx);
     if (c == "dns") return dns_lookup(map, x, key, argv, ctx);

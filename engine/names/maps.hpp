@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/names/safefile.hpp"
 #include "engine/text/diagnostic.hpp"
 #include "engine/text/symbols.hpp"
 
@@ -180,6 +181,12 @@ struct MapRuntime {
     std::map<std::string, std::map<std::string, std::string>> added;
     const Resolver* resolver = nullptr;
     bool compressed_ipv6 = false;  // Options::compressed_ipv6
+    // safefile()'s checks of map files: for whom, relaxed by which
+    // DontBlameSendmail words, and whether its warnings print (Verbose 2:
+    // test mode without -v).
+    FileUser file_user = FileUser::current();
+    DontBlame dont_blame;
+    bool warn_unsafe = false;
     // The C library's h_errno as the host map last left it (1: the failed
     // start-up lookups leave HOST_NOT_FOUND; a reverse lookup that finds a
     // name sets 0). A `[...]` key that is no address gets its status from it.

@@ -22,6 +22,7 @@ Session::Session(const Config& cfg) : env(cfg.env), cfg_(&cfg) {
     resolver_ = std::make_unique<HostsResolver>(cfg.host.hosts, &env.macros);
     maps.resolver = resolver_.get();
     maps.compressed_ipv6 = cfg.options.compressed_ipv6;
+    maps.dont_blame = cfg.options.dont_blame;
 }
 
 const TokenTables& Session::tables() {

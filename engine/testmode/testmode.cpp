@@ -87,6 +87,7 @@ TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep),
     // main.c sets {addr_type} when test mode starts, after reading the file
     if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;
+    session_.maps.warn_unsafe = verbose_ > 1;  // safedirpath()'s warnings are Verbose 2 messages
     if (const char* name = std::getenv("NAME")) full_name_ = name;  // main.c: FullName from $NAME
 }
 
@@ -136,8 +137,14 @@ bool TestMode::line(std::string_view raw) {
 void TestMode::help() {
     const std::string* hf = cfg_.options.help_file ? &*cfg_.options.help_file : nullptr;
     std::ifstream in;
-    if (hf) in.open(*hf);
-    if (!hf || !in) {
+    // help(): safefopen() with the help file's flags (HelpFileInUnsafeDirPath)
+    if (hf) {
+        const DontBlame& dbs = cfg_.options.dont_blame;
+        SafeCheck safe = safefile(*hf, FileUser::current(), help_file_flags(dbs), dbs, verbose_ > 1);
+        for (const std::string& w : safe.warnings) rep_.message(w);
+        if (safe.error == 0) in.open(*hf);
+    }
+    if (!hf || !in.is_open()) {
         out() += std::string("Sendmail ") + kVersion + " -- HELP not implemented\n";
         return;
     }

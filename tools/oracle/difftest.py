@@ -189,7 +189,9 @@ def expand_mc_suites(dirs, oracle, workdir):
         maps = [f for f in d.iterdir() if f.suffix in MAP_SUFFIXES]
         # cases with DNS records get a service switch file written beside them
         records = sorted(d.glob("*.dns"))
-        if not mcs and not refs and not maps and not records:
+        # NAME.setup: builds the files the cases read; @DIR@ in a .cf: the copy's path
+        setups = sorted(d.glob("*.setup"))
+        if not mcs and not refs and not maps and not records and not setups:
             out.append(str(d))
             continue
         dest = pathlib.Path(workdir) / d.name
@@ -205,8 +207,20 @@ def expand_mc_suites(dirs, oracle, workdir):
                                 check=True, capture_output=True).stdout
             (dest / mc.with_suffix(".cf").name).write_bytes(cf)
         build_maps(dest, oracle)
+        for cf in dest.glob("*.cf"):
+            text = cf.read_bytes()
+            if b"@DIR@" in text:
+                cf.write_bytes(text.replace(b"@DIR@", str(dest).encode()))
+        for setup in setups:
+            subprocess.run(["sh", setup.name], cwd=dest, check=True)
+            CLEANUPS.append(dest / setup.name)
         out.append(str(dest))
     return out
+
+
+# Setup scripts to run again with "clean" at the end (they may leave files
+# outside the work directory, such as a directory in /tmp).
+CLEANUPS = []
 
 
 def collect(dirs):
@@ -259,6 +273,8 @@ def main():
     passed = failed = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as ex:
         results = list(ex.map(lambda c: compare(c, cfkit, oracle), cases))
+    for setup in CLEANUPS:
+        subprocess.run(["sh", setup.name, "clean"], cwd=setup.parent, check=True)
     for (cf, inp), res in zip(cases, results):
         if res is None:
             passed += 1
