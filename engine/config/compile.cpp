@@ -836,6 +836,8 @@ void Compiler::option(const std::string& bp) {
         c_.options.soft_bounce = atobool(val);
     } else if (lname == "UseCompressedIPv6Addresses") {
         c_.options.compressed_ipv6 = atobool(val);
+    } else if (lname == "DaemonPortOptions") {
+        c_.options.daemon_port_options.push_back(val);
     } else if (lname == "DontBlameSendmail") {
         for (const std::string& w : apply_dont_blame(val, c_.options.dont_blame))
             rep_.syserr("readcf: DontBlameSendmail option: " + w + " unrecognized");

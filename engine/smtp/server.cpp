@@ -364,11 +364,35 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
     define("client_addr", addr);
     define("client_port", std::to_string(client.port));
     define("client_resolve", resolve);
-    define("daemon_name", "MTA");
-    define("daemon_addr", "127.0.0.1");
+    // the daemon the client reached: 127.0.0.1:25, or for an IPv6 client
+    // the config's first Family=inet6 daemon (at ::1 unless it says Addr=)
+    std::string daemon = "MTA", daemon_addr = "127.0.0.1", family = "inet";
+    if (v6) {
+        daemon = "MTA-v6";
+        daemon_addr = anynet_ntoa("::1", cfg.options.compressed_ipv6);
+        family = "inet6";
+        for (const std::string& opts : cfg.options.daemon_port_options) {
+            std::map<std::string, std::string> kv;  // "Name=MTA-v6, Family=inet6"
+            for (const std::string& item : split_words_on(opts, ",")) {
+                std::size_t eq = item.find('=');
+                if (eq == std::string::npos) continue;
+                kv[ascii_lower(split_words_on(item.substr(0, eq), " \t").front())] =
+                    split_words_on(item.substr(eq + 1), " \t").empty() ? "" : split_words_on(item.substr(eq + 1), " \t").front();
+            }
+            if (ascii_lower(kv["family"]) != "inet6") continue;
+            if (!kv["name"].empty()) daemon = kv["name"];
+            if (!kv["addr"].empty()) daemon_addr = anynet_ntoa(kv["addr"], cfg.options.compressed_ipv6);
+            break;
+        }
+    }
+    define("daemon_name", daemon);
+    define("daemon_addr", daemon_addr);
     define("daemon_port", "25");
-    define("daemon_family", "inet");
+    define("daemon_family", family);
     define("daemon_flags", "");
+    // this client's connections and rate in the daemon's memory: this one
+    define("client_connections", "1");
+    define("client_rate", "1");
     define("opMode", "d");
     define("v", setup.version);
     define("Z", setup.version);
@@ -437,6 +461,19 @@ SmtpReply SmtpServer::command(const std::string& line) {
     SmtpReply r;
     d.begin(r);
     if (d.closed) return r;
+    // The first command of a session (or of one after STARTTLS) that reads
+    // like HTTP or a proxy's: an open proxy relaying a web client; dropped.
+    if (d.first_command) {
+        d.first_command = false;
+        for (const char* http : {"GET", "POST", "CONNECT", "USER"}) {
+            std::size_t n = std::strlen(http);
+            if (line.size() > n && ascii_iequal(line.substr(0, n), http) && (line[n] == ' ' || line[n] == '\t')) {
+                r.lines.push_back("421 4.7.0 " + d.myhostname() + " Rejecting open proxy " + d.macro("_"));
+                r.closes = d.closed = true;
+                return r;
+            }
+        }
+    }
     SmtpCommand c;
     c.line = line;
     std::string verb = line.substr(0, line.find(' '));

@@ -132,7 +132,8 @@ struct SmtpServer::Impl {
     static bool local(const Address& a) { return a.mailer && a.mailer->flags.find('l') != std::string::npos; }
     void clear_envelope();
     void new_queue_id();  // $i
-    int qid_seq = -1;     // assign_queueid()'s sequence number; -1: not yet started
+    int qid_seq = -1;
+    bool first_command = true;  // the open-proxy check's `first`     // assign_queueid()'s sequence number; -1: not yet started
     std::string identify_client(const ClientInfo& client);  // returns $_
     std::string greeting_text();
     std::vector<std::string> ehlo_extensions();
