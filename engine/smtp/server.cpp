@@ -13,6 +13,7 @@
 #include "engine/config/rulesets.hpp"
 #include "engine/mail/header_check.hpp"
 #include "engine/smtp/collect.hpp"
+#include "engine/smtp/sasl.hpp"
 #include "engine/smtp/server_state.hpp"
 #include "engine/text/metachar.hpp"
 #include "engine/text/textutil.hpp"
@@ -20,8 +21,6 @@
 #include "engine/text/translate.hpp"
 
 namespace cfkit {
-
-namespace {
 
 // Plugin file names of Cyrus SASL 2 and the mechanisms they provide.
 std::vector<std::string> installed_sasl_mechs() {
@@ -59,8 +58,6 @@ std::vector<std::string> split_words_on(const std::string& s, const char* seps) 
     if (!w.empty()) out.push_back(w);
     return out;
 }
-
-} // namespace
 
 void DecidingRule::ruleset_enter(int rs, const std::string&, const IdTokens&, int) { active_.push_back({rs, {}}); }
 void DecidingRule::ruleset_return(int, const std::string&, const IdTokens&, int) {
@@ -310,17 +307,11 @@ std::vector<std::string> SmtpServer::Impl::ehlo_extensions() {
     out.push_back(mx > 0 ? "SIZE " + std::to_string(mx) : "SIZE");
     out.push_back("DSN");
     if (!privacy("noetrn")) out.push_back("ETRN");
-    std::vector<std::string> have = setup.sasl_mechs ? *setup.sasl_mechs : installed_sasl_mechs();
-    std::string want = option("AuthMechanisms");
-    if (want.empty()) want = "EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5";
+    MechList mechs = auth_mechanisms();
     std::string list;
-    for (const std::string& w : split_words_on(want, " ,\t")) {
-        std::string u = ascii_upper(w);
-        if (std::find(have.begin(), have.end(), u) == have.end()) continue;
-        if (!list.empty()) list += ' ';
-        list += u;
-    }
-    if (!list.empty() && !authenticated) out.push_back("AUTH " + list);
+    for (const std::string& m : mechs.printed) list += (list.empty() ? "" : " ") + m;
+    // shown after AUTH too: sendmail does not hide it
+    if (!list.empty()) out.push_back("AUTH " + list);
     out.push_back("DELIVERBY");
     out.push_back("HELP");
     return out;
@@ -439,6 +430,8 @@ SmtpReply SmtpServer::connect(const ClientInfo& client) {
     return r;
 }
 
+bool SmtpServer::checks_auth() const { return !impl_->setup.accounts.empty(); }
+
 SmtpReply SmtpServer::authenticate(const std::string& user, const std::string& mech) {
     Impl& d = *impl_;
     SmtpReply r;
@@ -448,10 +441,10 @@ SmtpReply SmtpServer::authenticate(const std::string& user, const std::string& m
         return r;
     }
     d.authenticated = true;
-    d.define("auth_type", ascii_upper(mech));
-    d.define("auth_authen", user);
-    d.define("auth_author", user);
+    d.define("auth_type", mech);
+    d.define("auth_authen", xtextify(user, "=<>\")"));
     d.define("auth_ssf", "0");
+    d.protocol = d.tls_active ? "ESMTPSA" : "ESMTPA";
     r.lines.push_back("235 2.0.0 OK Authenticated");
     return r;
 }
@@ -461,6 +454,10 @@ SmtpReply SmtpServer::command(const std::string& line) {
     SmtpReply r;
     d.begin(r);
     if (d.closed) return r;
+    if (d.sasl) {  // an AUTH exchange takes every line, even QUIT
+        d.sasl_response(line);
+        return r;
+    }
     // The first command of a session (or of one after STARTTLS) that reads
     // like HTTP or a proxy's: an open proxy relaying a web client; dropped.
     if (d.first_command) {

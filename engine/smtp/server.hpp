@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/config/config.hpp"
+#include "engine/smtp/sasl.hpp"
 #include "engine/names/dns_records.hpp"
 #include "engine/rewrite/session.hpp"
 
@@ -58,6 +59,8 @@ struct ServerSetup {
     // process id, as assign_queueid() makes them; 0: now, this process.
     std::time_t now = 0;
     long pid = 0;
+    // SASL accounts (--sasldb, `account` lines); none: AUTH is not checked
+    SaslAccounts accounts;
 };
 
 class SmtpServer {
@@ -75,8 +78,10 @@ public:
     // After a 354: the message lines (without the final "."); the reply
     // after the dot.
     SmtpReply message(const std::vector<std::string>& lines);
-    // AUTH as if it had succeeded (no SASL exchange is simulated).
+    // AUTH as if it had succeeded, without an exchange (a script's `auth`
+    // when there are no accounts to check it against).
     SmtpReply authenticate(const std::string& user, const std::string& mech);
+    bool checks_auth() const;  // there are accounts: AUTH is a real exchange
 
     bool closed() const;
     bool in_data() const;  // the last command was a DATA answered with 354

@@ -60,6 +60,11 @@ struct SmtpCommand {
     std::string arg;   // after the verb, leading blanks skipped
 };
 
+// The mechanisms of the Cyrus SASL plugins installed here.
+std::vector<std::string> installed_sasl_mechs();
+// `s` cut at any of `seps`, empty words dropped.
+std::vector<std::string> split_words_on(const std::string& s, const char* seps);
+
 struct SmtpServer::Impl {
     const Config& cfg;
     ServerSetup setup;
@@ -78,6 +83,16 @@ struct SmtpServer::Impl {
     std::optional<std::string> sendinghost;
     std::string peerhostname;
     bool authenticated = false;
+    // An AUTH exchange waiting for the client's next line (every line is
+    // then a SASL response): the mechanism as typed, the step, the user.
+    struct SaslExchange {
+        std::string mech;
+        int step = 0;
+        std::string user;
+        std::string challenge;  // CRAM-MD5's
+    };
+    std::optional<SaslExchange> sasl;
+    bool tls_active = false;
     // envelope state
     bool gotmail = false;
     int nrcpts = 0;
@@ -150,6 +165,16 @@ struct SmtpServer::Impl {
     void on_quit(const SmtpCommand& c, SmtpReply& r);
     void on_vrfy_expn(const SmtpCommand& c, SmtpReply& r);
     void on_etrn(const SmtpCommand& c, SmtpReply& r);
+    // AUTH (auth.cpp)
+    struct MechList {
+        std::vector<std::string> printed;  // AuthMechanisms' words the library has, as written
+        std::size_t library = 0;           // how many the library offers (n_mechs)
+    };
+    MechList auth_mechanisms();
+    void on_auth(const SmtpCommand& c, SmtpReply& r);
+    void sasl_response(const std::string& line);
+    void sasl_step(const std::optional<std::string>& input);
+    void auth_done(const std::string& authcid, const std::string& password);
     void on_help(const SmtpCommand& c, SmtpReply& r);
     void on_unknown(const SmtpCommand& c, SmtpReply& r);
     // parts of MAIL and RCPT

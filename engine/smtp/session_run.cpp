@@ -2,13 +2,43 @@
 
 #include <regex>
 
+#include "engine/smtp/sasl.hpp"
 #include "engine/text/symbols.hpp"
 #include "engine/text/translate.hpp"
 
 namespace cfkit {
 
+namespace {
+
+// A script's `auth USER MECH [PASSWORD]`: the exchange a client runs (the
+// replies of every line it sends), or without accounts the bare success.
+SmtpReply run_auth(SmtpServer& server, const ScriptStep& st, std::string& sent) {
+    const std::string& user = st.words[1];
+    const std::string& mech = st.words[2];
+    sent = "AUTH " + mech;
+    if (!server.checks_auth()) return server.authenticate(user, mech);
+    const bool pw = st.words.size() > 3;
+    std::string upper = ascii_upper(mech);
+    if (upper == "PLAIN" && pw) {
+        sent += " " + base64_encode(std::string(1, '\0') + user + '\0' + st.words[3]);
+        return server.command(sent);
+    }
+    SmtpReply r = server.command(sent);
+    if (upper != "LOGIN" || !pw) return r;
+    for (const std::string& answer : {user, st.words[3]}) {
+        if (r.lines.empty() || r.lines.back().compare(0, 4, "334 ") != 0) break;
+        SmtpReply next = server.command(base64_encode(answer));
+        r.lines.insert(r.lines.end(), next.lines.begin(), next.lines.end());
+        r.checks.insert(r.checks.end(), next.checks.begin(), next.checks.end());
+    }
+    return r;
+}
+
+} // namespace
+
 Transcript run_session(const Config& cfg, const SessionScript& script, ServerSetup setup) {
     setup.dns = script.dns;
+    for (const auto& [user, password] : script.accounts) setup.accounts.add(user, password);
     SmtpServer server(cfg, std::move(setup));
     Transcript t;
     CollectingReporter sink;
@@ -47,8 +77,7 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
             }
             break;
         case ScriptStep::Kind::Auth:
-            e.sent = "AUTH " + st.words[2];
-            r = server.authenticate(st.words[1], st.words[2]);
+            r = run_auth(server, st, e.sent);
             break;
         case ScriptStep::Kind::Macro:
         case ScriptStep::Kind::Class: {

@@ -59,6 +59,7 @@ private:
     void mail_rcpt(const Line& l);
     void send(const Line& l);
     void early(const Line& l);
+    void account(const Line& l);
     void data(const Line& l);
 
     const std::string& path_;
@@ -80,7 +81,7 @@ const ScriptReader::Keyword ScriptReader::kKeywords[] = {
     {"quit", &ScriptReader::smtp, false},        {"help", &ScriptReader::smtp, false},
     {"mail", &ScriptReader::mail_rcpt, false},   {"rcpt", &ScriptReader::mail_rcpt, false},
     {"send", &ScriptReader::send, false},        {"data", &ScriptReader::data, false},
-    {"early", &ScriptReader::early, false},
+    {"early", &ScriptReader::early, false},      {"account", &ScriptReader::account, true},
 };
 
 bool ScriptReader::read(const std::string& text) {
@@ -110,6 +111,10 @@ bool ScriptReader::read(const std::string& text) {
         }
     }
     if (!connected_ && errors_.size() == before) fail(1, "no `connect ADDR` line");
+    // without accounts an `auth` line only marks the session authenticated,
+    // which no real daemon can be asked to do
+    for (const ScriptStep& st : out_.steps)
+        if (st.kind == ScriptStep::Kind::Auth && out_.accounts.empty()) out_.cfkit_only = true;
     return errors_.size() == before;
 }
 
@@ -218,9 +223,13 @@ void ScriptReader::setting(const Line& l) {
 }
 
 void ScriptReader::auth(const Line& l) {
-    if (l.w.size() != 3) return fail(l.no, "auth: expected USER MECHANISM");
-    out_.cfkit_only = true;
+    if (l.w.size() != 3 && l.w.size() != 4) return fail(l.no, "auth: expected USER MECHANISM [PASSWORD]");
     out_.steps.push_back(step(l, ScriptStep::Kind::Auth));
+}
+
+void ScriptReader::account(const Line& l) {
+    if (l.w.size() != 3) return fail(l.no, "account: expected USER PASSWORD");
+    out_.accounts.emplace_back(l.w[1], l.w[2]);
 }
 
 void ScriptReader::smtp(const Line& l) {

@@ -11,7 +11,12 @@
 //   rset | noop | vrfy X | expn X | etrn X | help | quit | send RAW LINE
 //   early RAW LINE                      right after connect: the client sends the
 //                                       line before reading the greeting (greet_pause)
-//   auth USER MECH                      a successful AUTH (no SASL exchange)
+//   account USER PASSWORD               a SASL account (USER may be user@realm)
+//   auth USER MECH [PASSWORD]           AUTH: PLAIN sends the initial response (one
+//                                       reply), LOGIN answers both 334s (three), other
+//                                       mechanisms send `AUTH MECH` alone; with no
+//                                       accounts at all (no `account`, no --sasldb) it
+//                                       only marks the session authenticated
 //   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only;
 //                                       before connect they apply to check_relay)
 //   expect CODE [TEXT] | expect /REGEX/ what the step before must answer
@@ -50,6 +55,7 @@ struct ScriptStep {
 struct SessionScript {
     std::string path;
     DnsRecords dns;
+    std::vector<std::pair<std::string, std::string>> accounts;  // `account USER PASSWORD`
     std::vector<ScriptStep> steps;
     bool cfkit_only = false;  // uses macro/class/map/auth, which a real daemon cannot be given
 };

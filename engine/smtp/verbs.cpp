@@ -40,7 +40,7 @@ const Verb kVerbs[] = {
     {"ETRN", &SmtpServer::Impl::on_etrn, false},
     {"HELP", &SmtpServer::Impl::on_help, false},
     {"VERB", nullptr, false},
-    {"AUTH", nullptr, false},
+    {"AUTH", &SmtpServer::Impl::on_auth, false},
     {"STARTTLS", nullptr, false},
     {"ONEX", nullptr, false},
     {"XUSR", nullptr, false},

@@ -27,6 +27,15 @@ void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfac
                    std::string("the service switch's hosts line for maps and $[ $] (") + dns_from +
                        " are the DNS; default: the ServiceSwitchFile's, when set)")
         ->capture_default_str();
+    app.add_option("--sasldb", o.sasldb, "a Cyrus sasldb2 file: AUTH checks passwords against it (as do `account` lines)");
+}
+
+bool load_sasldb(const ServerConfigOptions& o, ServerSetup& setup, const char* who) {
+    if (o.sasldb.empty()) return true;
+    std::string error;
+    if (setup.accounts.open_sasldb(o.sasldb, error)) return true;
+    std::fprintf(stderr, "%s: %s: cannot open the sasldb: %s\n", who, o.sasldb.c_str(), error.c_str());
+    return false;
 }
 
 std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who) {
