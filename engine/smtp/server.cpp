@@ -312,6 +312,7 @@ std::vector<std::string> SmtpServer::Impl::ehlo_extensions() {
     for (const std::string& m : mechs.printed) list += (list.empty() ? "" : " ") + m;
     // shown after AUTH too: sendmail does not hide it
     if (!list.empty()) out.push_back("AUTH " + list);
+    if (tls_offered()) out.push_back("STARTTLS");
     out.push_back("DELIVERBY");
     out.push_back("HELP");
     return out;

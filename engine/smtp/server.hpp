@@ -6,6 +6,7 @@
 #pragma once
 
 #include <ctime>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,7 @@ struct ServerSetup {
     long pid = 0;
     // SASL accounts (--sasldb, `account` lines); none: AUTH is not checked
     SaslAccounts accounts;
+    std::string tls_ca;  // --tls-ca: instead of the config's CACertFile
 };
 
 class SmtpServer {
@@ -82,6 +84,13 @@ public:
     // when there are no accounts to check it against).
     SmtpReply authenticate(const std::string& user, const std::string& mech);
     bool checks_auth() const;  // there are accounts: AUTH is a real exchange
+    // After "220 2.0.0 Ready to start TLS": the handshake with a client
+    // that shows the certificate in `cert_pem` (none: empty), or, without a
+    // certificate, with these {verify}, {cert_subject} ... values set as
+    // given. tls_client runs; nothing is sent. False, with `error`, when
+    // the certificate cannot be read.
+    bool tls_handshake(const std::string& cert_pem, const std::map<std::string, std::string>& given,
+                       std::string& error);
 
     bool closed() const;
     bool in_data() const;  // the last command was a DATA answered with 354

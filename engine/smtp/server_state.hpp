@@ -15,6 +15,7 @@
 #include "engine/rewrite/rewrite.hpp"
 #include "engine/smtp/esmtp_params.hpp"
 #include "engine/smtp/server.hpp"
+#include "engine/smtp/tls_peer.hpp"
 
 namespace cfkit {
 
@@ -93,6 +94,7 @@ struct SmtpServer::Impl {
     };
     std::optional<SaslExchange> sasl;
     bool tls_active = false;
+    std::optional<bool> tls_usable;  // initsrvtls()'s answer, once asked
     // envelope state
     bool gotmail = false;
     int nrcpts = 0;
@@ -165,6 +167,10 @@ struct SmtpServer::Impl {
     void on_quit(const SmtpCommand& c, SmtpReply& r);
     void on_vrfy_expn(const SmtpCommand& c, SmtpReply& r);
     void on_etrn(const SmtpCommand& c, SmtpReply& r);
+    // STARTTLS (starttls.cpp)
+    bool tls_offered();
+    void on_starttls(const SmtpCommand& c, SmtpReply& r);
+    void tls_done(const TlsPeer& peer);
     // AUTH (auth.cpp)
     struct MechList {
         std::vector<std::string> printed;  // AuthMechanisms' words the library has, as written

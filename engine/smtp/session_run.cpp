@@ -79,6 +79,15 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
         case ScriptStep::Kind::Auth:
             r = run_auth(server, st, e.sent);
             break;
+        case ScriptStep::Kind::StartTls: {
+            e.sent = st.smtp;
+            r = server.command(st.smtp);
+            std::string error;
+            if (r.lines.size() == 1 && r.lines[0].compare(0, 4, "220 ") == 0 &&
+                !server.tls_handshake(st.cert, st.tls_macros, error))
+                t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": starttls: " + error);
+            break;
+        }
         case ScriptStep::Kind::Macro:
         case ScriptStep::Kind::Class: {
             Session& s = server.session();

@@ -59,6 +59,7 @@ private:
     void mail_rcpt(const Line& l);
     void send(const Line& l);
     void early(const Line& l);
+    void starttls(const Line& l);
     void account(const Line& l);
     void data(const Line& l);
 
@@ -81,7 +82,7 @@ const ScriptReader::Keyword ScriptReader::kKeywords[] = {
     {"quit", &ScriptReader::smtp, false},        {"help", &ScriptReader::smtp, false},
     {"mail", &ScriptReader::mail_rcpt, false},   {"rcpt", &ScriptReader::mail_rcpt, false},
     {"send", &ScriptReader::send, false},        {"data", &ScriptReader::data, false},
-    {"early", &ScriptReader::early, false},      {"account", &ScriptReader::account, true},
+    {"early", &ScriptReader::early, false},      {"starttls", &ScriptReader::starttls, false},      {"account", &ScriptReader::account, true},
 };
 
 bool ScriptReader::read(const std::string& text) {
@@ -225,6 +226,37 @@ void ScriptReader::setting(const Line& l) {
 void ScriptReader::auth(const Line& l) {
     if (l.w.size() != 3 && l.w.size() != 4) return fail(l.no, "auth: expected USER MECHANISM [PASSWORD]");
     out_.steps.push_back(step(l, ScriptStep::Kind::Auth));
+}
+
+void ScriptReader::starttls(const Line& l) {
+    ScriptStep st = step(l, ScriptStep::Kind::StartTls);
+    st.smtp = "STARTTLS";
+    static const std::pair<const char*, const char*> kGiven[] = {
+        {"verify", "verify"},         {"subject", "cert_subject"}, {"issuer", "cert_issuer"},
+        {"cn_subject", "cn_subject"}, {"cn_issuer", "cn_issuer"},  {"cert_md5", "cert_md5"}};
+    for (std::size_t k = 1; k < l.w.size(); ++k) {
+        std::size_t eq = l.w[k].find('=');
+        std::string key = eq == std::string::npos ? l.w[k] : l.w[k].substr(0, eq);
+        std::string val = eq == std::string::npos ? std::string() : l.w[k].substr(eq + 1);
+        bool known = false;
+        for (const auto& [word, macro] : kGiven) {
+            if (key != word) continue;
+            st.tls_macros[macro] = val;
+            known = true;
+        }
+        if (key == "cert" && !val.empty()) {
+            // relative to the script's directory
+            std::size_t slash = path_.rfind('/');
+            st.cert = val[0] == '/' || slash == std::string::npos ? val : path_.substr(0, slash + 1) + val;
+        } else if (!(key == "key" && !val.empty()) && !known) {
+            return fail(l.no, "starttls: unknown setting " + l.w[k] +
+                                  " (cert=FILE, key=FILE, or verify=, subject=, issuer=, cn_subject=, cn_issuer=, cert_md5=)");
+        }
+    }
+    if (!st.cert.empty() && !st.tls_macros.empty())
+        return fail(l.no, "starttls: cert= shows a real certificate; verify=, subject= ... set the macros without one");
+    if (!st.tls_macros.empty()) out_.cfkit_only = true;  // no real client can be told what to verify to
+    out_.steps.push_back(st);
 }
 
 void ScriptReader::account(const Line& l) {

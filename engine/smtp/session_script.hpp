@@ -17,6 +17,12 @@
 //                                       mechanisms send `AUTH MECH` alone; with no
 //                                       accounts at all (no `account`, no --sasldb) it
 //                                       only marks the session authenticated
+//   starttls [cert=FILE.pem [key=FILE]]  STARTTLS and, after its 220, the handshake:
+//                                       without a certificate ({verify} NO) or with
+//                                       this one (verified against CACertFile/--tls-ca;
+//                                       relative paths from the script's directory)
+//   starttls verify=V [subject=S] [issuer=I] [cn_subject=C] [cn_issuer=C] [cert_md5=M]
+//                                       (cfkit only) the handshake's macros as given
 //   macro NAME VALUE | class NAME WORD | map NAME KEY VALUE   (cfkit only;
 //                                       before connect they apply to check_relay)
 //   expect CODE [TEXT] | expect /REGEX/ what the step before must answer
@@ -25,6 +31,7 @@
 // (a line ".." arrives as "."), and unstuffed as sendmail's collect() does.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,7 +49,7 @@ struct Expectation {
 };
 
 struct ScriptStep {
-    enum class Kind { Connect, Smtp, Data, Auth, Macro, Class, Map };
+    enum class Kind { Connect, Smtp, Data, Auth, StartTls, Macro, Class, Map };
     Kind kind = Kind::Smtp;
     int line = 0;
     std::string smtp;                     // Smtp: the command line as sent
@@ -50,6 +57,8 @@ struct ScriptStep {
     std::vector<std::string> body;        // Data: the message lines
     std::vector<Expectation> expect;      // checks on this step's reply
     bool early = false;                   // Smtp: sent before the greeting was read
+    std::string cert;                     // StartTls: the client's certificate (a path)
+    std::map<std::string, std::string> tls_macros;  // StartTls: verify=, subject= ... as given
 };
 
 struct SessionScript {

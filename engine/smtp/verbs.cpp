@@ -41,7 +41,7 @@ const Verb kVerbs[] = {
     {"HELP", &SmtpServer::Impl::on_help, false},
     {"VERB", nullptr, false},
     {"AUTH", &SmtpServer::Impl::on_auth, false},
-    {"STARTTLS", nullptr, false},
+    {"STARTTLS", &SmtpServer::Impl::on_starttls, false},
     {"ONEX", nullptr, false},
     {"XUSR", nullptr, false},
 };
@@ -97,7 +97,7 @@ void SmtpServer::Impl::on_helo(const SmtpCommand& c, SmtpReply&) {
     }
     if (gothello || gotmail) clear_envelope();
     bool ehlo = c.verb == "EHLO";
-    protocol = ehlo ? (authenticated ? "ESMTPA" : "ESMTP") : "SMTP";
+    protocol = !ehlo ? "SMTP" : std::string("ESMTP") + (tls_active ? "S" : "") + (authenticated ? "A" : "");
     sendinghost = *name;
     gothello = true;
     std::string hello = myhostname() + " Hello " + macro("_") + ", pleased to meet you";

@@ -53,7 +53,7 @@ int cmd_session(int argc, char** argv) {
         setup.sasl_mechs = m;
     }
     setup.date = date;
-    if (!load_sasldb(o, setup, "cfkit session")) return 2;
+    if (!load_server_files(o, setup, "cfkit session")) return 2;
     setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
     Transcript t = run_session(*config, script, setup);
     for (const std::string& p : t.problems) std::fprintf(stderr, "cfkit session: %s\n", p.c_str());

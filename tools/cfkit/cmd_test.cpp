@@ -107,7 +107,7 @@ int cmd_test(int argc, char** argv) {
         const SessionScript& s = scripts[i];
         ServerSetup setup;
         setup.hosts_switch = services;
-        if (!load_sasldb(o, setup, "cfkit test")) return 2;
+        if (!load_server_files(o, setup, "cfkit test")) return 2;
         Transcript t = run_session(*config, s, setup);
         std::vector<ExpectFailure> fails = check_expectations(t);
         std::size_t nexpect = 0;

@@ -28,9 +28,11 @@ void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfac
                        " are the DNS; default: the ServiceSwitchFile's, when set)")
         ->capture_default_str();
     app.add_option("--sasldb", o.sasldb, "a Cyrus sasldb2 file: AUTH checks passwords against it (as do `account` lines)");
+    app.add_option("--tls-ca", o.tls_ca, "CA certificates (PEM) for STARTTLS's client certificates instead of CACertFile");
 }
 
-bool load_sasldb(const ServerConfigOptions& o, ServerSetup& setup, const char* who) {
+bool load_server_files(const ServerConfigOptions& o, ServerSetup& setup, const char* who) {
+    setup.tls_ca = o.tls_ca;
     if (o.sasldb.empty()) return true;
     std::string error;
     if (setup.accounts.open_sasldb(o.sasldb, error)) return true;

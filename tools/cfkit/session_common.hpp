@@ -20,6 +20,7 @@ struct ServerConfigOptions {
     bool probe_interfaces = true;
     std::string hosts_file = "/etc/hosts";  // for $=w: the host name's aliases and addresses
     std::string sasldb;                     // --sasldb: the SASL accounts AUTH is checked against
+    std::string tls_ca;                     // --tls-ca: the CAs STARTTLS verifies client certificates with
 };
 
 // The options `cfkit session` and `cfkit test` share: the config and how
@@ -28,8 +29,9 @@ struct ServerConfigOptions {
 void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfaces, std::string& switch_spec,
                         const char* dns_from);
 
-// --sasldb into the server's accounts; false after a message.
-bool load_sasldb(const ServerConfigOptions& o, ServerSetup& setup, const char* who);
+// --sasldb into the server's accounts and --tls-ca into its set-up; false
+// after a message.
+bool load_server_files(const ServerConfigOptions& o, ServerSetup& setup, const char* who);
 
 // nullptr after printing a message prefixed with `who` to stderr.
 std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const char* who);
