@@ -324,7 +324,8 @@ def dns_answer(query, script):
         if qtype == dnslib.QTYPE.A:
             answers = [dnslib.A(ip) for ip in script.a.get(name, [])]
         elif qtype == dnslib.QTYPE.AAAA:
-            answers = [dnslib.AAAA(ip) for ip in script.aaaa.get(name, [])]
+            # as 16 bytes: dnslib's own parser does not read "::ffff:192.0.2.9"
+            answers = [dnslib.AAAA(list(socket.inet_pton(socket.AF_INET6, ip))) for ip in script.aaaa.get(name, [])]
         elif qtype == dnslib.QTYPE.MX:
             answers = [dnslib.MX(label(h), p) for p, h in script.mx.get(name, [])]
         elif qtype == dnslib.QTYPE.TXT:
