@@ -371,10 +371,6 @@ bool safe_class_format(const std::string& fmt) {
 }
 
 void Compiler::read_class_file(MacroId cls, const std::string& file, const std::string& fmt, bool optional) {
-    if (!safe_class_format(fmt)) {
-        rep_.syserr("fileclass: cfkit supports only formats with one %s or %[...] conversion, not \"" + fmt + "\"");
-        return;
-    }
     std::FILE* f = nullptr;
     int pid = -1;
     if (!file.empty() && file[0] == '|') {
@@ -398,6 +394,13 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
             int err = errno;
             rep_.syserr("fileclass: cannot open '" + file + "': " + std::strerror(err), err != 0);
         }
+        return;
+    }
+    // the file is opened first: a file sendmail cannot open is reported as such
+    if (!safe_class_format(fmt)) {
+        rep_.syserr("fileclass: cfkit supports only formats with one %s or %[...] conversion, not \"" + fmt + "\"");
+        std::fclose(f);
+        if (pid > 0) wait_child(pid);
         return;
     }
     char buf[limits::kMaxLine];

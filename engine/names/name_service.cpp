@@ -185,6 +185,10 @@ bool NameService::dns_getcanonname(std::string& host, bool trymx, bool search, i
 }
 
 CanonAnswer NameService::getcanonname(const std::string& host, bool trymx, bool search) const {
+    if (!switch_read_) {
+        switch_read_ = true;
+        if (s_.on_switch_read) s_.on_switch_read();
+    }
     CanonAnswer a;
     a.host = host;
     bool got_tempfail = false;

@@ -14,6 +14,7 @@
 // dns_lookup_int() (sm_resolve.c); answers are DnsRecords::query()'s.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ struct NameServiceSetup {
     DnsRecords dns;                                         // the `dns` service
     std::vector<std::string> services = {"files", "dns"};  // the switch's hosts line
     std::string hostname;                                   // its domain is the search list
+    // Called once, at the first lookup that reads the service switch
+    // (getcanonname's switch_map_find("hosts")): sendmail reads the file
+    // then, and its file checks may warn.
+    std::function<void()> on_switch_read;
 };
 
 class NameService : public Resolver {
@@ -78,6 +83,7 @@ private:
     bool use_files_ = false;
     bool use_dns_ = false;
     std::vector<std::string> search_list_;  // glibc's dnsrch: the host name's domain
+    mutable bool switch_read_ = false;
 };
 
 // hostnamebyanyaddr(): a PTR name that reads as an address (any form

@@ -308,4 +308,10 @@ unsigned help_file_flags(const DontBlame& d) {
     return f;
 }
 
+std::vector<std::string> switch_file_warnings(const std::string& path, const DontBlame& d) {
+    unsigned f = sff::RegOnly | sff::OpenAsRoot | sff::NoLock | sff::NoWlink;
+    if (d.test(dbs::LinkedServiceSwitchFileInWritableDir)) f &= ~sff::NoWlink;
+    return safefile(path, FileUser::current(), f, d, true).warnings;
+}
+
 } // namespace cfkit

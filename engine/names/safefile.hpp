@@ -84,4 +84,9 @@ unsigned map_file_flags(const DontBlame& dont_blame);
 unsigned class_file_flags(const DontBlame& dont_blame, uid_t real_uid);
 unsigned help_file_flags(const DontBlame& dont_blame);
 
+// The warnings sendmail prints (at Verbose 2) when it reads the
+// ServiceSwitchFile `path`: one line for each world- or group-writable
+// directory on its way. A file that fails the checks is silently not used.
+std::vector<std::string> switch_file_warnings(const std::string& path, const DontBlame& dont_blame);
+
 } // namespace cfkit

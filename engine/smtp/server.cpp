@@ -79,7 +79,7 @@ void DecidingRule::reset() {
 
 SmtpServer::Impl::Impl(const Config& c, ServerSetup st)
     : cfg(c), setup(std::move(st)), s(c),
-      resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname}, &s.env),
+      resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname, {}}, &s.env),
       aliases(c), rcpt_list(s, aliases) {
     s.reporter = &rep;
     s.maps.resolver = &resolver;

@@ -39,7 +39,10 @@ public:
     std::string startup_debug_text() const;
     // Verbose 2: "> " before every read; Verbose 1: the line is echoed.
     int verbosity() const { return verbose_; }
-    void set_verbosity(int v) { verbose_ = v; }
+    void set_verbosity(int v) {
+        verbose_ = v;
+        session_.maps.warn_unsafe = v > 1;
+    }
 
     // Handles one line (without its LF). Returns false after /quit.
     bool line(std::string_view line);

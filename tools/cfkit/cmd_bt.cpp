@@ -171,11 +171,18 @@ int cmd_bt(int argc, char** argv) {
     // switch's "hosts files").
     std::unique_ptr<NameService> names;
     if (records) {
-        names = std::make_unique<NameService>(
-            NameServiceSetup{config->host.hosts, std::move(*records),
-                             hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec),
-                             config->host.hostname},
-            &tm.session().env);
+        NameServiceSetup ns{config->host.hosts, std::move(*records),
+                            hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec),
+                            config->host.hostname, {}};
+        // switch_map_find() reads the ServiceSwitchFile at the first host
+        // lookup: its path's directories are walked (warnings at Verbose 2)
+        ns.on_switch_read = [&tm, &rep, &config] {
+            if (tm.verbosity() < 2) return;
+            auto it = config->options.raw.find("ServiceSwitchFile");
+            std::string path = it == config->options.raw.end() ? "/etc/mail/service.switch" : it->second;
+            for (const std::string& w : switch_file_warnings(path, config->options.dont_blame)) rep.message(w);
+        };
+        names = std::make_unique<NameService>(std::move(ns), &tm.session().env);
         tm.session().maps.resolver = names.get();
     }
     tm.session().debug = co.debug;  // the command line's -d, parsed once above

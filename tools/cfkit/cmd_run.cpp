@@ -267,7 +267,7 @@ int cmd_run(int argc, char** argv) {
     if (records) {
         name_service = std::make_unique<NameService>(
             NameServiceSetup{config->host.hosts, std::move(*records), hosts_switch_for(*config, a.switch_given, a.switch_spec),
-                             config->host.hostname},
+                             config->host.hostname, {}},
             &session.env);
         session.maps.resolver = name_service.get();
     }
