@@ -1065,6 +1065,7 @@ void MapTable::set_alias(const std::string& value, char blank_sub, Reporter& rep
         } else {
             std::string name = "Alias" + std::to_string(alias_maps_);
             MapDef m = make_map(name, *info, text, blank_sub, maps_, rep);
+            m.alias = true;
             if (m.valid) ++alias_maps_;
             maps_[ascii_lower(name)] = std::move(m);
         }
@@ -1144,7 +1145,14 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
     };
     if (c == "hash") return open_db(DbFile::Kind::Hash, "hash", false);
     if (c == "btree") return open_db(DbFile::Kind::Btree, "btree", false);
-    if (c == "implicit") return open_db(DbFile::Kind::Hash, "hash", true);
+    if (c == "implicit") {
+        if (open_db(DbFile::Kind::Hash, "hash", true)) return true;
+        // impl_map_open(): an alias file falls back to its text version
+        // (which cfkit does not read: the map stays unusable)
+        if (m.alias && ctx.runtime.verbose > 0)
+            ctx.rep.message("WARNING: cannot open alias database " + m.file + "; reading text version");
+        return false;
+    }
     if (c == "text") {
         if (m.file.empty()) {
             ctx.rep.syserr("text map \"" + m.name + "\": file name required");

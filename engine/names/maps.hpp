@@ -109,6 +109,7 @@ struct MapDef {
     bool defer = false;      // -D
     bool try_no_null = true;   // db maps: look the key up without a trailing NUL (off with -N)
     bool try_null = true;      // ... and with one (off with -O)
+    bool alias = false;        // an AliasFile entry's map (MF_ALIAS)
     std::string append;      // -a
     std::optional<std::string> tempfail_append;  // -T
     char space_sub = ' ';    // -S, default the BlankSub at K-line time
@@ -187,6 +188,7 @@ struct MapRuntime {
     FileUser file_user = FileUser::current();
     DontBlame dont_blame;
     bool warn_unsafe = false;
+    int verbose = 0;  // sendmail's Verbose: 2 in test mode, 1 with -v
     // The C library's h_errno as the host map last left it (1: the failed
     // start-up lookups leave HOST_NOT_FOUND; a reverse lookup that finds a
     // name sets 0). A `[...]` key that is no address gets its status from it.

@@ -88,6 +88,7 @@ TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep),
     if (auto id = session_.env.names.intern("addr_type")) session_.env.macros.set(*id, "e r");
     verbose_ = cfg.options.verbose ? 1 : 2;
     session_.maps.warn_unsafe = verbose_ > 1;  // safedirpath()'s warnings are Verbose 2 messages
+    session_.maps.verbose = verbose_;
     if (const char* name = std::getenv("NAME")) full_name_ = name;  // main.c: FullName from $NAME
 }
 

@@ -42,6 +42,7 @@ public:
     void set_verbosity(int v) {
         verbose_ = v;
         session_.maps.warn_unsafe = v > 1;
+        session_.maps.verbose = v;
     }
 
     // Handles one line (without its LF). Returns false after /quit.
