@@ -71,3 +71,12 @@ CFKIT="$(pwd)/build/cfkit"
 $AS_ROOT env CFKIT_TMP="$WORK" python3 "$WW/tools/oracle/difftest.py" --cfkit "$CFKIT" \
     "$WW/testcases/diff/safety" "$WW/testcases/diff/maps" "$WW/testcases/diff/dns" "$WW/testcases/diff/edge"
 $AS_ROOT python3 "$WW/tools/oracle/sessiondiff.py" --cfkit "$CFKIT" "$WW/testcases/sessions/diff/tls" "$WW/testcases/sessions/diff/auth"
+
+# Run as root (CI), the same copy is also tested as a user without privileges.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    echo "== as nobody: unit tests and cfkit's own output formats, from the copy in /tmp"
+    mkdir "$WW/bin" && cp build/cfkit build/cfkit_tests "$WW/bin/" && chmod -R a+rX "$WW"
+    NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+    (cd "$WW" && $NOBODY env HOME=/nonexistent bin/cfkit_tests)
+    (cd "$WW" && $NOBODY env HOME=/nonexistent /usr/bin/python3 tools/clitest.py --cfkit bin/cfkit)
+fi
