@@ -16,7 +16,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp"]
+STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint"]
 # testmode and smtp are both fronts on mail; neither may include the other
 SIBLINGS = {("testmode", "smtp"), ("smtp", "testmode")}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)

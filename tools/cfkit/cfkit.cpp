@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"run", "rewrite one address and show every rule tried (--trace, --json)", cfkit::cmd_run},
     {"session", "dry-run an SMTP session script: the replies sendmail would send", cfkit::cmd_session},
     {"test", "run session cases with expected replies (for CI)", cfkit::cmd_test},
+    {"lint", "find the mistakes in a .cf or .mc that sendmail loads without a word", cfkit::cmd_lint},
     {"gen", "generate LOCAL_RULESETS (and their tests) from a HELO and reverse-DNS policy", cfkit::cmd_gen},
     {"bench-load", "time reading a config in one process (median of N runs)", cfkit::cmd_bench_load},
 };

@@ -1,0 +1,379 @@
+#include "engine/lint/lint.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "engine/text/metachar.hpp"
+
+namespace cfkit {
+
+namespace {
+
+const std::vector<LintCheck> kChecks = {
+    {"sendmail-error", Severity::Error, "sendmail reports an error when it reads this line",
+     "sendmail prints this message when it loads the file and ignores or changes the line: fix the line."},
+    {"host-dependent", Severity::Warning, "sendmail's error here depends on the machine that reads the file",
+     "A file the config reads or a user it names does not exist where cfkit ran (sendmail says the same on "
+     "this machine); check that the server has it."},
+    {"missing-tab", Severity::Error, "no TAB between the LHS and the RHS of a rule",
+     "sendmail splits an R line at TABs only: the LHS ends at the first TAB and the RHS at the next. "
+     "Put a TAB (not spaces) between LHS and RHS."},
+    {"lhs-spaces", Severity::Error, "spaces where a TAB belongs: the RHS became part of the LHS",
+     "Before the first TAB everything is the LHS, so `$:`, `$@` or `$#` after spaces are matched as LHS "
+     "operators. Put a TAB between LHS and RHS."},
+    {"rhs-spaces", Severity::Warning, "a run of spaces inside the RHS: the comment became part of the result",
+     "The RHS ends at a TAB, not at spaces: the words after the spaces are copied into the rewritten "
+     "address. Put a TAB before the comment."},
+    {"undefined-ruleset", Severity::Error, "$> calls a ruleset that does not exist",
+     "No S line declares this ruleset: when the rule runs sendmail says \"Unknown ruleset\" and the "
+     "address gets status 78. Declare the ruleset or fix the name."},
+    {"empty-ruleset-call", Severity::Warning, "$> calls a ruleset that has no rules",
+     "sendmail skips a call to a ruleset without rules, so the call does nothing."},
+    {"empty-class", Severity::Warning, "$= or $~ of a class that nothing fills",
+     "No C or F line adds words to this class and sendmail does not fill it, so `$=X` never matches "
+     "and `$~X` always does. Fill the class or fix its name."},
+    {"undeclared-map", Severity::Warning, "$( names a map that no K line declares",
+     "sendmail reports \"Warning: map X not found\" when the rule runs and uses the default. Declare "
+     "the map with a K line or fix its name."},
+    {"unreachable-rule", Severity::Warning, "an earlier rule matches every input and leaves the ruleset",
+     "A rule whose LHS is `$*` and whose RHS starts with `$@` or `$#` ends the ruleset for every "
+     "address, so the rules after it are never tried. Move them up or narrow the earlier rule."},
+    {"endless-loop", Severity::Error, "a rule that matches its own result again",
+     "An LHS of `$*` matches every result, and an RHS without `$@`, `$:` or `$#` sends it back to the same "
+     "rule: sendmail stops with \"Infinite loop in ruleset\" after 100 passes. Start the RHS with `$:` "
+     "(rewrite once) or `$@` (rewrite and return)."},
+    {"macro-before-set", Severity::Warning, "a macro tested in a ruleset that runs before sendmail sets it",
+     "check_relay runs at connect: the HELO name ($s), AUTH and TLS macros and the envelope's macros are "
+     "still empty then. Test them in check_mail or check_rcpt ({client_resolve} is set before check_relay)."},
+    {"network-literal", Severity::Warning, "a class word written as a network",
+     "sendmail compares whole tokens: `192.168.1.0` or `10.0.0.0/8` in $=R match only that text. Write the "
+     "network's leading octets (`192.168.1`, `10`)."},
+    {"unused-suppression", Severity::Warning, "a cfkit-lint: disable comment that suppresses nothing",
+     "No finding of the named check is on this line any more: remove the comment."},
+};
+
+std::map<int, const CfLine*> lines_by_number(const CfFile& ast) {
+    std::map<int, const CfLine*> out;
+    for (const CfLine& l : ast.lines) out[l.loc.line] = &l;
+    return out;
+}
+
+class Linter {
+public:
+    Linter(const CfFile& ast, const Config& cfg, const LintOptions& o)
+        : ast_(ast), cfg_(cfg), opts_(o), lines_(lines_by_number(ast)) {}
+
+    std::vector<LintFinding> run(const Diagnostics& load) {
+        load_messages(load);
+        for (std::size_t rs = 0; rs < cfg_.rulesets.size(); ++rs) ruleset(static_cast<int>(rs));
+        class_words();
+        return suppress();
+    }
+
+private:
+    void add(const std::string& id, const SourceLoc& loc, const std::string& message, const std::string& hint = "") {
+        const LintCheck* c = find_lint_check(id);
+        LintFinding f;
+        f.id = id;
+        f.diag.severity = c ? c->severity : Severity::Warning;
+        f.diag.emit = Emit::Plain;
+        f.diag.loc = loc;
+        f.diag.message = message;
+        f.hint = hint.empty() && c ? c->summary : hint;
+        found_.push_back(std::move(f));
+    }
+
+    const CfLine* line_at(const SourceLoc& loc) const {
+        auto it = lines_.find(loc.line);
+        return it == lines_.end() ? nullptr : it->second;
+    }
+
+    // Where `needle` starts in a field (its first occurrence), else the field.
+    static SourceLoc at(const Field& f, const std::string& needle) {
+        SourceLoc l = f.loc;
+        std::size_t p = needle.empty() ? std::string::npos : f.text.find(needle);
+        if (p != std::string::npos && f.text.find('\n') > p) l.column += static_cast<int>(p);
+        return l;
+    }
+
+    void load_messages(const Diagnostics& load) {
+        for (const Diagnostic& d : load) {
+            SourceLoc loc = d.loc;
+            if (loc.file.empty()) loc.file = ast_.path;
+            const CfLine* l = line_at(loc);
+            if (l && l->kind == LineKind::Rule && l->missing_tab) {
+                add("missing-tab", loc, "no TAB after the LHS, so the rule has no RHS (sendmail: \"invalid rewrite line\")");
+                continue;
+            }
+            // a file or user of the machine, not of the config
+            if (d.message.find("cannot open") != std::string::npos ||
+                d.message.find("unknown user") != std::string::npos ||
+                d.message.find("unknown group") != std::string::npos) {
+                add("host-dependent", loc, d.message);
+                continue;
+            }
+            LintFinding f;
+            f.id = "sendmail-error";
+            f.diag = d;
+            f.diag.loc = loc;
+            f.diag.emit = Emit::Plain;
+            f.hint = find_lint_check("sendmail-error")->summary;
+            found_.push_back(std::move(f));
+        }
+        // spaces where TABs belong, on lines sendmail took
+        for (const CfLine& l : ast_.lines) {
+            if (l.kind != LineKind::Rule || l.missing_tab) continue;
+            spaces_in(l.lhs, true);
+            if (l.rhs.present) spaces_in(l.rhs, false);
+        }
+    }
+
+    void spaces_in(const Field& f, bool lhs) {
+        std::size_t lead = f.text.find_first_not_of(" \t");  // sendmail skips leading blanks
+        if (lead == std::string::npos) return;
+        std::size_t p = f.text.find("  ", lead);
+        while (p != std::string::npos) {
+            std::size_t end = f.text.find_first_not_of(' ', p);
+            if (end == std::string::npos) return;
+            std::string rest = f.text.substr(end);
+            SourceLoc loc = f.loc;
+            loc.column += static_cast<int>(p);
+            if (lhs && (rest.rfind("$:", 0) == 0 || rest.rfind("$@", 0) == 0 || rest.rfind("$#", 0) == 0)) {
+                add("lhs-spaces", loc, "spaces, not a TAB, before \"" + first_words(rest) + "\": sendmail reads it as part of the LHS");
+                return;
+            }
+            // a comment that became part of the RHS: words, no address operators
+            bool prose = rest.find_first_of("$<>@") == std::string::npos &&
+                         std::any_of(rest.begin(), rest.end(), [](char ch) { return std::isalpha(static_cast<unsigned char>(ch)); });
+            if (!lhs && p > 0 && prose) {
+                add("rhs-spaces", loc, "spaces, not a TAB, before \"" + first_words(rest) +
+                                           "\": sendmail copies it into the rewritten address");
+                return;
+            }
+            p = f.text.find("  ", end);
+        }
+    }
+
+    static std::string first_words(const std::string& s) {
+        std::string w = s.substr(0, s.find('\n'));
+        return w.size() > 30 ? w.substr(0, 27) + "..." : w;
+    }
+
+    std::string ruleset_label(int rs) const {
+        const std::string& n = cfg_.rulesets[static_cast<std::size_t>(rs)].name;
+        return n.empty() ? std::to_string(rs) : n;
+    }
+
+    void ruleset(int rs) {
+        const Ruleset& r = cfg_.rulesets[static_cast<std::size_t>(rs)];
+        const std::string& name = r.name;
+        const bool at_connect = name == "check_relay" || name == "Local_check_relay";
+        bool ended = false;
+        int end_line = 0;
+        for (const Rule& rule : r.rules) {
+            const CfLine* l = line_at(rule.loc);
+            if (ended) {
+                add("unreachable-rule", rule.loc,
+                    "never tried: the rule at line " + std::to_string(end_line) + " ends ruleset " + ruleset_label(rs) +
+                        " for every input");
+                ended = false;  // once per ruleset
+                end_line = -1;
+            }
+            const bool any = rule.lhs.size() == 1 && meta::first(rule.lhs[0]) == meta::MATCHZANY;
+            unsigned char head = rule.rhs.empty() ? 0 : meta::first(rule.rhs[0]);
+            if (any && (head == meta::CANONHOST || head == meta::CANONNET) && end_line == 0) {
+                ended = true;
+                end_line = rule.loc.line;
+            }
+            if (any && head != meta::CANONHOST && head != meta::CANONNET && head != meta::CANONUSER &&
+                !calls_or_looks_up(rule))
+                add("endless-loop", rule.loc, "`$*` matches this rule's result again: sendmail rewrites until "
+                                              "\"Infinite loop in ruleset " + ruleset_label(rs) + "\"");
+            tokens(rule, l, at_connect);
+        }
+    }
+
+    static bool calls_or_looks_up(const Rule& rule) {
+        for (const std::string& t : rule.rhs) {
+            unsigned char c = meta::first(t);
+            if (c == meta::CALLSUBR || c == meta::LOOKUPBEGIN || c == meta::HOSTBEGIN) return true;
+        }
+        return false;
+    }
+
+    void tokens(const Rule& rule, const CfLine* l, bool at_connect) {
+        static const Field none;
+        const Field& lhs = l ? l->lhs : none;
+        const Field& rhs = l ? l->rhs : none;
+        for (const std::string& t : rule.lhs) {
+            unsigned char c = meta::first(t);
+            if ((c == meta::MATCHCLASS || c == meta::MATCHNCLASS) && t.size() > 1) {
+                MacroId id = static_cast<MacroId>(t[1]);
+                if (cfg_.env.classes.empty(id) && !filled_by_sendmail(id)) {
+                    std::string shown = cfg_.env.names.display(id);
+                    std::string op = c == meta::MATCHCLASS ? "$=" : "$~";
+                    add("empty-class", at(lhs, op + shown), op + shown + ": no C or F line fills class " + shown);
+                }
+            }
+            if (c == meta::MACRODEXPAND && t.size() > 1) macro_use(static_cast<MacroId>(t[1]), lhs, at_connect);
+        }
+        for (std::size_t k = 0; k < rule.rhs.size(); ++k) {
+            const std::string& t = rule.rhs[k];
+            unsigned char c = meta::first(t);
+            if (c == meta::CALLSUBR && k + 1 < rule.rhs.size()) {
+                const std::string& written = rule.rhs[k + 1];
+                std::string name = written;  // callsubr() strips quotes: $>"Name"
+                name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
+                int target = cfg_.find_ruleset(name);
+                if (target < 0)
+                    add("undefined-ruleset", at(rhs, "$>" + written),
+                        "$>" + written + ": no ruleset " + name + " (sendmail: \"Unknown ruleset " + name + "\")");
+                // a named one without rules is a hook sendmail-cf declares on purpose
+                else if (!cfg_.rulesets[static_cast<std::size_t>(target)].defined &&
+                         name.find_first_not_of("0123456789") == std::string::npos)
+                    add("empty-ruleset-call", at(rhs, "$>" + written), "$>" + written + ": ruleset " + name + " has no rules");
+            }
+            if (c == meta::LOOKUPBEGIN && k + 1 < rule.rhs.size()) {
+                const std::string& name = rule.rhs[k + 1];
+                if (!cfg_.maps || !cfg_.maps->find(name))
+                    add("undeclared-map", at(rhs, "$(" + name), "$(" + name + ": no K line declares map " + name);
+            }
+            if (c == meta::MACRODEXPAND && t.size() > 1) macro_use(static_cast<MacroId>(t[1]), rhs, at_connect);
+        }
+    }
+
+    // Classes sendmail fills itself ($=w and $=k: the host's names, $=m its
+    // domain, $=t trusted users), and those sendmail-cf's own rules test,
+    // which stay empty until a .mc fills them ($=R without relay domains).
+    bool filled_by_sendmail(MacroId id) const {
+        if (id == 'w' || id == 'k' || id == 'm' || id == 't') return true;
+        static const char* const kCfClasses[] = {
+            "A", "B", "E", "G", "L", "M", "N", "O", "P", "R", "U", "V", "W", "X", "Y", "Z",
+            "{Accept}", "{Canonify}", "{LDAPRouteEquiv}", "{LDAPRoute}", "{MappedDomain}", "{ResOk}",
+            "{SMTPOpModes}", "{SpamTag}", "{Src}", "{TlsVerified}", "{Tls}", "{TrustAuthMech}", "{VirtHost}",
+            "{cert_altnames}"};
+        std::string shown = cfg_.env.names.display(id);
+        for (const char* c : kCfClasses)
+            if (shown == c) return true;
+        return false;
+    }
+
+    void macro_use(MacroId id, const Field& f, bool at_connect) {
+        if (!at_connect) return;
+        static const char* const kLater[] = {"s", "auth_authen", "auth_type", "auth_author", "auth_ssf",
+                                             "mail_addr", "mail_host", "mail_mailer", "f", "rcpt_addr",
+                                             "rcpt_host", "rcpt_mailer", "verify", "cert_subject", "cert_issuer",
+                                             "cn_subject", "cn_issuer", "tls_version", "cipher", "cipher_bits",
+                                             "msg_size", "nrcpts"};
+        std::string name = id < 0xA0 ? std::string(1, static_cast<char>(id)) : cfg_.env.names.name_of(id);
+        for (const char* later : kLater) {
+            if (name != later) continue;
+            std::string shown = cfg_.env.names.display(id);
+            add("macro-before-set", at(f, "$&" + shown),
+                "$&" + shown + " is empty here: check_relay runs at connect, before sendmail sets it");
+            return;
+        }
+    }
+
+    // $=R words written as networks: "192.168.1.0", "10.0.0.0/8".
+    void class_words() {
+        for (const CfLine& l : ast_.lines) {
+            if (l.kind != LineKind::Class || l.name.text != "R") continue;
+            std::size_t p = 0;
+            const std::string& v = l.value.text;
+            while (p < v.size()) {
+                std::size_t b = v.find_first_not_of(" \t\n", p);
+                if (b == std::string::npos) break;
+                std::size_t e = v.find_first_of(" \t\n", b);
+                std::string w = v.substr(b, e == std::string::npos ? std::string::npos : e - b);
+                p = e == std::string::npos ? v.size() : e;
+                bool slash = w.find('/') != std::string::npos;
+                bool dotted_zero = std::count(w.begin(), w.end(), '.') == 3 && w.size() > 2 &&
+                                   w.compare(w.size() - 2, 2, ".0") == 0 &&
+                                   w.find_first_not_of("0123456789.") == std::string::npos;
+                if (!slash && !dotted_zero) continue;
+                std::string net = w.substr(0, w.find('/'));
+                while (net.size() > 2 && net.compare(net.size() - 2, 2, ".0") == 0) net.resize(net.size() - 2);
+                SourceLoc loc = l.value.loc;
+                loc.column += static_cast<int>(b);
+                add("network-literal", loc,
+                    "\"" + w + "\" in $=R matches only the address written so; for the network write \"" + net + "\"");
+            }
+        }
+    }
+
+    // Inline "cfkit-lint: disable=ID[,ID] reason" comments and --disable.
+    std::vector<LintFinding> suppress() {
+        struct Sup {
+            SourceLoc loc;
+            std::string id;
+            bool used = false;
+        };
+        std::vector<Sup> sups;
+        for (const CfLine& l : ast_.lines) {
+            std::size_t p = l.raw.find("cfkit-lint: disable=");
+            if (p == std::string::npos) continue;
+            std::size_t b = p + std::string("cfkit-lint: disable=").size();
+            std::size_t e = l.raw.find_first_of(" \t\n", b);
+            std::string ids = l.raw.substr(b, e == std::string::npos ? std::string::npos : e - b);
+            std::size_t q = 0;
+            while (q <= ids.size()) {
+                std::size_t c = ids.find(',', q);
+                std::string id = ids.substr(q, c == std::string::npos ? std::string::npos : c - q);
+                if (!id.empty()) {
+                    SourceLoc loc = l.loc;
+                    loc.column = static_cast<int>(p) + 1;
+                    sups.push_back({loc, id, false});
+                }
+                if (c == std::string::npos) break;
+                q = c + 1;
+            }
+        }
+        std::vector<LintFinding> out;
+        for (LintFinding& f : found_) {
+            if (opts_.disabled.count(f.id)) continue;
+            bool hidden = false;
+            for (Sup& s : sups) {
+                if (s.id == f.id && s.loc.line == f.diag.loc.line) hidden = s.used = true;
+            }
+            if (!hidden) out.push_back(std::move(f));
+        }
+        found_.clear();
+        for (const Sup& s : sups) {
+            if (s.used) continue;
+            std::string why = find_lint_check(s.id) ? "no " + s.id + " finding on this line"
+                                                    : "no check is named " + s.id;
+            add("unused-suppression", s.loc, "cfkit-lint: disable=" + s.id + " suppresses nothing: " + why);
+        }
+        for (LintFinding& f : found_)
+            if (!opts_.disabled.count(f.id)) out.push_back(std::move(f));
+        std::stable_sort(out.begin(), out.end(), [](const LintFinding& a, const LintFinding& b) {
+            return std::make_pair(a.diag.loc.line, a.diag.loc.column) < std::make_pair(b.diag.loc.line, b.diag.loc.column);
+        });
+        return out;
+    }
+
+    const CfFile& ast_;
+    const Config& cfg_;
+    const LintOptions& opts_;
+    std::map<int, const CfLine*> lines_;
+    std::vector<LintFinding> found_;
+};
+
+} // namespace
+
+const std::vector<LintCheck>& lint_checks() { return kChecks; }
+
+const LintCheck* find_lint_check(const std::string& id) {
+    for (const LintCheck& c : kChecks)
+        if (id == c.id) return &c;
+    return nullptr;
+}
+
+std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const Diagnostics& load,
+                                     const LintOptions& options) {
+    return Linter(ast, cfg, options).run(load);
+}
+
+} // namespace cfkit

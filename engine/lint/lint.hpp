@@ -1,0 +1,46 @@
+// cfkit lint: the mistakes in a .cf that load fine (or that sendmail only
+// reports in words that do not say what to do), found from the file as
+// written (the AST, for positions and text) and as compiled (rulesets,
+// classes, maps). Returns findings; printing them is the program's job.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.hpp"
+#include "grammar/ast.hpp"
+
+namespace cfkit {
+
+// One kind of finding: a stable id (SARIF's rule id, --disable's
+// argument), how bad it is, and what it means.
+struct LintCheck {
+    const char* id;
+    Severity severity;
+    const char* summary;  // one line
+    const char* help;     // why it matters and what to do
+};
+
+// Every check, in the order they are documented.
+const std::vector<LintCheck>& lint_checks();
+const LintCheck* find_lint_check(const std::string& id);
+
+struct LintFinding {
+    std::string id;
+    Diagnostic diag;   // severity, position (file, line, column) and message
+    std::string hint;  // what to change
+};
+
+struct LintOptions {
+    std::set<std::string> disabled;  // --disable ID
+};
+
+// The findings for `ast` compiled into `cfg`; `load` holds the messages
+// sendmail itself gives while reading the file (they become findings too).
+// A comment "cfkit-lint: disable=ID[,ID] [reason]" on a line turns those
+// checks off for that line; one that turns nothing off is a finding.
+std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const Diagnostics& load,
+                                     const LintOptions& options);
+
+} // namespace cfkit
