@@ -212,6 +212,12 @@ FileUser FileUser::current() {
     return u;
 }
 
+FileUser FileUser::root() {
+    FileUser u;
+    u.name = "root";
+    return u;
+}
+
 std::string sm_errstring(int err) {
     switch (err) {
     case sm_err::NoSlink: return "Symbolic links not allowed";
@@ -272,6 +278,8 @@ SafeCheck safefile(const std::string& path, const FileUser& u, unsigned flags, c
     if ((flags & sff::RegOnly) && !S_ISREG(st.st_mode)) return fail(sm_err::RegOnly);
     if ((flags & sff::NoGwFiles) && (st.st_mode & S_IWGRP)) return fail(sm_err::GwFile);
     if ((flags & sff::NoWwFiles) && (st.st_mode & S_IWOTH)) return fail(sm_err::WwFile);
+    if ((flags & sff::NoGrFiles) && (st.st_mode & S_IRGRP)) return fail(sm_err::GrFile);
+    if ((flags & sff::NoWrFiles) && (st.st_mode & S_IROTH)) return fail(sm_err::WrFile);
     if ((flags & sff::NoHlink) && st.st_nlink != 1) return fail(sm_err::NoHlink);
     // read permission, for the user's class of the file (TrustedUser: root)
     mode_t want = S_IRUSR;
@@ -284,6 +292,7 @@ SafeCheck safefile(const std::string& path, const FileUser& u, unsigned flags, c
         if (st.st_gid != u.gid && !is_member(st.st_gid, u.name)) want >>= 3;
     }
     if ((st.st_mode & want) != want) return fail(EACCES);
+    if ((flags & sff::MustOwn) && st.st_uid != u.uid && st.st_uid != 0) return fail(EACCES);
     return out;
 }
 
@@ -305,6 +314,13 @@ unsigned class_file_flags(const DontBlame& d, uid_t real_uid) {
 unsigned help_file_flags(const DontBlame& d) {
     unsigned f = sff::OpenAsRoot | sff::RegOnly | sff::NoLock | sff::SafeDirPath;
     if (d.test(dbs::HelpFileInUnsafeDirPath)) f &= ~sff::SafeDirPath;
+    return f;
+}
+
+unsigned tls_file_flags(const DontBlame& d, bool key) {
+    unsigned f = sff::RegOnly | sff::SafeDirPath | sff::NoWlink | sff::NoGwFiles | sff::NoWwFiles | sff::MustOwn |
+                 sff::RootOk | sff::OpenAsRoot;
+    if (key) f |= sff::NoWrFiles | (d.test(41) ? 0u : sff::NoGrFiles);  // 41: GroupReadableKeyFile
     return f;
 }
 

@@ -37,6 +37,7 @@ std::vector<std::string> apply_dont_blame(const std::string& value, DontBlame& b
 
 // safefile()'s flags (sendmail.h's SFF_ values).
 namespace sff {
+constexpr unsigned MustOwn = 0x1, NoGrFiles = 0x8000, NoWrFiles = 0x10000;
 constexpr unsigned NoSlink = 0x2, RootOk = 0x4, NoPathCheck = 0x10, RegOnly = 0x80, SafeDirPath = 0x100,
                    NoHlink = 0x200, NoWlink = 0x400, NoGwFiles = 0x800, NoWwFiles = 0x1000, OpenAsRoot = 0x2000,
                    NoLock = 0x4000;
@@ -52,6 +53,7 @@ struct FileUser {
     uid_t real_uid = 0;
     uid_t euid = 0;
     static FileUser current();  // this process
+    static FileUser root();     // the daemon, which runs as root
 };
 
 // The pseudo-errors of sm_errstring() (above every errno value).
@@ -83,6 +85,11 @@ SafeCheck safefile(const std::string& path, const FileUser& user, unsigned flags
 unsigned map_file_flags(const DontBlame& dont_blame);
 unsigned class_file_flags(const DontBlame& dont_blame, uid_t real_uid);
 unsigned help_file_flags(const DontBlame& dont_blame);
+// inittls()'s flags for the server's certificate, key and CA file: no
+// links in writable directories, not writable by others, owned by root or
+// the user; the key also unreadable by others (and by its group, unless
+// GroupReadableKeyFile).
+unsigned tls_file_flags(const DontBlame& dont_blame, bool key);
 
 // The warnings sendmail prints (at Verbose 2) when it reads the
 // ServiceSwitchFile `path`: one line for each world- or group-writable

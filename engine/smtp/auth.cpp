@@ -47,7 +47,21 @@ std::string hex(const unsigned char* p, std::size_t n) {
     return out;
 }
 
+// isspace() at both ends, as Cyrus trims an authentication id.
+std::string trim_space(const std::string& s) {
+    const char* ws = " \t\n\v\f\r";
+    std::size_t b = s.find_first_not_of(ws);
+    if (b == std::string::npos) return std::string();
+    return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
 } // namespace
+
+// The SASL server's realm: AuthRealm, else $j.
+std::string SmtpServer::Impl::sasl_realm() {
+    std::string r = option("AuthRealm");
+    return r.empty() ? macro("j") : r;
+}
 
 SmtpServer::Impl::MechList SmtpServer::Impl::auth_mechanisms() {
     MechList m;
@@ -55,6 +69,11 @@ SmtpServer::Impl::MechList SmtpServer::Impl::auth_mechanisms() {
     std::string opts = option("AuthOptions");
     lib.erase(std::remove_if(lib.begin(), lib.end(), [&](const std::string& x) { return !allowed(x, opts, tls_active); }),
               lib.end());
+    // EXTERNAL: once a client certificate verified (its subject is the id)
+    if (tls_active && macro("verify") == "OK") {
+        auto at = std::find(lib.begin(), lib.end(), "CRAM-MD5");
+        lib.insert(at, "EXTERNAL");
+    }
     m.library = lib.size();
     std::string want = option("AuthMechanisms");
     if (want.empty()) want = "EXTERNAL GSSAPI KERBEROS_V4 DIGEST-MD5 CRAM-MD5";
@@ -86,6 +105,11 @@ void SmtpServer::Impl::on_auth(const SmtpCommand& c, SmtpReply&) {
         initial = d;
     }
     sasl = SaslExchange{mech, 0, "", ""};
+    // a mechanism whose server speaks first takes no initial response
+    if (initial && ascii_iequal(mech, "CRAM-MD5")) {
+        sasl.reset();
+        return error("535 5.7.0 authentication failed");
+    }
     sasl_step(initial);
 }
 
@@ -117,7 +141,7 @@ void SmtpServer::Impl::sasl_step(const std::optional<std::string>& input) {
         return auth_done(input->substr(a + 1, b - a - 1), input->substr(b + 1));
     }
     if (mech == "LOGIN") {
-        if (x.step == 0 && !input) {
+        if (x.step == 0 && (!input || input->empty())) {  // also "AUTH LOGIN ="
             x.step = 1;
             return say("334 VXNlcm5hbWU6");  // "Username:"
         }
@@ -132,7 +156,7 @@ void SmtpServer::Impl::sasl_step(const std::optional<std::string>& input) {
         // the challenge: a random number, the time and the realm
         char buf[160];
         std::snprintf(buf, sizeof buf, "<%ld.%ld@%s>", static_cast<long>(getpid()) * 7919L % 1000000007L,
-                      static_cast<long>(std::time(nullptr)), ascii_lower(macro("j")).c_str());
+                      static_cast<long>(std::time(nullptr)), ascii_lower(sasl_realm()).c_str());
         x.challenge = buf;
         x.step = 1;
         return say("334 " + base64_encode(x.challenge));
@@ -144,8 +168,7 @@ void SmtpServer::Impl::sasl_step(const std::optional<std::string>& input) {
         std::size_t sp = resp.rfind(' ');
         std::string user = sp == std::string::npos ? resp : resp.substr(0, sp);
         std::string digest = sp == std::string::npos ? std::string() : resp.substr(sp + 1);
-        std::string realm = option("AuthRealm").empty() ? macro("j") : option("AuthRealm");
-        std::optional<std::string> pw = setup.accounts.password_of(user, realm);
+        std::optional<std::string> pw = setup.accounts.password_of(trim_space(user), sasl_realm());
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned len = 0;
         bool ok = pw && HMAC(EVP_md5(), pw->data(), static_cast<int>(pw->size()),
@@ -153,7 +176,12 @@ void SmtpServer::Impl::sasl_step(const std::optional<std::string>& input) {
                              &len) && hex(md, len) == digest;
         return ok ? auth_done(user, *pw) : auth_done("", "");
     }
-    // DIGEST-MD5, SCRAM and the others: not modelled (see the README)
+    // DIGEST-MD5, SCRAM and the others: the exchange is not modelled (see
+    // the README); a challenge of cfkit's, and the answer fails
+    if (x.step == 0) {
+        x.step = 1;
+        return say("334 " + base64_encode("cfkit: " + ascii_upper(x.mech) + " is not modelled"));
+    }
     sasl.reset();
     error("535 5.7.0 authentication failed");
 }
@@ -161,12 +189,8 @@ void SmtpServer::Impl::sasl_step(const std::optional<std::string>& input) {
 void SmtpServer::Impl::auth_done(const std::string& authcid_in, const std::string& password) {
     std::string mech = sasl->mech;
     sasl.reset();
-    // Cyrus trims the authentication id
-    std::size_t b = authcid_in.find_first_not_of(" \t");
-    std::size_t e = authcid_in.find_last_not_of(" \t");
-    std::string authcid = b == std::string::npos ? std::string() : authcid_in.substr(b, e - b + 1);
-    std::string realm = option("AuthRealm").empty() ? macro("j") : option("AuthRealm");
-    if (authcid.empty() || !setup.accounts.check(authcid, realm, password))
+    std::string authcid = trim_space(authcid_in);  // as Cyrus canonicalises it
+    if (authcid.empty() || !setup.accounts.check(authcid, sasl_realm(), password))
         return error("535 5.7.0 authentication failed");
     authenticated = true;
     define("auth_type", mech);

@@ -40,7 +40,6 @@ std::optional<std::string> SaslAccounts::password_of(const std::string& authcid,
     std::size_t at = authcid.find('@');
     std::string user = at == std::string::npos ? authcid : authcid.substr(0, at);
     std::string in_realm = at == std::string::npos ? ascii_lower(realm) : authcid.substr(at + 1);
-    // a script's account without a realm is in the server's realm
     if (auto it = entries_.find({user, in_realm}); it != entries_.end()) return it->second;
     // a script's account without a realm is in the server's realm
     if (in_realm == ascii_lower(realm))

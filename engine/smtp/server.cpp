@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -83,6 +84,7 @@ SmtpServer::Impl::Impl(const Config& c, ServerSetup st)
       aliases(c), rcpt_list(s, aliases) {
     s.reporter = &rep;
     s.maps.resolver = &resolver;
+    s.maps.file_user = FileUser::root();  // the daemon checks its files as root
     s.observer = &decider;
     decider.cfg = &cfg;
 }
@@ -331,7 +333,8 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
     // the address as sendmail writes it: "IPv6:2001:db8::5"
     std::string addr = anynet_ntoa(client.address, cfg.options.compressed_ipv6);
     unsigned char raw[16];
-    bool v6 = addr != client.address && inet_pton(AF_INET6, client.address.c_str(), raw) == 1;
+    // a v4-mapped address is an IPv4 client to getauthinfo(): addr is then dotted
+    bool v6 = addr.compare(0, 5, "IPv6:") == 0 && inet_pton(AF_INET6, client.address.c_str(), raw) == 1;
     AddrAnswer ptr = resolver.host_by_address(client.address);
     if (ptr.name && ptr_name_is_address(*ptr.name)) ptr.name.reset();  // no try_again: the lookup answered
     std::string realname = ptr.name ? *ptr.name : "[" + addr + "]";
@@ -364,16 +367,18 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
         daemon_addr = anynet_ntoa("::1", cfg.options.compressed_ipv6);
         family = "inet6";
         for (const std::string& opts : cfg.options.daemon_port_options) {
-            std::map<std::string, std::string> kv;  // "Name=MTA-v6, Family=inet6"
+            // setsockaddroptions(): "Name=MTA-v6, Family=inet6"; a key counts by its first letter
+            std::map<char, std::string> kv;
             for (const std::string& item : split_words_on(opts, ",")) {
                 std::size_t eq = item.find('=');
-                if (eq == std::string::npos) continue;
-                kv[ascii_lower(split_words_on(item.substr(0, eq), " \t").front())] =
-                    split_words_on(item.substr(eq + 1), " \t").empty() ? "" : split_words_on(item.substr(eq + 1), " \t").front();
+                std::vector<std::string> key = split_words_on(item.substr(0, eq), " \t");
+                if (eq == std::string::npos || key.empty()) continue;
+                std::vector<std::string> val = split_words_on(item.substr(eq + 1), " \t");
+                kv[static_cast<char>(std::tolower(static_cast<unsigned char>(key[0][0])))] = val.empty() ? "" : val[0];
             }
-            if (ascii_lower(kv["family"]) != "inet6") continue;
-            if (!kv["name"].empty()) daemon = kv["name"];
-            if (!kv["addr"].empty()) daemon_addr = anynet_ntoa(kv["addr"], cfg.options.compressed_ipv6);
+            if (ascii_lower(kv['f']) != "inet6") continue;
+            if (!kv['n'].empty()) daemon = kv['n'];
+            if (!kv['a'].empty()) daemon_addr = anynet_ntoa(kv['a'], cfg.options.compressed_ipv6);
             break;
         }
     }
@@ -465,7 +470,9 @@ SmtpReply SmtpServer::command(const std::string& line) {
         d.first_command = false;
         for (const char* http : {"GET", "POST", "CONNECT", "USER"}) {
             std::size_t n = std::strlen(http);
-            if (line.size() > n && ascii_iequal(line.substr(0, n), http) && (line[n] == ' ' || line[n] == '\t')) {
+            // the line's CR LF counts as the blank after the word: "GET" alone too
+            if (line.size() >= n && ascii_iequal(line.substr(0, n), http) &&
+                (line.size() == n || std::isspace(static_cast<unsigned char>(line[n])))) {
                 r.lines.push_back("421 4.7.0 " + d.myhostname() + " Rejecting open proxy " + d.macro("_"));
                 r.closes = d.closed = true;
                 return r;

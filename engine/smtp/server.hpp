@@ -90,7 +90,7 @@ public:
     // given. tls_client runs; nothing is sent. False, with `error`, when
     // the certificate cannot be read.
     bool tls_handshake(const std::string& cert_pem, const std::map<std::string, std::string>& given,
-                       std::string& error);
+                       std::string& error, SmtpReply& into);  // tls_client's check goes into `into`
 
     bool closed() const;
     bool in_data() const;  // the last command was a DATA answered with 354

@@ -149,8 +149,8 @@ struct SmtpServer::Impl {
     static bool local(const Address& a) { return a.mailer && a.mailer->flags.find('l') != std::string::npos; }
     void clear_envelope();
     void new_queue_id();  // $i
-    int qid_seq = -1;
-    bool first_command = true;  // the open-proxy check's `first`     // assign_queueid()'s sequence number; -1: not yet started
+    int qid_seq = -1;           // assign_queueid()'s sequence number; -1: not yet started
+    bool first_command = true;  // the open-proxy check's `first`
     std::string identify_client(const ClientInfo& client);  // returns $_
     std::string greeting_text();
     std::vector<std::string> ehlo_extensions();
@@ -181,6 +181,7 @@ struct SmtpServer::Impl {
     void sasl_response(const std::string& line);
     void sasl_step(const std::optional<std::string>& input);
     void auth_done(const std::string& authcid, const std::string& password);
+    std::string sasl_realm();
     void on_help(const SmtpCommand& c, SmtpReply& r);
     void on_unknown(const SmtpCommand& c, SmtpReply& r);
     // parts of MAIL and RCPT

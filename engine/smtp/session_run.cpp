@@ -84,7 +84,7 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
             r = server.command(st.smtp);
             std::string error;
             if (r.lines.size() == 1 && r.lines[0].compare(0, 4, "220 ") == 0 &&
-                !server.tls_handshake(st.cert, st.tls_macros, error))
+                !server.tls_handshake(st.cert, st.tls_macros, error, r))
                 t.problems.push_back(script.path + ":" + std::to_string(st.line) + ": starttls: " + error);
             break;
         }

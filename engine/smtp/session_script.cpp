@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <cctype>
+#include <cstring>
 #include <regex>
 #include <sstream>
 
@@ -172,6 +173,11 @@ void ScriptReader::connect(const Line& l) {
     if (w.size() < 2) return fail(l.no, "connect: expected an address (IPv4 or IPv6)");
     unsigned char ip[16];
     bool v6 = inet_pton(AF_INET6, w[1].c_str(), ip) == 1;
+    // ::ffff:a.b.c.d is an IPv4 client to the daemon: its name has A records
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    const bool mapped = v6 && std::memcmp(ip, kMapped, 12) == 0;
+    char dotted[INET_ADDRSTRLEN] = "";
+    if (mapped) inet_ntop(AF_INET, ip + 12, dotted, sizeof dotted);
     if (!v6 && inet_pton(AF_INET, w[1].c_str(), ip) != 1)
         return fail(l.no, "connect: " + w[1] + " is not an IPv4 or IPv6 address");
     std::string name, resolve;
@@ -198,8 +204,11 @@ void ScriptReader::connect(const Line& l) {
         // FORGED: the name's address is another one
         std::string other = v6 ? (w[1] != "2001:db8::fe" ? "2001:db8::fe" : "2001:db8::fd")
                                : (w[1] != "192.0.2.254" ? "192.0.2.254" : "192.0.2.253");
-        if (!out_.dns.add({w[1], "PTR", name}, err) ||
-            !out_.dns.add({name, v6 ? "AAAA" : "A", resolve == "FORGED" ? other : w[1]}, err))
+        if (!out_.dns.add({mapped ? std::string(dotted) : w[1], "PTR", name}, err) ||
+            !out_.dns.add({name, v6 && !mapped ? "AAAA" : "A",
+                           resolve == "FORGED" ? (mapped ? std::string("192.0.2.254") : other)
+                                               : (mapped ? std::string(dotted) : w[1])},
+                          err))
             return fail(l.no, "connect: " + err);
     }
     if (resolve == "TEMP" && !out_.dns.add({w[1], "TEMP"}, err)) return fail(l.no, "connect: " + err);

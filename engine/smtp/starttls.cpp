@@ -5,21 +5,23 @@
 // answer to what the client sends next.
 #include <cctype>
 
+#include "engine/names/safefile.hpp"
 #include "engine/smtp/server_state.hpp"
 #include "engine/text/metachar.hpp"
 
 namespace cfkit {
 
-namespace {
-constexpr int kGroupReadableKeyFile = 41;  // DontBlameSendmail's bit
-}
-
 bool SmtpServer::Impl::tls_offered() {
     if (tls_active) return false;
     if (!tls_usable) {
         std::string ca = setup.tls_ca.empty() ? option("CACertFile") : setup.tls_ca;
-        tls_usable = server_tls_usable(option("ServerCertFile"), option("ServerKeyFile"), ca, option("CACertPath"),
-                                       cfg.options.dont_blame.test(kGroupReadableKeyFile));
+        const DontBlame& dbs = cfg.options.dont_blame;
+        // inittls(): each file must pass safefile() before it is loaded
+        bool safe = true;
+        for (const auto& [file, key] : {std::pair<std::string, bool>{option("ServerCertFile"), false},
+                                        {option("ServerKeyFile"), true}, {ca, false}})
+            safe = safe && !file.empty() && safefile(file, FileUser::root(), tls_file_flags(dbs, key), dbs, false).error == 0;
+        tls_usable = safe && server_tls_usable(option("ServerCertFile"), option("ServerKeyFile"), ca, option("CACertPath"));
     }
     return *tls_usable;
 }
@@ -49,7 +51,7 @@ void SmtpServer::Impl::tls_done(const TlsPeer& peer) {
 }
 
 bool SmtpServer::tls_handshake(const std::string& cert_pem, const std::map<std::string, std::string>& given,
-                               std::string& error) {
+                               std::string& error, SmtpReply& into) {
     Impl& d = *impl_;
     SmtpReply r;
     d.begin(r);
@@ -64,6 +66,7 @@ bool SmtpServer::tls_handshake(const std::string& cert_pem, const std::map<std::
     }
     for (const auto& [name, value] : given) peer.macros[name] = value;
     d.tls_done(peer);
+    into.checks.insert(into.checks.end(), r.checks.begin(), r.checks.end());  // tls_client's run
     return true;
 }
 

@@ -6,7 +6,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <cstring>
@@ -111,12 +110,9 @@ std::optional<TlsPeer> tls_peer_with_cert(const std::string& cert_pem, const std
 }
 
 bool server_tls_usable(const std::string& cert, const std::string& key, const std::string& ca_file,
-                       const std::string& ca_path, bool group_readable_key) {
+                       const std::string& ca_path) {
     for (const std::string* f : {&cert, &key, &ca_file, &ca_path})
         if (f->empty() || (*f)[0] != '/') return false;
-    struct stat st {};
-    if (stat(key.c_str(), &st) != 0) return false;
-    if ((st.st_mode & S_IROTH) || ((st.st_mode & S_IRGRP) && !group_readable_key)) return false;
     X509Ptr c = read_cert(cert);
     File kf(std::fopen(key.c_str(), "r"));
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> k(

@@ -28,9 +28,9 @@ std::optional<TlsPeer> tls_peer_with_cert(const std::string& cert_pem, const std
                                           const std::string& ca_path, std::string& error);
 
 // initsrvtls(): can the server offer STARTTLS with these files (all set,
-// absolute, the key readable by its owner only unless `group_readable_key`,
-// the certificate and key loading and matching, the CA file loading)?
+// absolute, the certificate and key loading and matching, the CA file
+// loading)? Their safefile() checks are the caller's.
 bool server_tls_usable(const std::string& cert, const std::string& key, const std::string& ca_file,
-                       const std::string& ca_path, bool group_readable_key);
+                       const std::string& ca_path);
 
 } // namespace cfkit

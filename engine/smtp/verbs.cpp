@@ -292,7 +292,7 @@ void SmtpServer::Impl::on_help(const SmtpCommand& c, SmtpReply&) {
     std::optional<std::string> text;
     const DontBlame& dbs = cfg.options.dont_blame;
     if (cfg.options.help_file &&
-        safefile(*cfg.options.help_file, FileUser::current(), help_file_flags(dbs), dbs, false).error == 0) {
+        safefile(*cfg.options.help_file, FileUser::root(), help_file_flags(dbs), dbs, false).error == 0) {
         std::ifstream in(*cfg.options.help_file);
         if (in) text = std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }

@@ -239,7 +239,7 @@ def parse_script(text, base=None):
             auths = True
             if len(w) < 3 or len(w) > 4:
                 raise ScriptError("line %d: auth: expected USER MECH [PASSWORD]" % lineno)
-            s.steps.append(("auth", w[1], w[2].upper(), w[3] if len(w) > 3 else None))
+            s.steps.append(("auth", w[1], w[2], w[3] if len(w) > 3 else None))  # the mechanism as written
         elif cmd == "starttls":
             cert = key = None
             for kv in w[1:]:
@@ -580,12 +580,12 @@ def play(script, out):
                 elif st[0] == "auth":
                     _, user, mech, password = st
                     what = "AUTH " + mech
-                    if password is not None and mech == "PLAIN":
+                    if password is not None and mech.upper() == "PLAIN":
                         token = b"\0" + user.encode("latin-1") + b"\0" + password.encode("latin-1")
-                        send("AUTH PLAIN " + base64.b64encode(token).decode("ascii"))
+                        send("AUTH " + mech + " " + base64.b64encode(token).decode("ascii"))
                         reply()
-                    elif password is not None and mech == "LOGIN":
-                        send("AUTH LOGIN")
+                    elif password is not None and mech.upper() == "LOGIN":
+                        send("AUTH " + mech)
                         for word in (user, password):
                             if reply() != "334":
                                 break

@@ -20,7 +20,7 @@ Each script is played against the real daemon (tools/oracle/daemon_session.py, i
 private namespaces with a fake DNS) and given to
 `CFKIT session WORK/CONF.cf SCRIPT --replies --hostname mail.example.com
 --no-interfaces`; both outputs are masked (see MASKS: the greeting's date,
-queue ids, {cert_md5} fingerprints) and compared.
+queue ids, {cert_md5} fingerprints, CRAM-MD5 challenges) and compared.
 
 Arguments may be a directory of CONF.mc files, a CONF directory of scripts,
 or single .session files. One line a script (ok, FAIL, skip (reason)), a
@@ -76,6 +76,9 @@ MASKS = [
     #     programs see the same certificates in one run, so only the saved
     #     .expected files need it.
     ("cert md5", re.compile(r"\b(?:[0-9A-F]{2}:){15}[0-9A-F]{2}\b"), "CERT_MD5"),
+    # (e) CRAM-MD5's challenge, "<random.time@host>" in base64 (it starts
+    #     "PD", the base64 of "<"): random in both programs.
+    ("cram-md5 challenge", re.compile(r"^334 PD[A-Za-z0-9+/]*={0,2}$", re.M), "334 CHALLENGE"),
 ]
 
 
