@@ -37,6 +37,9 @@ for c in seed seed-delay dnsbl headers; do
         --hostname mail.example.com --no-interfaces
 done
 
+echo "== cfkit lint: sendmail-cf's and Debian's configs (no errors, known warnings), cfkit gen's output (clean)"
+tools/lint_check.sh build/cfkit
+
 # The differential runs need root (unshare -u, see tools/oracle/difftest.py).
 AS_ROOT=""
 [ "$(id -u)" -eq 0 ] || AS_ROOT="sudo"

@@ -221,7 +221,8 @@ private:
         for (std::size_t k = 0; k < rule.rhs.size(); ++k) {
             const std::string& t = rule.rhs[k];
             unsigned char c = meta::first(t);
-            if (c == meta::CALLSUBR && k + 1 < rule.rhs.size()) {
+            // a name made at run time ($>$2) is not looked up here
+            if (c == meta::CALLSUBR && k + 1 < rule.rhs.size() && !meta::is_meta(meta::first(rule.rhs[k + 1]))) {
                 const std::string& written = rule.rhs[k + 1];
                 std::string name = written;  // callsubr() strips quotes: $>"Name"
                 name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
@@ -234,7 +235,7 @@ private:
                          name.find_first_not_of("0123456789") == std::string::npos)
                     add("empty-ruleset-call", at(rhs, "$>" + written), "$>" + written + ": ruleset " + name + " has no rules");
             }
-            if (c == meta::LOOKUPBEGIN && k + 1 < rule.rhs.size()) {
+            if (c == meta::LOOKUPBEGIN && k + 1 < rule.rhs.size() && !meta::is_meta(meta::first(rule.rhs[k + 1]))) {
                 const std::string& name = rule.rhs[k + 1];
                 if (!cfg_.maps || !cfg_.maps->find(name))
                     add("undeclared-map", at(rhs, "$(" + name), "$(" + name + ": no K line declares map " + name);

@@ -182,8 +182,10 @@ int cmd_lint(int argc, char** argv) {
     CfFile ast = parse_cf(text->content, shown);
     std::unique_ptr<Config> cfg = compile_cf(ast, co, load);
     std::vector<LintFinding> found = lint_config(ast, *cfg, load.diagnostics, opts);
-    if (format == "json") std::printf("%s\n", json_report(found).dump(2).c_str());
-    else if (format == "sarif") std::printf("%s\n", sarif_report(found, text->content).dump(2).c_str());
+    // messages may quote 8-bit bytes of the file: not UTF-8, replaced in JSON
+    const auto utf8 = nlohmann::json::error_handler_t::replace;
+    if (format == "json") std::printf("%s\n", json_report(found).dump(2, ' ', false, utf8).c_str());
+    else if (format == "sarif") std::printf("%s\n", sarif_report(found, text->content).dump(2, ' ', false, utf8).c_str());
     else if (format == "github") std::fputs(github_report(found, text->content).c_str(), stdout);
     else std::fputs(text_report(found, text->content).c_str(), stdout);
     if (fail_on == "none") return 0;
