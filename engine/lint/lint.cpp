@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <map>
 
 #include "engine/text/metachar.hpp"
@@ -49,6 +50,17 @@ const std::vector<LintCheck> kChecks = {
     {"network-literal", Severity::Warning, "a class word written as a network",
      "sendmail compares whole tokens: `192.168.1.0` or `10.0.0.0/8` in $=R match only that text. Write the "
      "network's leading octets (`192.168.1`, `10`)."},
+    {"unbalanced", Severity::Warning, "a rule whose angle brackets or quotes do not pair up",
+     "sendmail does not complain when it reads `<` without `>` or an open quote, but such a rule rarely "
+     "matches what was meant (sendmail-cf's rules focus on the part in angle brackets)."},
+    {"m4-comment-live", Severity::Warning, "an m4 macro inside a # comment of a .mc: m4 still expands it",
+     "sendmail-cf turns off m4's # comments: `# FEATURE(...)` is a live FEATURE. Comment it out with dnl."},
+    {"m4-text-to-cf", Severity::Warning, "a .mc comment line without dnl that reaches the .cf as a config line",
+     "In LOCAL_CONFIG, LOCAL_RULESETS and LOCAL_RULE_n blocks m4 copies lines to the .cf as they are: a "
+     "line \"Skip the ...\" becomes a ruleset named \"kip\". Start the comment with dnl or #."},
+    {"m4-diverted-away", Severity::Warning, "configuration inside divert(-1): m4 throws it away",
+     "Text between divert(-1) and divert(0) is discarded; a macro call there still runs. Move the lines "
+     "below divert(0)."},
     {"unused-suppression", Severity::Warning, "a cfkit-lint: disable comment that suppresses nothing",
      "No finding of the named check is on this line any more: remove the comment."},
 };
@@ -191,6 +203,26 @@ private:
                 add("endless-loop", rule.loc, "`$*` matches this rule's result again: sendmail rewrites until "
                                               "\"Infinite loop in ruleset " + ruleset_label(rs) + "\"");
             tokens(rule, l, at_connect);
+            balance(rule);
+        }
+    }
+
+    // `<` `>` pairs and quoted strings in each side of a rule.
+    void balance(const Rule& rule) {
+        for (const auto* side : {&rule.lhs, &rule.rhs}) {
+            int depth = 0;
+            bool open_quote = false;
+            for (const std::string& t : *side) {
+                if (t == "<") ++depth;
+                if (t == ">" && --depth < 0) break;
+                if (!t.empty() && t[0] == '"' && (t.size() == 1 || t.back() != '"')) open_quote = true;
+            }
+            const char* which = side == &rule.lhs ? "LHS" : "RHS";
+            if (depth != 0)
+                add("unbalanced", rule.loc,
+                    std::string(depth > 0 ? "'<' without '>'" : "'>' without '<'") + " in the " + which);
+            else if (open_quote)
+                add("unbalanced", rule.loc, std::string("a quote that does not end in the ") + which);
         }
     }
 
@@ -370,6 +402,108 @@ const LintCheck* find_lint_check(const std::string& id) {
     for (const LintCheck& c : kChecks)
         if (id == c.id) return &c;
     return nullptr;
+}
+
+namespace {
+
+// The sendmail-cf macros a user writes in a .mc (what matters: m4 expands them).
+const char* const kMcMacros[] = {"FEATURE", "define", "DAEMON_OPTIONS", "CLIENT_OPTIONS", "MAILER", "OSTYPE",
+                                 "DOMAIN", "HACK", "MASQUERADE_AS", "MASQUERADE_DOMAIN", "TRUST_AUTH_MECH",
+                                 "RELAY_DOMAIN", "EXPOSED_USER", "LOCAL_DOMAIN", "LOCAL_USER", "undefine",
+                                 "GENERICS_DOMAIN", "VIRTUSER_DOMAIN", "INPUT_MAIL_FILTER", "MAIL_FILTER"};
+
+// The first sendmail-cf macro called on the line ("FEATURE("), or "".
+std::string macro_call(const std::string& line) {
+    for (const char* m : kMcMacros) {
+        std::size_t p = line.find(std::string(m) + "(");
+        if (p == std::string::npos) continue;
+        if (p > 0 && (std::isalnum(static_cast<unsigned char>(line[p - 1])) || line[p - 1] == '_')) continue;
+        // inside m4 quotes (`FEATURE(x)') it is text, not a call
+        long open = std::count(line.begin(), line.begin() + static_cast<long>(p), '`') -
+                    std::count(line.begin(), line.begin() + static_cast<long>(p), '\'');
+        if (open > 0) continue;
+        return m;
+    }
+    return std::string();
+}
+
+// Words of a sentence (three or more, letters and punctuation only), not
+// the fields of a config line ("Kcheckaddress regex -a@MATCH").
+bool is_prose(const std::string& line) {
+    int words = 0;
+    std::size_t p = 0;
+    while (p < line.size()) {
+        std::size_t b = line.find_first_not_of(' ', p);
+        if (b == std::string::npos) break;
+        std::size_t e = line.find(' ', b);
+        std::string w = line.substr(b, e == std::string::npos ? std::string::npos : e - b);
+        p = e == std::string::npos ? line.size() : e;
+        if (!std::isalpha(static_cast<unsigned char>(w[0]))) return false;
+        for (char c : w)
+            if (!std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("'.,:;!?()-", c)) return false;
+        ++words;
+    }
+    return words >= 3;
+}
+
+} // namespace
+
+std::vector<LintFinding> lint_mc(const std::string& path, const std::string& text, const LintOptions& options) {
+    std::vector<LintFinding> out;
+    auto add = [&](const std::string& id, int line, int col, const std::string& message) {
+        if (options.disabled.count(id)) return;
+        LintFinding f;
+        f.id = id;
+        f.diag.severity = find_lint_check(id)->severity;
+        f.diag.emit = Emit::Plain;
+        f.diag.loc = {path, line, col};
+        f.diag.message = message;
+        f.hint = find_lint_check(id)->summary;
+        out.push_back(std::move(f));
+    };
+    bool diverted = false, local = false;
+    int n = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? text.size() + 1 : end + 1;
+        ++n;
+        std::size_t b = line.find_first_not_of(" \t");
+        if (b == std::string::npos) continue;
+        std::string body = line.substr(b);
+        if (body.rfind("dnl", 0) == 0) continue;
+        if (body.find("divert(-1)") != std::string::npos) diverted = true;
+        else if (body.find("divert(") != std::string::npos) diverted = false;
+        if (body[0] == '#') {
+            std::string m = macro_call(body);
+            if (!m.empty())
+                add("m4-comment-live", n, static_cast<int>(line.find(m + "(")) + 1,
+                    m + "(...) in a # comment: m4 expands it all the same (comment it out with dnl)");
+            continue;
+        }
+        if (body.rfind("LOCAL_CONFIG", 0) == 0 || body.rfind("LOCAL_RULESETS", 0) == 0 ||
+            body.rfind("LOCAL_RULE_", 0) == 0 || body.rfind("LOCAL_NET_CONFIG", 0) == 0) {
+            local = true;
+            continue;
+        }
+        if (!macro_call(body).empty() || body.rfind("MAILER_DEFINITIONS", 0) == 0) local = false;
+        bool cf_line = (body[0] == 'R' && body.find('\t') != std::string::npos) ||
+                       (body[0] == 'S' && body.find_first_of(" \t") == std::string::npos && body.size() > 1);
+        if (diverted && cf_line) {
+            add("m4-diverted-away", n, 1, "a .cf line inside divert(-1): m4 throws it away");
+            continue;
+        }
+        // prose in a block m4 copies to the .cf: "Skip the ..." is a ruleset "kip"
+        if (local && !diverted && b == 0 && std::isupper(static_cast<unsigned char>(body[0])) && body.size() > 2 &&
+            std::islower(static_cast<unsigned char>(body[1])) && is_prose(body)) {
+            std::string rest = body.substr(1, body.find(' ') - 1);
+            add("m4-text-to-cf", n, 1,
+                "m4 copies this comment to the .cf, where sendmail reads a \"" + body.substr(0, 1) + "\" line (\"" +
+                    body.substr(0, 1) + "\" then \"" + rest + "...\"): start it with dnl");
+        }
+    }
+    return out;
 }
 
 std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const Diagnostics& load,

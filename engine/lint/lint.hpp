@@ -43,4 +43,9 @@ struct LintOptions {
 std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const Diagnostics& load,
                                      const LintOptions& options);
 
+// The m4 hazards of a .mc's own text (`path`, `text`): macros in # comments,
+// .cf lines inside divert(-1), comment lines without dnl in the blocks m4
+// copies to the .cf. Positions are the .mc's.
+std::vector<LintFinding> lint_mc(const std::string& path, const std::string& text, const LintOptions& options);
+
 } // namespace cfkit

@@ -75,6 +75,11 @@ TEST_CASE("lint: each check fires where it should, with its message and position
          {"4:21 unused-suppression: cfkit-lint: disable=empty-class suppresses nothing: no empty-class finding on this line"}},
         {"a suppression of an unknown check", kHead + "R$+\t$#local $: $1\t# cfkit-lint: disable=nosuch\n",
          {"4:21 unused-suppression: cfkit-lint: disable=nosuch suppresses nothing: no check is named nosuch"}},
+        {"'<' without '>'", kHead + "R$* < @ $+\t$#local $: $1\n",
+         {"4:1 unbalanced: '<' without '>' in the LHS"}},
+        {"an open quote", kHead + "R$+\t$#local $: \"$1\n",
+         {"4:1 unbalanced: a quote that does not end in the RHS"}},
+        {"balanced", kHead + "R$* < @ $+ > \"x y\"\t$#local $: <$1>\n", {}},
         {"a file the machine lacks", kHead + "F{X}/nonexistent/file\nR$+\t$#local $: $1\n",
          {"4:1 host-dependent: fileclass: cannot open '/nonexistent/file': No such file or directory"}},
     };
@@ -87,6 +92,34 @@ TEST_CASE("lint: each check fires where it should, with its message and position
         CAPTURE(std::string(r.what));
         CHECK(join(lint_text(r.cf)) == join(r.want));
     }
+}
+
+TEST_CASE("lint: a .mc's m4 hazards, at the .mc's lines") {
+    const std::string mc =
+        "divert(-1)\n"
+        "# FEATURE(`promiscuous_relay') is live here too\n"
+        "R$*\t$@ $1\n"
+        "define(`x', `y')\n"
+        "divert(0)dnl\n"
+        "OSTYPE(linux)dnl\n"
+        "dnl # FEATURE(`nouucp') behind dnl is a comment\n"
+        "LOCAL_RULESETS\n"
+        "Skip the HELO check for our own clients\n"
+        "# a real comment\n"
+        "SLocal_check_mail\n"
+        "R$*\t$: $1\n"
+        "MAILER(smtp)dnl\n"
+        "Some text after MAILER is not in a LOCAL block\n";
+    std::vector<std::string> got;
+    for (const LintFinding& f : lint_mc("x.mc", mc, {}))
+        got.push_back(std::to_string(f.diag.loc.line) + ":" + std::to_string(f.diag.loc.column) + " " + f.id + ": " +
+                      f.diag.message);
+    CHECK(got == std::vector<std::string>{
+                     "2:3 m4-comment-live: FEATURE(...) in a # comment: m4 expands it all the same (comment it out with dnl)",
+                     "3:1 m4-diverted-away: a .cf line inside divert(-1): m4 throws it away",
+                     "9:1 m4-text-to-cf: m4 copies this comment to the .cf, where sendmail reads a \"S\" line (\"S\" then "
+                     "\"kip...\"): start it with dnl",
+                 });
 }
 
 TEST_CASE("lint: --disable turns a check off everywhere") {

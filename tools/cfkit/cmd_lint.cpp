@@ -27,12 +27,22 @@ const char* level_word(Severity s) {
 
 int rank(Severity s) { return s == Severity::Error ? 2 : s == Severity::Warning ? 1 : 0; }
 
-std::string text_report(const std::vector<LintFinding>& fs, const std::string& source) {
+// The text of each file findings point into: the .cf (or a .mc's m4 output)
+// and the .mc itself.
+using Sources = std::map<std::string, std::string>;
+
+const std::string& source_of(const Sources& src, const std::string& file) {
+    static const std::string none;
+    auto it = src.find(file);
+    return it == src.end() ? none : it->second;
+}
+
+std::string text_report(const std::vector<LintFinding>& fs, const Sources& src) {
     std::string out;
     for (const LintFinding& f : fs) {
         Diagnostic d = f.diag;
         d.message += " [" + f.id + "]";
-        if (d.loc.line > 0) out += with_source_line(d, source);
+        if (d.loc.line > 0) out += with_source_line(d, source_of(src, d.loc.file));
         else out += d.loc.file + ": " + level_word(d.severity) + ": " + d.message + "\n";  // the file as a whole
     }
     return out;
@@ -63,7 +73,7 @@ std::string line_text(const std::string& source, int line) {
     return source.substr(start, source.find('\n', start) - start);
 }
 
-nlohmann::json sarif_report(const std::vector<LintFinding>& fs, const std::string& source) {
+nlohmann::json sarif_report(const std::vector<LintFinding>& fs, const Sources& src) {
     nlohmann::json rules = nlohmann::json::array();
     for (const LintCheck& c : lint_checks())
         rules.push_back({{"id", c.id},
@@ -75,7 +85,7 @@ nlohmann::json sarif_report(const std::vector<LintFinding>& fs, const std::strin
         // FNV-1a of the check, the message and the line's text: the same
         // finding keeps its fingerprint when lines move
         std::uint64_t h = 1469598103934665603ULL;
-        for (unsigned char c : f.id + "\n" + f.diag.message + "\n" + line_text(source, f.diag.loc.line)) {
+        for (unsigned char c : f.id + "\n" + f.diag.message + "\n" + line_text(source_of(src, f.diag.loc.file), f.diag.loc.line)) {
             h ^= c;
             h *= 1099511628211ULL;
         }
@@ -100,7 +110,7 @@ nlohmann::json sarif_report(const std::vector<LintFinding>& fs, const std::strin
 
 // GitHub shows at most 10 annotations of each level: the rest are counted
 // in one more annotation, and every finding is also printed as text.
-std::string github_report(const std::vector<LintFinding>& fs, const std::string& source) {
+std::string github_report(const std::vector<LintFinding>& fs, const Sources& src) {
     std::string out;
     std::map<std::string, int> shown, hidden;
     for (const LintFinding& f : fs) {
@@ -117,7 +127,7 @@ std::string github_report(const std::vector<LintFinding>& fs, const std::string&
     for (const auto& [level, n] : hidden)
         out += "::" + level + "::" + std::to_string(n) + " more " + level + (n == 1 ? "" : "s") +
                " than GitHub shows; all findings are in the log below\n";
-    return out + text_report(fs, source);
+    return out + text_report(fs, src);
 }
 
 } // namespace
@@ -181,13 +191,22 @@ int cmd_lint(int argc, char** argv) {
     CollectingReporter load;
     CfFile ast = parse_cf(text->content, shown);
     std::unique_ptr<Config> cfg = compile_cf(ast, co, load);
-    std::vector<LintFinding> found = lint_config(ast, *cfg, load.diagnostics, opts);
+    std::vector<LintFinding> found;
+    Sources src{{shown, text->content}};
+    if (text->from_mc) {
+        std::optional<std::string> mc = read_text_file(path, error);
+        if (mc) {
+            found = lint_mc(path, *mc, opts);
+            src[path] = *mc;
+        }
+    }
+    for (LintFinding& f : lint_config(ast, *cfg, load.diagnostics, opts)) found.push_back(std::move(f));
     // messages may quote 8-bit bytes of the file: not UTF-8, replaced in JSON
     const auto utf8 = nlohmann::json::error_handler_t::replace;
     if (format == "json") std::printf("%s\n", json_report(found).dump(2, ' ', false, utf8).c_str());
-    else if (format == "sarif") std::printf("%s\n", sarif_report(found, text->content).dump(2, ' ', false, utf8).c_str());
-    else if (format == "github") std::fputs(github_report(found, text->content).c_str(), stdout);
-    else std::fputs(text_report(found, text->content).c_str(), stdout);
+    else if (format == "sarif") std::printf("%s\n", sarif_report(found, src).dump(2, ' ', false, utf8).c_str());
+    else if (format == "github") std::fputs(github_report(found, src).c_str(), stdout);
+    else std::fputs(text_report(found, src).c_str(), stdout);
     if (fail_on == "none") return 0;
     const int bar = fail_on == "warning" ? 1 : 2;
     for (const LintFinding& f : found)
