@@ -41,6 +41,15 @@ elif ! diff -u testcases/lint/stock-warnings.txt "$WORK/warnings.txt"; then
 fi
 echo "lint_check: $(ls "$CF"/cf/*.mc | wc -l) sendmail-cf configs and Debian's two: no errors, $(wc -l < "$WORK/warnings.txt") known warnings"
 
+# a .mc's findings, at the .mc's own lines where m4 copied them unchanged
+"$CFKIT" lint testcases/lint/mistakes.mc --cf-dir "$CF" > "$WORK/mc.txt" || true
+if [ "${2:-}" = --update ]; then
+    cp "$WORK/mc.txt" testcases/lint/mistakes-mc.golden
+elif ! diff -u testcases/lint/mistakes-mc.golden "$WORK/mc.txt"; then
+    echo "lint_check: testcases/lint/mistakes.mc: the findings changed"
+    exit 1
+fi
+
 for policy in rulesets/samples/*.json; do
     for base in base base-delay; do
         sed "s|@DIR@|$WORK|g" "testcases/gen/$base.mc" > "$WORK/$base.mc"

@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <tuple>
+#include <algorithm>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -130,6 +132,36 @@ std::string github_report(const std::vector<LintFinding>& fs, const Sources& src
     return out + text_report(fs, src);
 }
 
+// Lines m4 copied from the .mc unchanged (LOCAL_RULESETS, LOCAL_CONFIG ...)
+// are the user's: a finding on one points at the .mc's line when that text
+// is there exactly once.
+void point_into_mc(std::vector<LintFinding>& fs, const std::string& shown, const std::string& cf,
+                   const std::string& mc_path, const std::string& mc) {
+    std::map<std::string, int> where;  // line text -> .mc line, 0 if not unique
+    int n = 0;
+    std::size_t start = 0;
+    while (start < mc.size()) {
+        std::size_t end = mc.find('\n', start);
+        std::string l = mc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? mc.size() : end + 1;
+        ++n;
+        if (l.find_first_not_of(" \t") == std::string::npos) continue;
+        auto [it, fresh] = where.emplace(l, n);
+        if (!fresh) it->second = 0;
+    }
+    for (LintFinding& f : fs) {
+        if (f.diag.loc.file != shown || f.diag.loc.line <= 0) continue;
+        auto it = where.find(line_text(cf, f.diag.loc.line));
+        if (it == where.end() || it->second == 0) continue;
+        f.diag.loc.file = mc_path;
+        f.diag.loc.line = it->second;
+    }
+    std::stable_sort(fs.begin(), fs.end(), [&](const LintFinding& a, const LintFinding& b) {
+        return std::make_tuple(a.diag.loc.file != mc_path, a.diag.loc.line, a.diag.loc.column) <
+               std::make_tuple(b.diag.loc.file != mc_path, b.diag.loc.line, b.diag.loc.column);
+    });
+}
+
 } // namespace
 
 int cmd_lint(int argc, char** argv) {
@@ -201,6 +233,7 @@ int cmd_lint(int argc, char** argv) {
         }
     }
     for (LintFinding& f : lint_config(ast, *cfg, load.diagnostics, opts)) found.push_back(std::move(f));
+    if (text->from_mc && src.count(path)) point_into_mc(found, shown, text->content, path, src[path]);
     // messages may quote 8-bit bytes of the file: not UTF-8, replaced in JSON
     const auto utf8 = nlohmann::json::error_handler_t::replace;
     if (format == "json") std::printf("%s\n", json_report(found).dump(2, ' ', false, utf8).c_str());
