@@ -47,6 +47,10 @@ const std::vector<LintCheck> kChecks = {
     {"macro-before-set", Severity::Warning, "a macro tested in a ruleset that runs before sendmail sets it",
      "check_relay runs at connect: the HELO name ($s), AUTH and TLS macros and the envelope's macros are "
      "still empty then. Test them in check_mail or check_rcpt ({client_resolve} is set before check_relay)."},
+    {"delay-checks", Severity::Note, "a check ruleset that FEATURE(delay_checks) moves to RCPT time",
+     "With delay_checks, check_rcpt calls check_relay and check_mail (and their Local_ rulesets) after the "
+     "friend and hater exemptions: their rejections come at RCPT, not at connect or MAIL. Fine if meant; "
+     "to refuse earlier, put the rules in a check_relay or check_mail of your own."},
     {"network-literal", Severity::Warning, "a class word written as a network",
      "sendmail compares whole tokens: `192.168.1.0` or `10.0.0.0/8` in $=R match only that text. Write the "
      "network's leading octets (`192.168.1`, `10`)."},
@@ -74,7 +78,9 @@ std::map<int, const CfLine*> lines_by_number(const CfFile& ast) {
 class Linter {
 public:
     Linter(const CfFile& ast, const Config& cfg, const LintOptions& o)
-        : ast_(ast), cfg_(cfg), opts_(o), lines_(lines_by_number(ast)) {}
+        : ast_(ast), cfg_(cfg), opts_(o), lines_(lines_by_number(ast)),
+          // FEATURE(delay_checks) renames check_mail and check_relay, which check_rcpt calls
+          delay_checks_(cfg.find_ruleset("checkmail") >= 0 && cfg.find_ruleset("checkrelay") >= 0) {}
 
     std::vector<LintFinding> run(const Diagnostics& load) {
         load_messages(load);
@@ -180,7 +186,11 @@ private:
     void ruleset(int rs) {
         const Ruleset& r = cfg_.rulesets[static_cast<std::size_t>(rs)];
         const std::string& name = r.name;
-        const bool at_connect = name == "check_relay" || name == "Local_check_relay";
+        const bool at_connect = !delay_checks_ && (name == "check_relay" || name == "Local_check_relay");
+        if (delay_checks_ && (name == "Local_check_relay" || name == "Local_check_mail") && !r.rules.empty())
+            add("delay-checks", r.rules[0].loc,
+                "with FEATURE(delay_checks) " + name + " runs at RCPT time, from check_rcpt after its exemptions: "
+                "its rejections come at RCPT, not at " + (name == "Local_check_mail" ? "MAIL" : "connect"));
         bool ended = false;
         int end_line = 0;
         for (const Rule& rule : r.rules) {
@@ -392,6 +402,7 @@ private:
     const LintOptions& opts_;
     std::map<int, const CfLine*> lines_;
     std::vector<LintFinding> found_;
+    bool delay_checks_;
 };
 
 } // namespace

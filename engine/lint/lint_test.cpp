@@ -66,6 +66,10 @@ TEST_CASE("lint: each check fires where it should, with its message and position
         {"macros empty at connect", kHead + "R$+\t$#local $: $1\nSLocal_check_relay\nR$*\t$: $&{auth_type} $&s $&{client_resolve}\n",
          {"6:8 macro-before-set: $&{auth_type} is empty here: check_relay runs at connect, before sendmail sets it",
           "6:22 macro-before-set: $&s is empty here: check_relay runs at connect, before sendmail sets it"}},
+        {"under delay_checks check_relay runs at RCPT: a note, and its macros are set",
+         kHead + "R$+\t$#local $: $1\nScheckmail\nR$*\t$@ $1\nScheckrelay\nR$*\t$@ $1\nSLocal_check_relay\nR$*\t$: $&s\n",
+         {"10:1 delay-checks: with FEATURE(delay_checks) Local_check_relay runs at RCPT time, from check_rcpt after its "
+          "exemptions: its rejections come at RCPT, not at connect"}},
         {"the same macros in check_mail", kHead + "R$+\t$#local $: $1\nSLocal_check_mail\nR$*\t$: $&{auth_type} $&s\n", {}},
         {"networks in $=R", "V10\nMlocal, P=/bin/true, F=l, A=true\nCR 10 192.168.1.0 172.16.0.0/12\nS0\nR$+\t$#local $: $1\n",
          {"3:7 network-literal: \"192.168.1.0\" in $=R matches only the address written so; for the network write \"192.168.1\"",
