@@ -62,6 +62,10 @@ const std::vector<LintCheck> kChecks = {
     {"m4-text-to-cf", Severity::Warning, "a .mc comment line without dnl that reaches the .cf as a config line",
      "In LOCAL_CONFIG, LOCAL_RULESETS and LOCAL_RULE_n blocks m4 copies lines to the .cf as they are: a "
      "line \"Skip the ...\" becomes a ruleset named \"kip\". Start the comment with dnl or #."},
+    {"m4-comma", Severity::Warning, "a comma in a dnsbl message quoted only once: the reject rule disappears",
+     "dnsbl.m4 and enhdnsbl.m4 expand the message again: a comma inside single m4 quotes then ends the "
+     "argument and the rule that rejects listed clients is not generated. Quote the message twice: "
+     "``\"550 ...\"''."},
     {"m4-diverted-away", Severity::Warning, "configuration inside divert(-1): m4 throws it away",
      "Text between divert(-1) and divert(0) is discarded; a macro call there still runs. Move the lines "
      "below divert(0)."},
@@ -438,6 +442,34 @@ std::string macro_call(const std::string& line) {
     return std::string();
 }
 
+// FEATURE(`dnsbl', ...) and enhdnsbl: the arguments after the list's domain
+// (the message and the rest) with a comma inside single m4 quotes.
+template <typename Add>
+void dnsbl_commas(const std::string& line, int n, Add& add) {
+    std::size_t p = line.find("FEATURE(");
+    if (p == std::string::npos) return;
+    std::size_t i = p + 8;
+    std::string name;
+    for (std::size_t k = i; k < line.size() && line[k] != ','; ++k)
+        if (std::isalnum(static_cast<unsigned char>(line[k]))) name += line[k];
+    if (name != "dnsbl" && name != "enhdnsbl") return;
+    int quote = 0, paren = 0, arg = 0;
+    for (std::size_t k = i; k < line.size(); ++k) {
+        char c = line[k];
+        if (c == '`') ++quote;
+        else if (c == '\'' && quote > 0) --quote;
+        else if (quote == 0 && c == '(') ++paren;
+        else if (quote == 0 && c == ')' && paren-- == 0) break;
+        else if (c == ',' && quote == 0 && paren == 0) ++arg;
+        else if (c == ',' && quote == 1 && arg >= 2) {
+            add("m4-comma", n, static_cast<int>(k) + 1,
+                "this comma ends the " + name + " message when " + name +
+                    ".m4 expands it again, and the reject rule is lost: quote the message twice (``...'')");
+            return;
+        }
+    }
+}
+
 // Words of a sentence (three or more, letters and punctuation only), not
 // the fields of a config line ("Kcheckaddress regex -a@MATCH").
 bool is_prose(const std::string& line) {
@@ -499,6 +531,7 @@ std::vector<LintFinding> lint_mc(const std::string& path, const std::string& tex
             continue;
         }
         if (!macro_call(body).empty() || body.rfind("MAILER_DEFINITIONS", 0) == 0) local = false;
+        dnsbl_commas(line, n, add);
         bool cf_line = (body[0] == 'R' && body.find('\t') != std::string::npos) ||
                        (body[0] == 'S' && body.find_first_of(" \t") == std::string::npos && body.size() > 1);
         if (diverted && cf_line) {

@@ -126,6 +126,21 @@ TEST_CASE("lint: a .mc's m4 hazards, at the .mc's lines") {
                  });
 }
 
+TEST_CASE("lint: commas in a dnsbl message need two levels of m4 quotes") {
+    auto ids = [](const std::string& mc) {
+        std::vector<std::string> out;
+        for (const LintFinding& f : lint_mc("x.mc", mc, {}))
+            out.push_back(std::to_string(f.diag.loc.column) + " " + f.id);
+        return out;
+    };
+    // checked with m4 and sendmail-cf: the first loses its reject rule, the second keeps it
+    CHECK(ids("FEATURE(`dnsbl', `bl.example', `\"550 Rejected, see site\"')dnl\n") ==
+          std::vector<std::string>{"46 m4-comma"});
+    CHECK(ids("FEATURE(`dnsbl', `bl.example', ``\"550 Rejected, see site\"'')dnl\n").empty());
+    CHECK(ids("FEATURE(`enhdnsbl', `bl.example', `\"550 listed\"', `t', `127.0.0.2.')dnl\n").empty());
+    CHECK(ids("FEATURE(`access_db', `hash -T<TMPF> /etc/mail/access, x')dnl\n").empty());
+}
+
 TEST_CASE("lint: --disable turns a check off everywhere") {
     LintOptions o;
     o.disabled.insert("empty-class");
