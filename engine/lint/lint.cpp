@@ -51,6 +51,9 @@ const std::vector<LintCheck> kChecks = {
      "With delay_checks, check_rcpt calls check_relay and check_mail (and their Local_ rulesets) after the "
      "friend and hater exemptions: their rejections come at RCPT, not at connect or MAIL. Fine if meant; "
      "to refuse earlier, put the rules in a check_relay or check_mail of your own."},
+    {"unset-macro", Severity::Warning, "$& of a macro that neither sendmail nor this file ever sets",
+     "No D line defines it, no macro or storage map assigns it and sendmail does not set a macro of that "
+     "name: `$&{name}` is always empty. Check the spelling (macro names are case-sensitive)."},
     {"network-literal", Severity::Warning, "a class word written as a network",
      "sendmail compares whole tokens: `192.168.1.0` or `10.0.0.0/8` in $=R match only that text. Write the "
      "network's leading octets (`192.168.1`, `10`)."},
@@ -87,6 +90,7 @@ public:
           delay_checks_(cfg.find_ruleset("checkmail") >= 0 && cfg.find_ruleset("checkrelay") >= 0) {}
 
     std::vector<LintFinding> run(const Diagnostics& load) {
+        collect_assigned();
         load_messages(load);
         for (std::size_t rs = 0; rs < cfg_.rulesets.size(); ++rs) ruleset(static_cast<int>(rs));
         class_words();
@@ -306,7 +310,49 @@ private:
         return false;
     }
 
+    // Macros a rule sets at run time: `$(macro {name} ...)` (and maps of the
+    // macro class under other names, such as sendmail-cf's `storage`).
+    void collect_assigned() {
+        for (const Ruleset& r : cfg_.rulesets)
+            for (const Rule& rule : r.rules)
+                for (std::size_t k = 0; k + 2 < rule.rhs.size(); ++k) {
+                    if (meta::first(rule.rhs[k]) != meta::LOOKUPBEGIN) continue;
+                    const MapDef* m = cfg_.maps ? cfg_.maps->find(rule.rhs[k + 1]) : nullptr;
+                    if (!m || m->class_name != "macro") continue;
+                    // the key: "{name}" as one token, "{" "name" "}", or one letter
+                    std::string name = rule.rhs[k + 2];
+                    if (name == "{" && k + 3 < rule.rhs.size()) name = rule.rhs[k + 3];
+                    if (name.size() > 2 && name.front() == '{' && name.back() == '}') name = name.substr(1, name.size() - 2);
+                    assigned_.insert(name);
+                }
+    }
+
+    // Set by sendmail itself (srvrsmtp.c, daemon.c, tls.c, main.c ...), in
+    // sessions or test mode.
+    static bool set_by_sendmail(const std::string& name) {
+        if (name.size() == 1) return true;  // one-letter macros: sendmail's, or the file's D lines
+        static const char* const kSet[] = {
+            "addr_type", "alg_bits", "auth_authen", "auth_author", "auth_ssf", "auth_type", "bodytype",
+            "cert_altnames", "cert_fp", "cert_issuer", "cert_md5", "cert_subject", "cipher", "cipher_bits",
+            "client_addr", "client_connections", "client_flags", "client_name", "client_port", "client_ptr",
+            "client_rate", "client_resolve", "cn_issuer", "cn_subject", "currHeader", "daemon_addr",
+            "daemon_family", "daemon_flags", "daemon_info", "daemon_name", "daemon_port", "deliveryMode",
+            "dsn_envid", "dsn_notify", "dsn_ret", "envid", "hdr_name", "hdrlen", "if_addr", "if_addr_out",
+            "if_family", "if_family_out", "if_name", "if_name_out", "load_avg", "mail_addr", "mail_from",
+            "mail_host", "mail_mailer", "msg_id", "msg_size", "nbadrcpts", "nrcpts", "ntries", "opMode",
+            "persistentMacros", "quarantine", "queue", "queue_interval", "rcpt_addr", "rcpt_flags", "rcpt_host",
+            "rcpt_mailer", "sendmailMTACluster", "server_addr", "server_name", "sts_sni", "time", "tls_version",
+            "total_rate", "verify"};
+        for (const char* s : kSet)
+            if (name == s) return true;
+        return false;
+    }
+
     void macro_use(MacroId id, const Field& f, bool at_connect) {
+        std::string long_name = id < 0xA0 ? std::string() : cfg_.env.names.name_of(id);
+        if (!long_name.empty() && !cfg_.env.macros.get(id) && !assigned_.count(long_name) && !set_by_sendmail(long_name))
+            add("unset-macro", at(f, "$&{" + long_name + "}"),
+                "$&{" + long_name + "}: neither sendmail nor this file sets it, so it is always empty");
         if (!at_connect) return;
         static const char* const kLater[] = {"s", "auth_authen", "auth_type", "auth_author", "auth_ssf",
                                              "mail_addr", "mail_host", "mail_mailer", "f", "rcpt_addr",
@@ -407,6 +453,7 @@ private:
     std::map<int, const CfLine*> lines_;
     std::vector<LintFinding> found_;
     bool delay_checks_;
+    std::set<std::string> assigned_;  // macros a macro-class map sets
 };
 
 } // namespace

@@ -71,6 +71,11 @@ TEST_CASE("lint: each check fires where it should, with its message and position
          {"10:1 delay-checks: with FEATURE(delay_checks) Local_check_relay runs at RCPT time, from check_rcpt after its "
           "exemptions: its rejections come at RCPT, not at connect"}},
         {"the same macros in check_mail", kHead + "R$+\t$#local $: $1\nSLocal_check_mail\nR$*\t$: $&{auth_type} $&s\n", {}},
+        {"a macro nobody sets", kHead + "R$+\t$#local $: $&{Nope}\n",
+         {"4:16 unset-macro: $&{Nope}: neither sendmail nor this file sets it, so it is always empty"}},
+        {"macros that are set: by sendmail, a D line, a macro map",
+         "V10\nMlocal, P=/bin/true, F=l, A=true\nD{Mine}x\nKstorage macro\nS0\n"
+         "R$*\t$: $(storage {Flag} $@ x $) $&{Flag} $&{Mine} $&{client_addr}\nR$+\t$#local $: $1\n", {}},
         {"networks in $=R", "V10\nMlocal, P=/bin/true, F=l, A=true\nCR 10 192.168.1.0 172.16.0.0/12\nS0\nR$+\t$#local $: $1\n",
          {"3:7 network-literal: \"192.168.1.0\" in $=R matches only the address written so; for the network write \"192.168.1\"",
           "3:19 network-literal: \"172.16.0.0/12\" in $=R matches only the address written so; for the network write \"172.16\""}},
