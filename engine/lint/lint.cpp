@@ -5,7 +5,11 @@
 #include <cstring>
 #include <map>
 
+#include "engine/rewrite/rewrite.hpp"
+#include "engine/rewrite/session.hpp"
 #include "engine/text/metachar.hpp"
+#include "engine/text/render.hpp"
+#include "engine/text/tokenizer.hpp"
 
 namespace cfkit {
 
@@ -88,6 +92,36 @@ public:
         : ast_(ast), cfg_(cfg), opts_(o), lines_(lines_by_number(ast)),
           // FEATURE(delay_checks) renames check_mail and check_relay, which check_rcpt calls
           delay_checks_(cfg.find_ruleset("checkmail") >= 0 && cfg.find_ruleset("checkrelay") >= 0) {}
+
+    // The evidence of a finding in ruleset `rs`: the ruleset run, as
+    // sendmail -bt would run it, on a sample address; its messages and
+    // result.
+    std::string evidence(int rs) const {
+        const std::string input = "user@example.com";
+        Session s(cfg_);
+        CollectingReporter rep;
+        s.reporter = &rep;
+        ScanResult sr = prescan(input, s.tables().internal, ScanOptions{});
+        if (!sr.ok) return std::string();
+        Tokens ws = sr.tokens;
+        int st = rewrite(s, ws, rs);
+        std::string out = "ruleset " + ruleset_label(rs) + " on \"" + input + "\": ";
+        std::vector<std::string> said;  // each message once
+        for (const Diagnostic& d : rep.diagnostics) {
+            std::string m = sendmail_text(d);
+            if (std::find(said.begin(), said.end(), m) != said.end()) continue;
+            said.push_back(m);
+            out += "\"" + m + "\"; ";
+        }
+        std::string result = printav(ws, cfg_.env.names);
+        std::size_t b = result.find_first_not_of(' ');
+        result = b == std::string::npos ? std::string() : result.substr(b);
+        while (!result.empty() && (result.back() == '\n' || result.back() == ' ')) result.pop_back();
+        if (result.size() > 60) result = result.substr(0, 57) + "...";
+        out += "returns \"" + result + "\"";
+        if (st != 0) out += ", status " + std::to_string(st);
+        return out;
+    }
 
     std::vector<LintFinding> run(const Diagnostics& load) {
         collect_assigned();
@@ -207,6 +241,7 @@ private:
                 add("unreachable-rule", rule.loc,
                     "never tried: the rule at line " + std::to_string(end_line) + " ends ruleset " + ruleset_label(rs) +
                         " for every input");
+                if (opts_.explain) found_.back().evidence = evidence(rs);
                 ended = false;  // once per ruleset
                 end_line = -1;
             }
@@ -217,10 +252,12 @@ private:
                 end_line = rule.loc.line;
             }
             if (any && head != meta::CANONHOST && head != meta::CANONNET && head != meta::CANONUSER &&
-                !calls_or_looks_up(rule))
+                !calls_or_looks_up(rule)) {
                 add("endless-loop", rule.loc, "`$*` matches this rule's result again: sendmail rewrites until "
                                               "\"Infinite loop in ruleset " + ruleset_label(rs) + "\"");
-            tokens(rule, l, at_connect);
+                if (opts_.explain) found_.back().evidence = evidence(rs);
+            }
+            tokens(rule, l, at_connect, rs);
             balance(rule);
         }
     }
@@ -252,7 +289,7 @@ private:
         return false;
     }
 
-    void tokens(const Rule& rule, const CfLine* l, bool at_connect) {
+    void tokens(const Rule& rule, const CfLine* l, bool at_connect, int rs) {
         static const Field none;
         const Field& lhs = l ? l->lhs : none;
         const Field& rhs = l ? l->rhs : none;
@@ -277,9 +314,11 @@ private:
                 std::string name = written;  // callsubr() strips quotes: $>"Name"
                 name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
                 int target = cfg_.find_ruleset(name);
-                if (target < 0)
+                if (target < 0) {
                     add("undefined-ruleset", at(rhs, "$>" + written),
                         "$>" + written + ": no ruleset " + name + " (sendmail: \"Unknown ruleset " + name + "\")");
+                    if (opts_.explain) found_.back().evidence = evidence(rs);
+                }
                 // a named one without rules is a hook sendmail-cf declares on purpose
                 else if (!cfg_.rulesets[static_cast<std::size_t>(target)].defined &&
                          name.find_first_not_of("0123456789") == std::string::npos)

@@ -30,10 +30,14 @@ struct LintFinding {
     std::string id;
     Diagnostic diag;   // severity, position (file, line, column) and message
     std::string hint;  // what to change
+    // With LintOptions::explain, for the checks the engine can show: the
+    // ruleset run on a sample address and what sendmail says about it.
+    std::string evidence;
 };
 
 struct LintOptions {
     std::set<std::string> disabled;  // --disable ID
+    bool explain = false;            // --explain: run the rules that show a finding
 };
 
 // The findings for `ast` compiled into `cfg`; `load` holds the messages

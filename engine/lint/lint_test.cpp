@@ -146,6 +146,24 @@ TEST_CASE("lint: commas in a dnsbl message need two levels of m4 quotes") {
     CHECK(ids("FEATURE(`access_db', `hash -T<TMPF> /etc/mail/access, x')dnl\n").empty());
 }
 
+TEST_CASE("lint: --explain runs the rules behind a finding") {
+    CollectingReporter rep;
+    CompileOptions co;
+    co.host = testing::fixed_host();
+    CfFile ast = parse_cf(kHead + "R$*\t$1 x\n", "t.cf");
+    std::unique_ptr<Config> config = compile_cf(ast, co, rep);
+    LintOptions o;
+    o.explain = true;
+    std::vector<LintFinding> f = lint_config(ast, *config, rep.diagnostics, o);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].id == "endless-loop");
+    CHECK(f[0].evidence.rfind("ruleset 0 on \"user@example.com\": \"Infinite loop in ruleset 0, rule 1\"; returns "
+                              "\"user @ example . com x x x",
+                              0) == 0);
+    o.explain = false;
+    CHECK(lint_config(ast, *config, rep.diagnostics, o)[0].evidence.empty());
+}
+
 TEST_CASE("lint: --disable turns a check off everywhere") {
     LintOptions o;
     o.disabled.insert("empty-class");

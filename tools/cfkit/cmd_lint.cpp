@@ -46,13 +46,14 @@ std::string text_report(const std::vector<LintFinding>& fs, const Sources& src) 
         d.message += " [" + f.id + "]";
         if (d.loc.line > 0) out += with_source_line(d, source_of(src, d.loc.file));
         else out += d.loc.file + ": " + level_word(d.severity) + ": " + d.message + "\n";  // the file as a whole
+        if (!f.evidence.empty()) out += "  evidence: " + f.evidence + "\n";
     }
     return out;
 }
 
 nlohmann::json json_report(const std::vector<LintFinding>& fs) {
     nlohmann::json a = nlohmann::json::array();
-    for (const LintFinding& f : fs)
+    for (const LintFinding& f : fs) {
         a.push_back({{"id", f.id},
                      {"severity", level_word(f.diag.severity)},
                      {"file", f.diag.loc.file},
@@ -60,6 +61,8 @@ nlohmann::json json_report(const std::vector<LintFinding>& fs) {
                      {"column", f.diag.loc.column},
                      {"message", f.diag.message},
                      {"hint", f.hint}});
+        if (!f.evidence.empty()) a.back()["evidence"] = f.evidence;
+    }
     return a;
 }
 
@@ -169,7 +172,7 @@ int cmd_lint(int argc, char** argv) {
     app.name("cfkit lint");
     std::string path, cf_dir = kDefaultCfDir, format = "text", fail_on = "error";
     std::vector<std::string> disabled;
-    bool list = false;
+    bool list = false, opts_explain = false;
     std::optional<std::string> hostname;
     app.add_option("config", path, "the .cf file, or a .mc (expanded with m4 and sendmail-cf)");
     app.add_option("--cf-dir", cf_dir, "sendmail-cf's cf directory, for .mc files")->capture_default_str();
@@ -182,6 +185,8 @@ int cmd_lint(int argc, char** argv) {
     app.add_option("--disable", disabled, "turn a check off (repeatable; see --list-checks)");
     app.add_option("--hostname", hostname, "the host name the config is read with (default mail.example.com)");
     app.add_flag("--list-checks", list, "print every check's id, level and summary");
+    app.add_flag("--explain", opts_explain, "run the rules behind loops, unreachable rules and unknown rulesets on a "
+                                            "sample address and show what sendmail says (evidence)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -197,6 +202,7 @@ int cmd_lint(int argc, char** argv) {
         return 2;
     }
     LintOptions opts;
+    opts.explain = opts_explain;
     for (const std::string& id : disabled) {
         if (!find_lint_check(id)) {
             std::fprintf(stderr, "%s: --disable %s: no such check (cfkit lint --list-checks)\n", kWho, id.c_str());
