@@ -21,6 +21,17 @@ const std::vector<LintCheck> kChecks = {
     {"host-dependent", Severity::Warning, "sendmail's error here depends on the machine that reads the file",
      "A file the config reads or a user it names does not exist where cfkit ran (sendmail says the same on "
      "this machine); check that the server has it."},
+    {"positional-out-of-range", Severity::Error, "$N in the RHS beyond the LHS's wildcards",
+     "$1..$9 count the LHS's wildcards ($* $+ $- $= $~); sendmail refuses a higher one when it reads the "
+     "file. Fix the number or add the wildcard."},
+    {"unbalanced-lookup", Severity::Error, "$( or $[ without its closing $) or $]",
+     "sendmail refuses the rule when it reads the file (\"missing map closing token\"). Close the lookup."},
+    {"recursion", Severity::Error, "rulesets that call each other on every input, without a way out",
+     "The first rule of each matches everything ($*) and calls the next: sendmail stops with \"rewrite: "
+     "excessive recursion (max 50)\". Make the call conditional or return before it."},
+    {"m4-apostrophe", Severity::Warning, "an apostrophe inside an m4-quoted argument ends the quote",
+     "m4 reads ' as the end of a `quoted' string: \"You're\" splits the argument. Write it without the "
+     "apostrophe or change m4's quotes around it."},
     {"missing-tab", Severity::Error, "no TAB between the LHS and the RHS of a rule",
      "sendmail splits an R line at TABs only: the LHS ends at the first TAB and the RHS at the next. "
      "Put a TAB (not spaces) between LHS and RHS."},
@@ -127,6 +138,7 @@ public:
         collect_assigned();
         load_messages(load);
         for (std::size_t rs = 0; rs < cfg_.rulesets.size(); ++rs) ruleset(static_cast<int>(rs));
+        recursion();
         class_words();
         return suppress();
     }
@@ -171,6 +183,15 @@ private:
                 d.message.find("unknown user") != std::string::npos ||
                 d.message.find("unknown group") != std::string::npos) {
                 add("host-dependent", loc, d.message);
+                continue;
+            }
+            // sendmail's words for two of the issue's checks
+            if (d.message.find(" out of bounds") != std::string::npos) {
+                add("positional-out-of-range", loc, d.message + ": the LHS has fewer wildcards");
+                continue;
+            }
+            if (d.message.find("missing map closing token") != std::string::npos) {
+                add("unbalanced-lookup", loc, "$( or $[ without its $) or $] (sendmail: \"" + d.message + "\")");
                 continue;
             }
             LintFinding f;
@@ -278,6 +299,56 @@ private:
                     std::string(depth > 0 ? "'<' without '>'" : "'>' without '<'") + " in the " + which);
             else if (open_quote)
                 add("unbalanced", rule.loc, std::string("a quote that does not end in the ") + which);
+        }
+    }
+
+    // Rulesets whose first rule matches everything and calls another: a
+    // cycle of them recurses on every input until sendmail's limit.
+    void recursion() {
+        std::map<int, int> next;  // ruleset -> the one its first rule calls
+        for (std::size_t rs = 0; rs < cfg_.rulesets.size(); ++rs) {
+            const Ruleset& r = cfg_.rulesets[rs];
+            if (r.rules.empty()) continue;
+            const Rule& first = r.rules[0];
+            if (first.lhs.size() != 1 || meta::first(first.lhs[0]) != meta::MATCHZANY) continue;
+            for (std::size_t k = 0; k + 1 < first.rhs.size(); ++k) {
+                if (meta::first(first.rhs[k]) != meta::CALLSUBR || meta::is_meta(meta::first(first.rhs[k + 1]))) continue;
+                std::string name = first.rhs[k + 1];
+                name.erase(std::remove(name.begin(), name.end(), '"'), name.end());
+                int target = cfg_.find_ruleset(name);
+                if (target >= 0 && cfg_.rulesets[static_cast<std::size_t>(target)].defined) next[static_cast<int>(rs)] = target;
+                break;
+            }
+        }
+        // each cycle reported once, at the ruleset written first
+        std::vector<int> starts;
+        for (const auto& kv : next) starts.push_back(kv.first);
+        std::sort(starts.begin(), starts.end(), [&](int a, int b) {
+            return cfg_.rulesets[static_cast<std::size_t>(a)].rules[0].loc.line <
+                   cfg_.rulesets[static_cast<std::size_t>(b)].rules[0].loc.line;
+        });
+        std::set<int> reported;
+        for (int start : starts) {
+            std::vector<int> path{start};
+            int at = start;
+            while (next.count(at)) {
+                at = next[at];
+                if (at == start) {
+                    if (reported.count(start)) break;
+                    std::string cycle;
+                    for (int p : path) {
+                        reported.insert(p);
+                        cycle += ruleset_label(p) + " -> ";
+                    }
+                    add("recursion", cfg_.rulesets[static_cast<std::size_t>(start)].rules[0].loc,
+                        "every input recurses: " + cycle + ruleset_label(start) +
+                            " (sendmail: \"rewrite: excessive recursion (max 50)\")");
+                    if (opts_.explain) found_.back().evidence = evidence(start);
+                    break;
+                }
+                if (std::find(path.begin(), path.end(), at) != path.end()) break;  // a cycle that start only leads into
+                path.push_back(at);
+            }
         }
     }
 
@@ -538,16 +609,24 @@ void dnsbl_commas(const std::string& line, int n, Add& add) {
     std::string name;
     for (std::size_t k = i; k < line.size() && line[k] != ','; ++k)
         if (std::isalnum(static_cast<unsigned char>(line[k]))) name += line[k];
-    if (name != "dnsbl" && name != "enhdnsbl") return;
+    const bool dnsbl = name == "dnsbl" || name == "enhdnsbl";
     int quote = 0, paren = 0, arg = 0;
     for (std::size_t k = i; k < line.size(); ++k) {
         char c = line[k];
         if (c == '`') ++quote;
-        else if (c == '\'' && quote > 0) --quote;
+        else if (c == '\'' && quote > 0) {
+            // "You're": a closing quote between two letters is an apostrophe m4 takes for the quote's end
+            if (--quote == 0 && k > 0 && k + 1 < line.size() && std::isalpha(static_cast<unsigned char>(line[k - 1])) &&
+                std::isalpha(static_cast<unsigned char>(line[k + 1]))) {
+                add("m4-apostrophe", n, static_cast<int>(k) + 1,
+                    "m4 takes this apostrophe for the end of the quoted argument: the text after it is split off");
+                return;
+            }
+        }
         else if (quote == 0 && c == '(') ++paren;
         else if (quote == 0 && c == ')' && paren-- == 0) break;
         else if (c == ',' && quote == 0 && paren == 0) ++arg;
-        else if (c == ',' && quote == 1 && arg >= 2) {
+        else if (dnsbl && c == ',' && quote == 1 && arg >= 2) {
             add("m4-comma", n, static_cast<int>(k) + 1,
                 "this comma ends the " + name + " message when " + name +
                     ".m4 expands it again, and the reject rule is lost: quote the message twice (``...'')");
@@ -634,6 +713,58 @@ std::vector<LintFinding> lint_mc(const std::string& path, const std::string& tex
         }
     }
     return out;
+}
+
+void apply_mc_suppressions(std::vector<LintFinding>& findings, const std::string& path, const std::string& text,
+                           const LintOptions& options) {
+    struct Sup {
+        int line, target, col;
+        std::string id;
+        bool used = false;
+    };
+    std::vector<Sup> sups;
+    const std::string key = "dnl cfkit-lint: disable=";
+    int n = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        start = end == std::string::npos ? text.size() : end + 1;
+        ++n;
+        std::size_t p = line.find(key);
+        if (p == std::string::npos) continue;
+        bool alone = line.find_first_not_of(" \t") == p;  // the comment is the whole line: it covers the next
+        std::size_t b = p + key.size();
+        std::string ids = line.substr(b, line.find_first_of(" \t", b) - b);
+        std::size_t q = 0;
+        while (q <= ids.size()) {
+            std::size_t c = ids.find(',', q);
+            std::string id = ids.substr(q, c == std::string::npos ? std::string::npos : c - q);
+            if (!id.empty()) sups.push_back({n, alone ? n + 1 : n, static_cast<int>(p) + 1, id});
+            if (c == std::string::npos) break;
+            q = c + 1;
+        }
+    }
+    std::vector<LintFinding> kept;
+    for (LintFinding& f : findings) {
+        bool hidden = false;
+        for (Sup& s : sups)
+            if (f.diag.loc.file == path && f.diag.loc.line == s.target && f.id == s.id) hidden = s.used = true;
+        if (!hidden) kept.push_back(std::move(f));
+    }
+    for (const Sup& s : sups) {
+        if (s.used || options.disabled.count("unused-suppression")) continue;
+        LintFinding f;
+        f.id = "unused-suppression";
+        f.diag.severity = find_lint_check(f.id)->severity;
+        f.diag.emit = Emit::Plain;
+        f.diag.loc = {path, s.line, s.col};
+        f.diag.message = "cfkit-lint: disable=" + s.id + " suppresses nothing: " +
+                         (find_lint_check(s.id) ? "no " + s.id + " finding on this line" : "no check is named " + s.id);
+        f.hint = find_lint_check(f.id)->summary;
+        kept.push_back(std::move(f));
+    }
+    findings = std::move(kept);
 }
 
 std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const Diagnostics& load,

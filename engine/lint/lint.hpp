@@ -52,4 +52,10 @@ std::vector<LintFinding> lint_config(const CfFile& ast, const Config& cfg, const
 // copies to the .cf. Positions are the .mc's.
 std::vector<LintFinding> lint_mc(const std::string& path, const std::string& text, const LintOptions& options);
 
+// A .mc's "dnl cfkit-lint: disable=ID[,ID] reason": the findings at the
+// .mc's `path` on that line (or, for a line that is only the dnl comment,
+// on the next) are dropped; a suppression that drops nothing is a finding.
+void apply_mc_suppressions(std::vector<LintFinding>& findings, const std::string& path, const std::string& text,
+                           const LintOptions& options);
+
 } // namespace cfkit

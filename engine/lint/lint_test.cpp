@@ -76,6 +76,12 @@ TEST_CASE("lint: each check fires where it should, with its message and position
         {"macros that are set: by sendmail, a D line, a macro map",
          "V10\nMlocal, P=/bin/true, F=l, A=true\nD{Mine}x\nKstorage macro\nS0\n"
          "R$*\t$: $(storage {Flag} $@ x $) $&{Flag} $&{Mine} $&{client_addr}\nR$+\t$#local $: $1\n", {}},
+        {"two rulesets calling each other on every input",
+         kHead + "R$+\t$#local $: $1\nSA\nR$*\t$: $>B $1\nSB\nR$*\t$: $>A $1\n",
+         {"6:1 recursion: every input recurses: A -> B -> A (sendmail: \"rewrite: excessive recursion (max 50)\")"}},
+        {"a conditional call is a way out", kHead + "R$+\t$#local $: $1\nSA\nR$+ < $* >\t$: $>A $1\n", {}},
+        {"positional out of range", kHead + "R$+\t$#local $: $2\n",
+         {"4:1 positional-out-of-range: replacement $2 out of bounds: the LHS has fewer wildcards"}},
         {"networks in $=R", "V10\nMlocal, P=/bin/true, F=l, A=true\nCR 10 192.168.1.0 172.16.0.0/12\nS0\nR$+\t$#local $: $1\n",
          {"3:7 network-literal: \"192.168.1.0\" in $=R matches only the address written so; for the network write \"192.168.1\"",
           "3:19 network-literal: \"172.16.0.0/12\" in $=R matches only the address written so; for the network write \"172.16\""}},
@@ -144,6 +150,8 @@ TEST_CASE("lint: commas in a dnsbl message need two levels of m4 quotes") {
     CHECK(ids("FEATURE(`dnsbl', `bl.example', ``\"550 Rejected, see site\"'')dnl\n").empty());
     CHECK(ids("FEATURE(`enhdnsbl', `bl.example', `\"550 listed\"', `t', `127.0.0.2.')dnl\n").empty());
     CHECK(ids("FEATURE(`access_db', `hash -T<TMPF> /etc/mail/access, x')dnl\n").empty());
+    CHECK(ids("FEATURE(`dnsbl', `bl.example', `\"550 You're listed\"')dnl\n") ==
+          std::vector<std::string>{"41 m4-apostrophe"});
 }
 
 TEST_CASE("lint: --explain runs the rules behind a finding") {
@@ -162,6 +170,21 @@ TEST_CASE("lint: --explain runs the rules behind a finding") {
                               0) == 0);
     o.explain = false;
     CHECK(lint_config(ast, *config, rep.diagnostics, o)[0].evidence.empty());
+}
+
+TEST_CASE("lint: dnl suppressions in a .mc") {
+    const std::string mc =
+        "dnl cfkit-lint: disable=m4-comment-live the next line is an example\n"
+        "# FEATURE(`nouucp') is live\n"
+        "# FEATURE(`x') also live dnl cfkit-lint: disable=m4-comment-live,empty-class\n"
+        "OSTYPE(linux)dnl\n";
+    std::vector<LintFinding> f = lint_mc("x.mc", mc, {});
+    REQUIRE(f.size() == 2);
+    apply_mc_suppressions(f, "x.mc", mc, {});
+    REQUIRE(f.size() == 1);
+    CHECK(f[0].id == "unused-suppression");
+    CHECK(f[0].diag.loc.line == 3);
+    CHECK(f[0].diag.message == "cfkit-lint: disable=empty-class suppresses nothing: no empty-class finding on this line");
 }
 
 TEST_CASE("lint: --disable turns a check off everywhere") {

@@ -213,6 +213,12 @@ int cmd_lint(int argc, char** argv) {
     std::string error;
     std::optional<ConfigText> text = read_config(path, cf_dir, error);
     if (!text) {
+        // m4 failed on a .mc: its own hazards often say why
+        std::string ignored;
+        std::optional<std::string> mc = path.size() > 3 && path.compare(path.size() - 3, 3, ".mc") == 0
+                                            ? read_text_file(path, ignored)
+                                            : std::nullopt;
+        if (mc) std::fputs(text_report(lint_mc(path, *mc, opts), Sources{{path, *mc}}).c_str(), stdout);
         std::fprintf(stderr, "%s: %s\n", kWho, error.c_str());
         return 2;
     }
@@ -239,7 +245,10 @@ int cmd_lint(int argc, char** argv) {
         }
     }
     for (LintFinding& f : lint_config(ast, *cfg, load.diagnostics, opts)) found.push_back(std::move(f));
-    if (text->from_mc && src.count(path)) point_into_mc(found, shown, text->content, path, src[path]);
+    if (text->from_mc && src.count(path)) {
+        point_into_mc(found, shown, text->content, path, src[path]);
+        apply_mc_suppressions(found, path, src[path], opts);
+    }
     // messages may quote 8-bit bytes of the file: not UTF-8, replaced in JSON
     const auto utf8 = nlohmann::json::error_handler_t::replace;
     if (format == "json") std::printf("%s\n", json_report(found).dump(2, ' ', false, utf8).c_str());
