@@ -205,6 +205,19 @@ private:
             }
             tokens(rule, l, at_connect, rs);
             balance(rule);
+            w_brackets(rule, l);
+        }
+    }
+
+    // The seed's pitfall: `[$=w]` meant to catch this host's address literals.
+    void w_brackets(const Rule& rule, const CfLine* l) {
+        for (std::size_t k = 1; k + 1 < rule.lhs.size(); ++k) {
+            const std::string& t = rule.lhs[k];
+            if (meta::first(t) != meta::MATCHCLASS || t.size() < 2 || t[1] != 'w') continue;
+            if (rule.lhs[k - 1] != "[" || rule.lhs[k + 1] != "]") continue;
+            add("w-brackets", l ? at(l->lhs, "[$=w]") : rule.loc,
+                "[$=w] matches this host's names in brackets, never its addresses ($=w holds them as [192.0.2.1])");
+            return;
         }
     }
 

@@ -60,6 +60,10 @@ const std::vector<LintCheck> kChecks = {
     {"unset-macro", Severity::Warning, "$& of a macro that neither sendmail nor this file ever sets",
      "No D line defines it, no macro or storage map assigns it and sendmail does not set a macro of that "
      "name: `$&{name}` is always empty. Check the spelling (macro names are case-sensitive)."},
+    {"w-brackets", Severity::Note, "[$=w] matches the host's names, never its addresses",
+     "$=w holds this host's names bare and its addresses with their brackets ([192.0.2.1]): `[$=w]` "
+     "matches \"[mail.example.com]\" but not \"[192.0.2.1]\", and `$=w` against a bare address from "
+     "{client_addr} never matches. Compare addresses with their brackets: `$=w` against `[$&{client_addr}]`."},
     {"network-literal", Severity::Warning, "a class word written as a network",
      "sendmail compares whole tokens: `192.168.1.0` or `10.0.0.0/8` in $=R match only that text. Write the "
      "network's leading octets (`192.168.1`, `10`)."},
