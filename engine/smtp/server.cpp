@@ -481,12 +481,15 @@ SmtpReply SmtpServer::command(const std::string& line) {
     }
     SmtpCommand c;
     c.line = line;
-    std::string verb = line.substr(0, line.find(' '));
-    c.verb = ascii_upper(verb);
-    if (line.size() > verb.size()) {
-        std::size_t p = line.find_first_not_of(" \t", verb.size() + 1);
-        if (p != std::string::npos) c.arg = line.substr(p);
-    }
+    // the verb: after leading blanks, up to white space of any kind (a TAB too)
+    auto space = [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) != 0; };
+    std::size_t b = 0;
+    while (b < line.size() && space(line[b])) ++b;
+    std::size_t e = b;
+    while (e < line.size() && !space(line[e])) ++e;
+    c.verb = ascii_upper(line.substr(b, e - b));
+    while (e < line.size() && space(line[e])) ++e;
+    c.arg = line.substr(e);
     d.dispatch(c, r);
     return r;
 }
