@@ -1,5 +1,5 @@
 // The checks of a .cf: the file as written (the AST) and as compiled.
-#include "engine/lint/lint.hpp"
+#include "engine/lint/finding.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -69,16 +69,8 @@ public:
     }
 
 private:
-    void add(const std::string& id, const SourceLoc& loc, const std::string& message, const std::string& hint = "") {
-        const LintCheck* c = find_lint_check(id);
-        LintFinding f;
-        f.id = id;
-        f.diag.severity = c ? c->severity : Severity::Warning;
-        f.diag.emit = Emit::Plain;
-        f.diag.loc = loc;
-        f.diag.message = message;
-        f.hint = hint.empty() && c ? c->summary : hint;
-        found_.push_back(std::move(f));
+    void add(const std::string& id, const SourceLoc& loc, const std::string& message) {
+        found_.push_back(make_finding(id, loc, message));
     }
 
     const CfLine* line_at(const SourceLoc& loc) const {
@@ -119,12 +111,8 @@ private:
                 add("unbalanced-lookup", loc, "$( or $[ without its $) or $] (sendmail: \"" + d.message + "\")");
                 continue;
             }
-            LintFinding f;
-            f.id = "sendmail-error";
-            f.diag = d;
-            f.diag.loc = loc;
-            f.diag.emit = Emit::Plain;
-            f.hint = find_lint_check("sendmail-error")->summary;
+            LintFinding f = make_finding("sendmail-error", loc, d.message);
+            f.diag.severity = d.severity;  // sendmail's warnings stay warnings
             found_.push_back(std::move(f));
         }
         // spaces where TABs belong, on lines sendmail took
@@ -444,51 +432,15 @@ private:
         }
     }
 
-    // Inline "cfkit-lint: disable=ID[,ID] reason" comments and --disable.
+    // --disable, then the lines' "cfkit-lint: disable=ID[,ID] reason" comments.
     std::vector<LintFinding> suppress() {
-        struct Sup {
-            SourceLoc loc;
-            std::string id;
-            bool used = false;
-        };
-        std::vector<Sup> sups;
-        for (const CfLine& l : ast_.lines) {
-            std::size_t p = l.raw.find("cfkit-lint: disable=");
-            if (p == std::string::npos) continue;
-            std::size_t b = p + std::string("cfkit-lint: disable=").size();
-            std::size_t e = l.raw.find_first_of(" \t\n", b);
-            std::string ids = l.raw.substr(b, e == std::string::npos ? std::string::npos : e - b);
-            std::size_t q = 0;
-            while (q <= ids.size()) {
-                std::size_t c = ids.find(',', q);
-                std::string id = ids.substr(q, c == std::string::npos ? std::string::npos : c - q);
-                if (!id.empty()) {
-                    SourceLoc loc = l.loc;
-                    loc.column = static_cast<int>(p) + 1;
-                    sups.push_back({loc, id, false});
-                }
-                if (c == std::string::npos) break;
-                q = c + 1;
-            }
-        }
         std::vector<LintFinding> out;
-        for (LintFinding& f : found_) {
-            if (opts_.disabled.count(f.id)) continue;
-            bool hidden = false;
-            for (Sup& s : sups) {
-                if (s.id == f.id && s.loc.line == f.diag.loc.line) hidden = s.used = true;
-            }
-            if (!hidden) out.push_back(std::move(f));
-        }
-        found_.clear();
-        for (const Sup& s : sups) {
-            if (s.used) continue;
-            std::string why = find_lint_check(s.id) ? "no " + s.id + " finding on this line"
-                                                    : "no check is named " + s.id;
-            add("unused-suppression", s.loc, "cfkit-lint: disable=" + s.id + " suppresses nothing: " + why);
-        }
         for (LintFinding& f : found_)
             if (!opts_.disabled.count(f.id)) out.push_back(std::move(f));
+        found_.clear();
+        std::vector<Suppression> sups;
+        for (const CfLine& l : ast_.lines) read_suppressions(l.raw, "cfkit-lint: disable=", l.loc, l.loc.line, sups);
+        apply_suppressions(out, sups, opts_);
         std::stable_sort(out.begin(), out.end(), [](const LintFinding& a, const LintFinding& b) {
             return std::make_pair(a.diag.loc.line, a.diag.loc.column) < std::make_pair(b.diag.loc.line, b.diag.loc.column);
         });

@@ -4,7 +4,8 @@
 #include <cctype>
 #include <cstring>
 
-#include "engine/lint/lint.hpp"
+#include "engine/lint/finding.hpp"
+#include "engine/text/textutil.hpp"
 
 namespace cfkit {
 
@@ -70,20 +71,14 @@ void dnsbl_commas(const std::string& line, int n, Add& add) {
 // Words of a sentence (three or more, letters and punctuation only), not
 // the fields of a config line ("Kcheckaddress regex -a@MATCH").
 bool is_prose(const std::string& line) {
-    int words = 0;
-    std::size_t p = 0;
-    while (p < line.size()) {
-        std::size_t b = line.find_first_not_of(' ', p);
-        if (b == std::string::npos) break;
-        std::size_t e = line.find(' ', b);
-        std::string w = line.substr(b, e == std::string::npos ? std::string::npos : e - b);
-        p = e == std::string::npos ? line.size() : e;
+    if (line.find('\t') != std::string::npos) return false;  // a TAB separates a config line's fields
+    std::vector<std::string> words = split_words(line);
+    for (const std::string& w : words) {
         if (!std::isalpha(static_cast<unsigned char>(w[0]))) return false;
         for (char c : w)
             if (!std::isalpha(static_cast<unsigned char>(c)) && !std::strchr("'.,:;!?()-", c)) return false;
-        ++words;
     }
-    return words >= 3;
+    return words.size() >= 3;
 }
 
 
@@ -92,23 +87,11 @@ bool is_prose(const std::string& line) {
 std::vector<LintFinding> lint_mc(const std::string& path, const std::string& text, const LintOptions& options) {
     std::vector<LintFinding> out;
     auto add = [&](const std::string& id, int line, int col, const std::string& message) {
-        if (options.disabled.count(id)) return;
-        LintFinding f;
-        f.id = id;
-        f.diag.severity = find_lint_check(id)->severity;
-        f.diag.emit = Emit::Plain;
-        f.diag.loc = {path, line, col};
-        f.diag.message = message;
-        f.hint = find_lint_check(id)->summary;
-        out.push_back(std::move(f));
+        if (!options.disabled.count(id)) out.push_back(make_finding(id, {path, line, col}, message));
     };
     bool diverted = false, local = false;
     int n = 0;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t end = text.find('\n', start);
-        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        start = end == std::string::npos ? text.size() + 1 : end + 1;
+    for (const std::string& line : text_lines(text)) {
         ++n;
         std::size_t b = line.find_first_not_of(" \t");
         if (b == std::string::npos) continue;
@@ -150,54 +133,16 @@ std::vector<LintFinding> lint_mc(const std::string& path, const std::string& tex
 
 void apply_mc_suppressions(std::vector<LintFinding>& findings, const std::string& path, const std::string& text,
                            const LintOptions& options) {
-    struct Sup {
-        int line, target, col;
-        std::string id;
-        bool used = false;
-    };
-    std::vector<Sup> sups;
-    const std::string key = "dnl cfkit-lint: disable=";
+    std::vector<Suppression> sups;
     int n = 0;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        start = end == std::string::npos ? text.size() : end + 1;
+    for (const std::string& line : text_lines(text)) {
         ++n;
-        std::size_t p = line.find(key);
-        if (p == std::string::npos) continue;
-        bool alone = line.find_first_not_of(" \t") == p;  // the comment is the whole line: it covers the next
-        std::size_t b = p + key.size();
-        std::string ids = line.substr(b, line.find_first_of(" \t", b) - b);
-        std::size_t q = 0;
-        while (q <= ids.size()) {
-            std::size_t c = ids.find(',', q);
-            std::string id = ids.substr(q, c == std::string::npos ? std::string::npos : c - q);
-            if (!id.empty()) sups.push_back({n, alone ? n + 1 : n, static_cast<int>(p) + 1, id});
-            if (c == std::string::npos) break;
-            q = c + 1;
-        }
+        // a comment that is the whole line covers the next one
+        std::size_t p = line.find("dnl cfkit-lint: disable=");
+        bool alone = p != std::string::npos && line.find_first_not_of(" \t") == p;
+        read_suppressions(line, "dnl cfkit-lint: disable=", {path, n, 0}, alone ? n + 1 : n, sups);
     }
-    std::vector<LintFinding> kept;
-    for (LintFinding& f : findings) {
-        bool hidden = false;
-        for (Sup& s : sups)
-            if (f.diag.loc.file == path && f.diag.loc.line == s.target && f.id == s.id) hidden = s.used = true;
-        if (!hidden) kept.push_back(std::move(f));
-    }
-    for (const Sup& s : sups) {
-        if (s.used || options.disabled.count("unused-suppression")) continue;
-        LintFinding f;
-        f.id = "unused-suppression";
-        f.diag.severity = find_lint_check(f.id)->severity;
-        f.diag.emit = Emit::Plain;
-        f.diag.loc = {path, s.line, s.col};
-        f.diag.message = "cfkit-lint: disable=" + s.id + " suppresses nothing: " +
-                         (find_lint_check(s.id) ? "no " + s.id + " finding on this line" : "no check is named " + s.id);
-        f.hint = find_lint_check(f.id)->summary;
-        kept.push_back(std::move(f));
-    }
-    findings = std::move(kept);
+    apply_suppressions(findings, sups, options);
 }
 
 } // namespace cfkit

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/config/compile.hpp"
+#include "engine/lint/finding.hpp"
 #include "engine/lint/lint.hpp"
 #include "grammar/cf_parser.hpp"
 #include "tools/cfkit/commands.hpp"
@@ -142,11 +143,7 @@ void point_into_mc(std::vector<LintFinding>& fs, const std::string& shown, const
                    const std::string& mc_path, const std::string& mc) {
     std::map<std::string, int> where;  // line text -> .mc line, 0 if not unique
     int n = 0;
-    std::size_t start = 0;
-    while (start < mc.size()) {
-        std::size_t end = mc.find('\n', start);
-        std::string l = mc.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        start = end == std::string::npos ? mc.size() : end + 1;
+    for (const std::string& l : text_lines(mc)) {
         ++n;
         if (l.find_first_not_of(" \t") == std::string::npos) continue;
         auto [it, fresh] = where.emplace(l, n);
