@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <sstream>
 #include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
@@ -840,7 +841,22 @@ void Compiler::option(const std::string& bp) {
     } else if (lname == "UseCompressedIPv6Addresses") {
         c_.options.compressed_ipv6 = atobool(val);
     } else if (lname == "DaemonPortOptions") {
-        c_.options.daemon_port_options.push_back(val);
+        Options::Daemon d;
+        std::istringstream items(val);
+        for (std::string item; std::getline(items, item, ',');) {
+            std::size_t eq = item.find('=');
+            std::vector<std::string> key = split_words(item.substr(0, eq));
+            if (eq == std::string::npos || key.empty()) continue;
+            std::vector<std::string> v = split_words(item.substr(eq + 1));
+            std::string value = v.empty() ? std::string() : v[0];
+            switch (std::tolower(static_cast<unsigned char>(key[0][0]))) {
+            case 'n': d.name = value; break;
+            case 'a': d.addr = value; break;
+            case 'f': d.family = ascii_lower(value); break;
+            default: break;
+            }
+        }
+        c_.options.daemons.push_back(d);
     } else if (lname == "DontBlameSendmail") {
         for (const std::string& w : apply_dont_blame(val, c_.options.dont_blame))
             rep_.syserr("readcf: DontBlameSendmail option: " + w + " unrecognized");

@@ -77,8 +77,13 @@ struct Options {
     // UseCompressedIPv6Addresses: how IPv6 addresses print (dns maps'
     // AAAA answers); off in Debian's binary, built with IPV6_FULL.
     bool compressed_ipv6 = false;
-    DontBlame dont_blame;
-    std::vector<std::string> daemon_port_options;  // every DaemonPortOptions value, in order  // DontBlameSendmail: the bits of every line, in order
+    DontBlame dont_blame;  // DontBlameSendmail: the bits of every line, in order
+    // DaemonPortOptions, one per line as setsockaddroptions() reads it (a
+    // key counts by its first letter): Name=, Addr=, Family= ("" unset).
+    struct Daemon {
+        std::string name, addr, family;
+    };
+    std::vector<Daemon> daemons;
     std::optional<std::string> help_file;
     std::map<std::string, std::string> raw;     // every option as set, by long name
 };

@@ -366,19 +366,10 @@ std::string SmtpServer::Impl::identify_client(const ClientInfo& client) {
         daemon = "MTA-v6";
         daemon_addr = anynet_ntoa("::1", cfg.options.compressed_ipv6);
         family = "inet6";
-        for (const std::string& opts : cfg.options.daemon_port_options) {
-            // setsockaddroptions(): "Name=MTA-v6, Family=inet6"; a key counts by its first letter
-            std::map<char, std::string> kv;
-            for (const std::string& item : split_words_on(opts, ",")) {
-                std::size_t eq = item.find('=');
-                std::vector<std::string> key = split_words_on(item.substr(0, eq), " \t");
-                if (eq == std::string::npos || key.empty()) continue;
-                std::vector<std::string> val = split_words_on(item.substr(eq + 1), " \t");
-                kv[static_cast<char>(std::tolower(static_cast<unsigned char>(key[0][0])))] = val.empty() ? "" : val[0];
-            }
-            if (ascii_lower(kv['f']) != "inet6") continue;
-            if (!kv['n'].empty()) daemon = kv['n'];
-            if (!kv['a'].empty()) daemon_addr = anynet_ntoa(kv['a'], cfg.options.compressed_ipv6);
+        for (const Options::Daemon& dp : cfg.options.daemons) {
+            if (dp.family != "inet6") continue;
+            if (!dp.name.empty()) daemon = dp.name;
+            if (!dp.addr.empty()) daemon_addr = anynet_ntoa(dp.addr, cfg.options.compressed_ipv6);
             break;
         }
     }
