@@ -1,6 +1,8 @@
 #include "engine/smtp/session_script.hpp"
 
 #include <arpa/inet.h>
+#include <cerrno>
+#include <unistd.h>
 #include <cctype>
 #include <cstring>
 #include <regex>
@@ -262,6 +264,8 @@ void ScriptReader::starttls(const Line& l) {
                                   " (cert=FILE, key=FILE, or verify=, subject=, issuer=, cn_subject=, cn_issuer=, cert_md5=)");
         }
     }
+    if (!st.cert.empty() && access(st.cert.c_str(), R_OK) != 0)
+        return fail(l.no, "starttls: cert=" + st.cert + ": " + std::strerror(errno));
     if (!st.cert.empty() && !st.tls_macros.empty())
         return fail(l.no, "starttls: cert= shows a real certificate; verify=, subject= ... set the macros without one");
     if (!st.tls_macros.empty()) out_.cfkit_only = true;  // no real client can be told what to verify to

@@ -33,8 +33,12 @@ void add_server_options(CLI::App& app, ServerConfigOptions& o, bool& no_interfac
 
 bool load_server_files(const ServerConfigOptions& o, ServerSetup& setup, const char* who) {
     setup.tls_ca = o.tls_ca;
-    if (o.sasldb.empty()) return true;
     std::string error;
+    if (!o.tls_ca.empty() && !read_text_file(o.tls_ca, error)) {
+        std::fprintf(stderr, "%s: --tls-ca %s\n", who, error.c_str());
+        return false;
+    }
+    if (o.sasldb.empty()) return true;
     if (setup.accounts.open_sasldb(o.sasldb, error)) return true;
     std::fprintf(stderr, "%s: %s: cannot open the sasldb: %s\n", who, o.sasldb.c_str(), error.c_str());
     return false;
