@@ -50,6 +50,27 @@ elif ! diff -u testcases/lint/mistakes-mc.golden "$WORK/mc.txt"; then
     exit 1
 fi
 
+# What the m4 checks claim, shown by m4 and sendmail-cf themselves: a comma in
+# a once-quoted dnsbl message drops the reject rule (m4-comma: found), twice
+# quoted it stays (not found); a FEATURE in a # comment is expanded (m4-comment-live).
+dnsbl_mc() {
+    printf 'divert(0)dnl\nOSTYPE(linux)dnl\nDOMAIN(generic)dnl\n%s\nMAILER(local)dnl\nMAILER(smtp)dnl\n' "$1" > "$WORK/m4.mc"
+    m4 -D_CF_DIR_="$CF/" "$CF/m4/cf.m4" "$WORK/m4.mc" > "$WORK/m4.cf" 2> "$WORK/m4.err"
+}
+dnsbl_mc "FEATURE(\`dnsbl', \`bl.example', \`\"550 Rejected, see site\"')dnl"
+if grep -q 'Rejected, see site' "$WORK/m4.cf" || ! "$CFKIT" lint "$WORK/m4.mc" --cf-dir "$CF" | grep -q '\[m4-comma\]'; then
+    echo "lint_check: a once-quoted comma: m4 kept the rule, or cfkit lint did not say so"; exit 1
+fi
+dnsbl_mc "FEATURE(\`dnsbl', \`bl.example', \`\`\"550 Rejected, see site\"'')dnl"
+if ! grep -q 'Rejected, see site' "$WORK/m4.cf" || "$CFKIT" lint "$WORK/m4.mc" --cf-dir "$CF" | grep -q '\[m4-comma\]'; then
+    echo "lint_check: a twice-quoted comma: m4 dropped the rule, or cfkit lint complained"; exit 1
+fi
+dnsbl_mc "# FEATURE(\`promiscuous_relay')"
+if ! grep -q 'promiscuous_relay' "$WORK/m4.cf" || ! "$CFKIT" lint "$WORK/m4.mc" --cf-dir "$CF" | grep -q '\[m4-comment-live\]'; then
+    echo "lint_check: FEATURE in a # comment: m4 did not expand it, or cfkit lint did not say so"; exit 1
+fi
+echo "lint_check: m4 drops a once-quoted dnsbl message's rule and expands a FEATURE in a # comment, as cfkit lint says"
+
 for policy in rulesets/samples/*.json; do
     for base in base base-delay; do
         sed "s|@DIR@|$WORK|g" "testcases/gen/$base.mc" > "$WORK/$base.mc"
