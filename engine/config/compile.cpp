@@ -111,6 +111,7 @@ private:
     Config& c_;
     const CompileOptions& opt_;
     Reporter& rep_;
+    std::optional<FileUser> file_user_;  // who F files are checked for
     int ruleset_ = -1;
     int priorities_ = 0;
     std::vector<std::string> sticky_;  // long names set on the command line
@@ -382,7 +383,8 @@ void Compiler::read_class_file(MacroId cls, const std::string& file, const std::
     } else {
         // safefile(): no class file under a directory others may write
         const DontBlame& dbs = c_.options.dont_blame;
-        FileUser user = FileUser::current();
+        if (!file_user_) file_user_ = FileUser::current();  // once: getpwuid() reads the passwd file
+        const FileUser& user = *file_user_;
         SafeCheck safe = safefile(file, user, class_file_flags(dbs, user.real_uid), dbs, false);
         if (safe.error != 0) {
             if (!optional) rep_.syserr("fileclass: cannot open '" + file + "': " + sm_errstring(safe.error), true);

@@ -23,8 +23,9 @@
 
 namespace cfkit {
 
-// Plugin file names of Cyrus SASL 2 and the mechanisms they provide.
-std::vector<std::string> installed_sasl_mechs() {
+// Plugin file names of Cyrus SASL 2 and the mechanisms they provide; the
+// directories are looked at once a run (EHLO and AUTH ask every time).
+const std::vector<std::string>& installed_sasl_mechs() {
     static const std::pair<const char*, std::vector<std::string>> kPlugins[] = {
         {"libanonymous.so", {"ANONYMOUS"}}, {"libcrammd5.so", {"CRAM-MD5"}},
         {"libdigestmd5.so", {"DIGEST-MD5"}}, {"liblogin.so", {"LOGIN"}},
@@ -33,16 +34,19 @@ std::vector<std::string> installed_sasl_mechs() {
         {"libscram.so", {"SCRAM-SHA-1", "SCRAM-SHA-256"}}, {"libgs2.so", {"GS2-KRB5", "GS2-IAKERB"}},
         {"libsrp.so", {"SRP"}},
     };
-    std::vector<std::string> out;
-    for (const char* dir : {"/usr/lib/x86_64-linux-gnu/sasl2", "/usr/lib/sasl2", "/usr/lib64/sasl2"}) {
-        for (const auto& p : kPlugins) {
-            std::string f = std::string(dir) + "/" + p.first;
-            if (std::ifstream(f).good())
-                for (const std::string& m : p.second)
-                    if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+    static const std::vector<std::string> found = [] {
+        std::vector<std::string> out;
+        for (const char* dir : {"/usr/lib/x86_64-linux-gnu/sasl2", "/usr/lib/sasl2", "/usr/lib64/sasl2"}) {
+            for (const auto& p : kPlugins) {
+                std::string f = std::string(dir) + "/" + p.first;
+                if (std::ifstream(f).good())
+                    for (const std::string& m : p.second)
+                        if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+            }
         }
-    }
-    return out;
+        return out;
+    }();
+    return found;
 }
 
 std::vector<std::string> split_words_on(const std::string& s, const char* seps) {

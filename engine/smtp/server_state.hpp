@@ -62,7 +62,7 @@ struct SmtpCommand {
 };
 
 // The mechanisms of the Cyrus SASL plugins installed here.
-std::vector<std::string> installed_sasl_mechs();
+const std::vector<std::string>& installed_sasl_mechs();
 // `s` cut at any of `seps`, empty words dropped.
 std::vector<std::string> split_words_on(const std::string& s, const char* seps);
 
