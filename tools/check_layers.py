@@ -16,9 +16,11 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint"]
+STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint", "queue"]
 # testmode and smtp are both fronts on mail; neither may include the other
 SIBLINGS = {("testmode", "smtp"), ("smtp", "testmode")}
+# queue, too, sits on mail (route runs ruleset 0); it needs no server
+SIBLINGS |= {("queue", s) for s in ("testmode", "smtp", "lint")}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 
 

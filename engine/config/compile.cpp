@@ -931,6 +931,7 @@ void Compiler::queue_group(const std::string& line) {
     const std::string name = line.substr(0, p);
     if (p < line.size()) ++p;
     bool have_path = false;
+    std::string path;
     std::string flags;
     long runners = -1;
     while (p < line.size()) {
@@ -948,6 +949,7 @@ void Compiler::queue_group(const std::string& line) {
         case 'P':
             if (val.empty()) rep_.syserr("queue " + name + ": empty path name");
             else have_path = true;
+            if (!val.empty()) path = val;
             break;
         case 'F':
             for (char f : val)
@@ -982,6 +984,7 @@ void Compiler::queue_group(const std::string& line) {
         rep_.plain("Warning: Q=" + name + ": R=" + std::to_string(runners) +
                    ": multiple queue runners specified\n\tbut flag 'f' is not set");
     if (!known) c_.queue_groups.push_back(name);
+    if (have_path) c_.queue_group_paths[name] = path;
 }
 
 void Compiler::version(const std::string& bp) {

@@ -105,6 +105,7 @@ struct Config {
     std::vector<Mailer> mailers;
     HeaderTable headers;                    // HdrInfo and what H lines add
     std::vector<std::string> queue_groups;  // Q lines' names ("mqueue" exists always)
+    std::map<std::string, std::string> queue_group_paths;  // a Q line's P= by its name
     Options options;
     // The token tables, fixed by the first tokenization (normally the first R
     // line). Unset if the file tokenized nothing.

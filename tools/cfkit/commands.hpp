@@ -7,6 +7,7 @@ int cmd_bench_load(int argc, char** argv);
 int cmd_bt(int argc, char** argv);
 int cmd_gen(int argc, char** argv);
 int cmd_lint(int argc, char** argv);
+int cmd_queue(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_session(int argc, char** argv);
 int cmd_test(int argc, char** argv);

@@ -1,0 +1,470 @@
+// print_queue(): printqueue() and print_single_queue() of queue.c. Per
+// directory: the control files of the mode's letter in readdir() order,
+// gatherq()'s look at the first lines (priority, time, lock, too young),
+// sortq()'s stable order, then each file's lines as print_single_queue()
+// reads them (2047-byte pieces, as sm_io_fgets() gives them).
+#include "engine/queue/mailq.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+
+namespace cfkit::queue {
+
+namespace {
+
+constexpr std::size_t kMaxLine = 2048;    // MAXLINE: print_single_queue()'s buffer
+constexpr std::size_t kMaxName = 256;     // MAXNAME: its bodytype[] holds this many
+constexpr std::size_t kMaxQfName = 20;    // MAXQFNAME: longer names are skipped
+
+// One entry of the work list (WORK in sendmail.h), with its printed line.
+struct Work {
+    std::size_t seq = 0;  // readdir order: sortq()'s qsort is glibc's stable merge sort
+    std::string name;
+    long long pri = 0;
+    long long ctime = 0;
+    time_t mtime = 0;
+    std::string host;  // reversed, lower case (QueueSortOrder=host)
+    bool has_host = false;
+    bool lock = false, tooyoung = false;
+    std::string text;  // the printed entry
+};
+
+long long atol_prefix(const std::string& s, std::size_t from) {
+    return std::strtoll(s.c_str() + from, nullptr, 10);
+}
+
+// ctime(): "Thu Jan  1 00:00:00 1970\n".
+std::string c_time(time_t t) {
+    struct tm tm;
+    localtime_r(&t, &tm);
+    static const char* const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3s %.3s%3d %.2d:%.2d:%.2d %d\n", days[tm.tm_wday], months[tm.tm_mon],
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 1900 + tm.tm_year);
+    return buf;
+}
+
+// The pieces sm_io_fgets(buf, MAXLINE) gives, after fixcrlf(): a line is
+// cut at 2047 bytes, ends at its newline (CR LF too), and, being a C string,
+// at a NUL.
+template <class F>
+void for_each_piece(std::string_view content, F&& f) {
+    std::size_t p = 0;
+    while (p < content.size()) {
+        std::size_t nl = content.find('\n', p);
+        std::size_t end = nl == std::string_view::npos ? content.size() : nl + 1;
+        if (end - p > kMaxLine - 1) end = p + kMaxLine - 1;
+        std::string_view piece = content.substr(p, end - p);
+        p = end;
+        if (!piece.empty() && piece.back() == '\n') {
+            piece.remove_suffix(1);
+            if (!piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+        }
+        std::size_t nul = piece.find('\0');
+        if (nul != std::string_view::npos) piece = piece.substr(0, nul);
+        f(piece);
+    }
+}
+
+// The lines gatherq() reads (its buffer is MAXNAME_I + 1 bytes, the rest
+// of a longer line skipped) until it has what it needs.
+template <class F>
+void for_each_gather_line(std::string_view content, F&& f) {
+    std::size_t p = 0;
+    while (p < content.size()) {
+        std::size_t nl = content.find('\n', p);
+        std::size_t end = nl == std::string_view::npos ? content.size() : nl;
+        std::string line(content.substr(p, std::min(end - p, kMaxName)));
+        p = nl == std::string_view::npos ? content.size() : nl + 1;
+        if (!f(line)) return;
+    }
+}
+
+bool should_queue(const ListOptions& o, long long pri) {  // shouldqueue() in conf.c
+    if (o.current_la < o.queue_la) return false;
+    return pri > o.queue_factor / (o.current_la - o.queue_la + 1);
+}
+
+std::string strrev_lower(const std::string& s) {
+    std::string r(s.rbegin(), s.rend());
+    for (char& c : r) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return r;
+}
+
+// gatherq() for one file: what it reads before it has the priority and the
+// time (and the host, by host order). False: the file is left out.
+bool gather(Work& w, std::string_view content, const ListOptions& o) {
+    enum { kNeedP = 1, kNeedT = 2, kNeedH = 4 };
+    int need = kNeedP | kNeedT | (o.order == SortOrder::Host ? kNeedH : 0);
+    bool has_quarantine = false;
+    w.pri = 0x7fffffff;  // jobs in creation don't clog the queue
+    w.ctime = 0;
+    for_each_gather_line(content, [&](const std::string& l) {
+        if (need == 0) return false;
+        switch (l.empty() ? '\0' : l[0]) {
+        case 'P': w.pri = atol_prefix(l, 1); need &= ~kNeedP; break;
+        case 'T': w.ctime = atol_prefix(l, 1); need &= ~kNeedT; break;
+        case 'q':
+            if (o.mode == QueueMode::Normal) has_quarantine = true;
+            break;
+        case 'R':
+            if (!w.has_host) {
+                std::size_t at = l.rfind('@');
+                if (at != std::string::npos && at >= 1) {
+                    w.host = strrev_lower(l.substr(at + 1));
+                    w.has_host = true;
+                    need &= ~kNeedH;
+                }
+            }
+            break;
+        case 'K': {
+            const long long lasttry = atol_prefix(l, 1);
+            if (o.max_queue_age > 0) {
+                const long long delay = std::min(lasttry - w.ctime, o.max_queue_age);
+                if (o.now - lasttry < delay) w.tooyoung = true;
+                break;
+            }
+            const long long age = o.now - lasttry;
+            if (age >= 0 && o.min_queue_age > 0 && age < o.min_queue_age) w.tooyoung = true;
+            break;
+        }
+        case 'N':
+            if (atol_prefix(l, 1) == 0) w.tooyoung = false;
+            break;
+        default: break;
+        }
+        return true;
+    });
+    return !has_quarantine;
+}
+
+// The body of print_single_queue()'s loop for one file: everything after
+// the id and the mark.
+void render_lines(std::string& out, std::string_view content, long long dfsize, long long pri, bool verbose) {
+    long long submittime = 0;
+    bool warning = false;
+    int qfver = 0;
+    std::string quarmsg, statmsg, bodytype;
+    char num[64];
+    for_each_piece(content, [&](std::string_view buf) {
+        if (buf.empty()) return;
+        const std::string_view rest = buf.substr(1);
+        switch (buf[0]) {
+        case 'V': qfver = std::atoi(std::string(rest).c_str()); break;
+        case 'M': statmsg.assign(rest.substr(0, kMaxLine - 1)); break;
+        case 'q': quarmsg.assign(rest.substr(0, kMaxLine - 1)); break;
+        case 'B': bodytype.assign(rest.substr(0, kMaxName)); break;
+        case 'S': {
+            const time_t t = static_cast<time_t>(submittime);
+            const std::string ct = c_time(t);
+            if (verbose) {
+                std::snprintf(num, sizeof num, "%8lld %10lld%c", dfsize, pri, warning ? '+' : ' ');
+                out += num;
+                out.append(ct, 4, 12);
+                out += ' ';
+                append_prtstr(out, rest, 78);
+            } else {
+                std::snprintf(num, sizeof num, "%8lld ", dfsize);
+                out += num;
+                out.append(ct, 0, 16);
+                out += ' ';
+                append_prtstr(out, rest, 39);
+            }
+            if (!quarmsg.empty()) {
+                out += "\n     QUARANTINE: ";
+                out.append(quarmsg, 0, verbose ? 100 : 60);
+                quarmsg.clear();
+            }
+            if (!statmsg.empty() || !bodytype.empty()) {
+                std::snprintf(num, sizeof num, "\n    %10.10s", bodytype.c_str());
+                out += num;
+                if (!statmsg.empty()) {
+                    out += "   (";
+                    out.append(statmsg, 0, verbose ? 100 : 60);
+                    out += ')';
+                }
+                statmsg.clear();
+            }
+            break;
+        }
+        case 'C':
+            if (verbose) {
+                out += "\n\t\t\t\t\t\t(---";
+                out.append(rest.substr(0, 64));
+                out += "---)";
+            }
+            break;
+        case 'R': {
+            std::string_view p = rest;
+            if (qfver >= 1) {
+                std::size_t c = p.find(':');
+                if (c == std::string_view::npos) break;
+                p = p.substr(c + 1);
+            }
+            if (verbose) {
+                out += "\n\t\t\t\t\t\t";
+                append_prtstr(out, p, 71);
+            } else {
+                out += "\n\t\t\t\t\t ";
+                append_prtstr(out, p, 38);
+            }
+            if (verbose && !statmsg.empty()) {
+                out += "\n\t\t (";
+                out.append(statmsg, 0, 100);
+                out += ')';
+                statmsg.clear();
+            }
+            break;
+        }
+        case 'T': submittime = std::strtoll(std::string(rest).c_str(), nullptr, 10); break;
+        case 'F':
+            if (rest.find('w') != std::string_view::npos) warning = true;
+            break;
+        default: break;
+        }
+    });
+    if (submittime == 0) out += " (no control file)";
+    out += '\n';
+}
+
+bool read_file(const std::string& path, std::string& out, bool& locked, struct stat& st) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    if (::fstat(fd, &st) < 0) {
+        ::close(fd);
+        return false;
+    }
+    locked = held_by_other(fd);
+    out.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    for (;;) {
+        if (got == out.size()) out.resize(out.size() + 4096);
+        ssize_t n = ::read(fd, &out[got], out.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    out.resize(got);
+    ::close(fd);
+    return true;
+}
+
+// print_single_queue(): returns the number of requests.
+int print_single_queue(const Layout& l, const QueueDir& d, const ListOptions& o, const Filter& filter,
+                       const std::function<void(std::string_view)>& out) {
+    const char want = o.mode == QueueMode::Normal ? 'q' : o.mode == QueueMode::Quarantine ? 'h' : 'Q';
+    // "avoid work if possible": these orders never open the files (no lock marks).
+    const bool avoid = (o.order == SortOrder::Filename || o.order == SortOrder::Modtime ||
+                        o.order == SortOrder::None || o.order == SortOrder::Random) && filter.empty();
+    std::vector<Work> work;
+    int requests = 0;
+    std::string content;
+    for (const std::string& name : dir_names(d.qf_dir)) {
+        if (name.size() < 2 || name[0] != want || name[1] != 'f') continue;
+        if (name.size() >= kMaxQfName) continue;
+        if (!filter.ids.empty() &&
+            std::find(filter.ids.begin(), filter.ids.end(), name.substr(2)) == filter.ids.end())
+            continue;
+        Work w;
+        w.seq = work.size();
+        w.name = name;
+        const std::string path = join_path(d.qf_dir, name);
+        struct stat st;
+        bool locked = false;
+        if (!read_file(path, content, locked, st) || !S_ISREG(st.st_mode)) continue;
+        w.mtime = st.st_mtime;
+        if (!avoid) {
+            w.lock = locked;
+            if (!gather(w, content, o)) continue;
+        }
+        // The data file: beside the qf, or where its d line says.
+        const std::string id = name.substr(2);
+        long long dfsize = -1;
+        struct stat dst;
+        if (::stat(join_path(d.df_dir, "df" + id).c_str(), &dst) == 0) {
+            dfsize = dst.st_size;
+        } else {
+            QueueFile qf = parse_qf(content);
+            if (!qf.data_dir.empty())
+                if (const QueueDir* other = find_qp_name(l, qf.data_dir))
+                    if (::stat(join_path(other->df_dir, "df" + id).c_str(), &dst) == 0) dfsize = dst.st_size;
+        }
+        if (!filter.empty() && (filter.sender || filter.recipient || filter.older_than >= 0 ||
+                                filter.larger_than >= 0 || filter.attempts_over >= 0)) {
+            Message m;
+            m.dir = &d;
+            m.id = id;
+            m.df_size = dfsize;
+            m.qf = parse_qf(content);
+            if (!filter.matches(m, o.now)) continue;
+        }
+        ++requests;
+        if (o.max_queue_run > 0 && static_cast<long>(work.size()) >= o.max_queue_run) continue;
+        char idbuf[64];
+        std::snprintf(idbuf, sizeof idbuf, "%13s", id.c_str());
+        w.text = idbuf;
+        if (w.lock) w.text += '*';
+        else if (o.mode == QueueMode::Lost) w.text += '?';
+        else if (w.tooyoung) w.text += '-';
+        else if (!avoid && should_queue(o, w.pri)) w.text += 'X';
+        else if (avoid && should_queue(o, 0)) w.text += 'X';
+        else w.text += ' ';
+        render_lines(w.text, content, dfsize, w.pri, o.verbose);
+        work.push_back(std::move(w));
+    }
+    auto by = [&](auto less) { std::stable_sort(work.begin(), work.end(), less); };
+    switch (o.order) {
+    case SortOrder::Priority: by([](const Work& a, const Work& b) { return a.pri < b.pri; }); break;
+    case SortOrder::Time: by([](const Work& a, const Work& b) { return a.ctime < b.ctime; }); break;
+    case SortOrder::Filename: by([](const Work& a, const Work& b) { return a.name < b.name; }); break;
+    case SortOrder::Modtime: by([](const Work& a, const Work& b) { return a.mtime < b.mtime; }); break;
+    case SortOrder::Host: {
+        // workcmpf1, every job to a host with a locked one marked locked, then workcmpf2.
+        auto host_less = [](const Work& a, const Work& b) {
+            if (a.has_host != b.has_host) return !a.has_host;
+            if (a.has_host) {
+                int c = strcasecmp(a.host.c_str(), b.host.c_str());
+                if (c != 0) return c < 0;
+            }
+            return false;
+        };
+        by([&](const Work& a, const Work& b) {
+            if (host_less(a, b)) return true;
+            if (host_less(b, a)) return false;
+            if (a.lock != b.lock) return a.lock;
+            return a.pri < b.pri;
+        });
+        for (std::size_t i = 0; i < work.size();) {
+            if (!work[i].lock) {
+                ++i;
+                continue;
+            }
+            const std::size_t first = i;
+            while (++i < work.size() && !host_less(work[first], work[i]) && !host_less(work[i], work[first]))
+                work[i].lock = true;
+        }
+        by([&](const Work& a, const Work& b) {
+            if (a.lock != b.lock) return !a.lock;
+            if (host_less(a, b)) return true;
+            if (host_less(b, a)) return false;
+            return a.pri < b.pri;
+        });
+        break;
+    }
+    case SortOrder::Random: case SortOrder::None: break;
+    }
+    if (requests <= 0) {
+        out(d.printed + " is empty\n");
+        return 0;
+    }
+    std::string head = "\t\t" + d.printed + " (" + std::to_string(requests) + " request" + (requests == 1 ? "" : "s");
+    if (o.max_queue_run > 0 && requests > o.max_queue_run) head += ", only " + std::to_string(o.max_queue_run) + " printed";
+    head += o.verbose
+                ? ")\n-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n"
+                : ")\n-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n";
+    out(head);
+    for (const Work& w : work) out(w.text);
+    return requests;
+}
+
+}  // namespace
+
+void append_prtstr(std::string& o, std::string_view s, int ml) {
+    std::size_t i = 0;
+    while (ml-- > 0 && i < s.size() && s[i] != '\0') {
+        const unsigned char c = static_cast<unsigned char>(s[i++]);
+        if (c == '\\') {
+            if (ml-- > 0) o += "\\\\";
+        } else if (c < 0x80 && std::isprint(c)) {
+            o += static_cast<char>(c);
+        } else if ((ml -= 3) > 0) {
+            char b[8];
+            std::snprintf(b, sizeof b, "\\%03o", c);
+            o += b;
+        }
+    }
+}
+
+long long convtime(const std::string& s, char unit) {
+    if (strcasecmp(s.c_str(), "now") == 0) return 0;
+    std::size_t p = 0;
+    bool pos = true;
+    if (p < s.size() && s[p] == '-') {
+        pos = false;
+        ++p;
+    }
+    long long r = 0;
+    while (p < s.size()) {
+        long long t = 0;
+        while (p < s.size() && std::isdigit(static_cast<unsigned char>(s[p]))) t = t * 10 + (s[p++] - '0');
+        char c = unit;
+        if (p < s.size()) {
+            c = s[p++];
+            if (!std::strchr("wdhms", c)) c = unit;
+        }
+        switch (c) {
+        case 'w': t *= 7; [[fallthrough]];
+        case 'd': default: t *= 24; [[fallthrough]];
+        case 'h': t *= 60; [[fallthrough]];
+        case 'm': t *= 60; [[fallthrough]];
+        case 's': break;
+        }
+        r += t;
+    }
+    return pos ? r : -r;
+}
+
+ListOptions list_options_from(const std::function<const std::string*(const char*)>& option) {
+    ListOptions o;
+    o.now = std::time(nullptr);
+    long procs = ::sysconf(_SC_NPROCESSORS_ONLN);
+    if (procs < 1) procs = 1;
+    o.queue_la = 8 * procs;
+    if (const std::string* v = option("QueueLA")) o.queue_la = std::atoi(v->c_str());
+    if (const std::string* v = option("QueueFactor")) o.queue_factor = std::atoi(v->c_str());
+    if (const std::string* v = option("MaxQueueRunSize")) o.max_queue_run = std::atoi(v->c_str());
+    if (const std::string* v = option("MinQueueAge")) o.min_queue_age = convtime(*v, 'm');
+    if (const std::string* v = option("MaxQueueAge")) o.max_queue_age = convtime(*v, 'm');
+    if (const std::string* v = option("QueueSortOrder"); v && !v->empty()) {
+        switch ((*v)[0]) {
+        case 'f': case 'F': o.order = SortOrder::Filename; break;
+        case 'h': case 'H': o.order = SortOrder::Host; break;
+        case 'm': case 'M': o.order = SortOrder::Modtime; break;
+        case 'p': case 'P': o.order = SortOrder::Priority; break;
+        case 't': case 'T': o.order = SortOrder::Time; break;
+        case 'r': case 'R': o.order = SortOrder::Random; break;
+        case 'n': case 'N': o.order = SortOrder::None; break;
+        default: break;
+        }
+    }
+    // getla() on Linux: /proc/loadavg's first number, rounded.
+    std::ifstream la("/proc/loadavg");
+    double avg = 0;
+    if (la >> avg) o.current_la = static_cast<int>(avg + 0.5);
+    return o;
+}
+
+int print_queue(const Layout& l, const ListOptions& o, const Filter& filter,
+                const std::function<void(std::string_view)>& out) {
+    int k = 0, total = 0;
+    std::string last_group;
+    for (std::size_t i = 0; i < l.dirs.size(); ++i) {
+        if (i == 0 || l.dirs[i].group != l.dirs[i - 1].group) ++k;
+        total += print_single_queue(l, l.dirs[i], o, filter, out);
+        ++k;
+    }
+    if (k > 1) out("\t\tTotal requests: " + std::to_string(total) + "\n");
+    return total;
+}
+
+}  // namespace cfkit::queue

@@ -1,0 +1,61 @@
+// `sendmail -bp` (mailq) byte for byte: printqueue() and
+// print_single_queue() of sendmail's queue.c, with gatherq()'s reading of
+// each control file, sortq()'s order, prtstr()'s escapes and the marks
+// (`*` locked, `X` load too high, `-` too young, `?` lost). Each control file
+// is opened once, not twice as sendmail does: the speed of `cfkit queue list`.
+#pragma once
+
+#include <ctime>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "engine/queue/layout.hpp"
+#include "engine/queue/scan.hpp"
+
+namespace cfkit::queue {
+
+enum class QueueMode { Normal, Quarantine, Lost };  // -bp, -bp -qQ, -bp -qL
+enum class SortOrder { Priority, Host, Time, Filename, Modtime, Random, None };
+
+struct ListOptions {
+    QueueMode mode = QueueMode::Normal;
+    bool verbose = false;  // -v
+    SortOrder order = SortOrder::Priority;  // QueueSortOrder
+    long max_queue_run = 0;    // MaxQueueRunSize
+    long long min_queue_age = 0;  // MinQueueAge, seconds
+    long long max_queue_age = 0;  // MaxQueueAge, seconds
+    long queue_la = 8;         // QueueLA
+    long queue_factor = 600000;  // QueueFactor
+    int current_la = 0;        // the load average as sendmail rounds it
+    time_t now = 0;
+};
+
+// The options a config gives (QueueSortOrder, MinQueueAge, ...), with
+// sendmail's defaults for this machine (QueueLA = 8 × processors) and the
+// load average now. `raw` holds the options by long name.
+template <class Map>
+ListOptions list_options(const Map& raw);
+ListOptions list_options_from(const std::function<const std::string*(const char*)>& option);
+
+// sendmail's convtime(): "30m", "1h30m", a bare number in `unit`s.
+long long convtime(const std::string& s, char unit);
+
+// Prints the listing of every directory in `l` to `out`; returns the
+// number of requests. Messages that `filter` rejects are left out, as
+// sendmail's -qR/-qS/-qI leave them out.
+int print_queue(const Layout& l, const ListOptions& o, const Filter& filter, const std::function<void(std::string_view)>& out);
+
+// prtstr(): at most `ml` columns, backslashes doubled, other unprintable
+// bytes as \ooo.
+void append_prtstr(std::string& o, std::string_view s, int ml);
+
+template <class Map>
+ListOptions list_options(const Map& raw) {
+    return list_options_from([&raw](const char* name) -> const std::string* {
+        auto it = raw.find(name);
+        return it == raw.end() ? nullptr : &it->second;
+    });
+}
+
+}  // namespace cfkit::queue

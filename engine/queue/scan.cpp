@@ -1,0 +1,147 @@
+// Reading a queue's messages one at a time (see scan.hpp).
+#include "engine/queue/scan.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace cfkit::queue {
+
+bool held_by_other(int fd) {
+    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
+        ::flock(fd, LOCK_UN);
+        return false;
+    }
+    return errno == EWOULDBLOCK;
+}
+
+std::vector<std::string> dir_names(const std::string& dir) {
+    std::vector<std::string> out;
+    DIR* dp = ::opendir(dir.c_str());
+    if (!dp) return out;
+    while (struct dirent* d = ::readdir(dp)) {
+        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
+        out.emplace_back(d->d_name);
+    }
+    ::closedir(dp);
+    return out;
+}
+
+namespace {
+
+bool read_fd(int fd, std::string& out) {
+    out.clear();
+    char buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        if (n == 0) return true;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::optional<Message> read_message(const Layout& l, const QueueDir& d, const std::string& name) {
+    Message m;
+    m.dir = &d;
+    m.kind = file_kind(name);
+    m.id = name.substr(2);
+    m.qf_path = join_path(d.qf_dir, name);
+    int fd = ::open(m.qf_path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return std::nullopt;
+    struct stat st;
+    if (::fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return std::nullopt;
+    }
+    m.qf_size = st.st_size;
+    m.qf_mtime = st.st_mtime;
+    m.locked = held_by_other(fd);
+    bool ok = read_fd(fd, m.content);
+    ::close(fd);
+    if (!ok) return std::nullopt;
+    m.qf = parse_qf(m.content);
+    const QueueDir* dfd = &d;
+    if (!m.qf.data_dir.empty()) {
+        if (const QueueDir* other = find_qp_name(l, m.qf.data_dir)) dfd = other;
+    }
+    m.df_path = join_path(dfd->df_dir, "df" + m.id);
+    if (::stat(m.df_path.c_str(), &st) == 0) {
+        m.df_size = st.st_size;
+        m.df_links = st.st_nlink;
+    }
+    return m;
+}
+
+void for_each_message(const Layout& l, FileKind kind, const std::function<void(const Message&)>& each) {
+    for (const QueueDir& d : l.dirs) {
+        for (const std::string& n : dir_names(d.qf_dir)) {
+            if (file_kind(n) != kind) continue;
+            if (auto m = read_message(l, d, n)) each(*m);
+        }
+    }
+}
+
+bool Filter::empty() const {
+    return ids.empty() && !sender && !recipient && older_than < 0 && larger_than < 0 && attempts_over < 0;
+}
+
+bool Filter::matches(const Message& m, time_t now) const {
+    if (!ids.empty()) {
+        bool any = false;
+        for (const std::string& id : ids) any = any || id == m.id;
+        if (!any) return false;
+    }
+    if (sender && !std::regex_search(m.qf.sender, *sender)) return false;
+    if (recipient) {
+        bool any = false;
+        for (const QfRecipient& r : m.qf.recipients) any = any || std::regex_search(r.address, *recipient);
+        if (!any) return false;
+    }
+    if (older_than >= 0 && !(m.qf.has_ctime && now - m.qf.ctime > older_than)) return false;
+    if (larger_than >= 0 && m.df_size <= larger_than) return false;
+    if (attempts_over >= 0 && m.qf.attempts <= attempts_over) return false;
+    return true;
+}
+
+namespace {
+
+long long number_with_unit(const std::string& s, const char* units, const long long* scale) {
+    if (s.empty()) return -1;
+    std::size_t i = 0;
+    long long n = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        n = n * 10 + (s[i] - '0');
+        if (n > (1LL << 50)) return -1;
+        ++i;
+    }
+    if (i == 0) return -1;
+    if (i == s.size()) return n;
+    if (i + 1 != s.size()) return -1;
+    for (int k = 0; units[k]; ++k)
+        if (units[k] == s[i]) return n * scale[k];
+    return -1;
+}
+
+}  // namespace
+
+long long parse_age(const std::string& s) {
+    static const long long scale[] = {1, 60, 3600, 86400, 604800};
+    return number_with_unit(s, "smhdw", scale);
+}
+
+long long parse_size(const std::string& s) {
+    static const long long scale[] = {1024, 1024, 1024 * 1024, 1024LL * 1024 * 1024};
+    return number_with_unit(s, "kKMG", scale);
+}
+
+}  // namespace cfkit::queue
