@@ -70,7 +70,8 @@ void add_dirs(CLI::App* c, Common& o) {
 }
 
 void add_filters(CLI::App* c, Common& o) {
-    c->add_option("--id", o.ids, "a queue id (repeatable)");
+    // one value an --id (repeat it for more), so a queue directory after it stays one
+    c->add_option("--id", o.ids, "a queue id (repeatable)")->allow_extra_args(false);
     c->add_option("--sender", o.sender, "sender matches this regular expression (case-insensitive)");
     c->add_option("--recipient", o.recipient, "a recipient matches this regular expression (case-insensitive)");
     c->add_option("--older-than", o.older_than, "queued longer ago than this: 45s, 90m, 36h, 2d, 1w");
@@ -243,7 +244,7 @@ std::string letters(const std::string& s, const char* (*meaning)(char)) {
     for (char c : s) {
         const char* m = meaning(c);
         if (!*m) continue;
-        out += (out.empty() ? "" : ", ") + std::string(m);
+        out += (out.empty() ? "" : "; ") + std::string(m);
     }
     return out;
 }
@@ -308,8 +309,16 @@ int run_show(Common& o) {
     std::string out = m.qf_path + " (" + (m.kind == FileKind::Hf ? "quarantined" : m.kind == FileKind::Lost ? "lost" : "queued") +
                       ", " + std::to_string(m.qf_size) + " bytes" + (m.locked ? ", locked by a running sendmail" : "") + ")\n";
     for (const QfLine& l : m.qf.lines) {
-        std::string shown = l.letter ? std::string(1, l.letter) + l.text : std::string();
-        for (std::size_t p; (p = shown.find('\n')) != std::string::npos;) shown.replace(p, 1, "\\n");
+        std::string shown;  // prtstr()'s escapes, a folded line's newlines as \n
+        const std::string raw = l.letter ? std::string(1, l.letter) + l.text : std::string();
+        for (std::size_t i = 0; i < raw.size();) {
+            std::size_t nl = raw.find('\n', i);
+            std::string_view piece(raw.data() + i, (nl == std::string::npos ? raw.size() : nl) - i);
+            append_prtstr(shown, piece, 1 << 20);
+            if (nl == std::string::npos) break;
+            shown += "\\n";
+            i = nl + 1;
+        }
         char num[16];
         std::snprintf(num, sizeof num, "%4d  ", l.line);
         std::string left = num + shown;
@@ -544,7 +553,7 @@ int run_summary(Common& o) {
     auto ls = layouts(o);
     auto f = filter_of(o);
     if (!ls || !f) return 2;
-    SummaryBuilder b(std::time(nullptr), 10, 5, o.by_sender);
+    SummaryBuilder b(std::time(nullptr), 9, 5, o.by_sender);  // qshape's default columns
     each_selected(*ls, mode_kind(o), *f, [&](const Layout&, const Message& m) { b.add(m); });
     const Summary& s = b.result();
     if (o.json) {
@@ -568,8 +577,9 @@ int cmd_queue(int argc, char** argv) {
     app.name("cfkit queue");
     app.require_subcommand(1);
     Common o;
-    auto sub = [&](const char* name, const char* help) {
+    auto sub = [&](const char* name, const char* help, const char* id_help = nullptr) {
         CLI::App* c = app.add_subcommand(name, help);
+        if (id_help) c->add_option("id", o.show_id, id_help)->required();  // before the directories
         add_dirs(c, o);
         c->add_option("--hostname", o.hostname, "the host name the config is read with")->capture_default_str();
         return c;
@@ -581,8 +591,7 @@ int cmd_queue(int argc, char** argv) {
     list->add_flag("-v,--verbose", o.verbose, "the verbose listing (priority, controlling user), as `mailq -v`");
     list->add_flag("--json", o.json, "JSON Lines, streamed in directory order");
 
-    CLI::App* show = sub("show", "one message's control file decoded, and its body's first lines");
-    show->add_option("id", o.show_id, "the queue id")->required();
+    CLI::App* show = sub("show", "one message's control file decoded, and its body's first lines", "the queue id");
     show->add_option("--lines", o.body_lines, "body lines to show")->capture_default_str();
     show->add_flag("--json", o.json, "as JSON");
 
@@ -591,7 +600,7 @@ int cmd_queue(int argc, char** argv) {
     check->add_flag("--json", o.json, "JSON Lines, one finding a line");
 
     CLI::App* clean = sub("clean", "remove what check finds broken and removable (dry run unless --apply)");
-    clean->add_option("--id", o.ids, "only these queue ids (repeatable)");
+    clean->add_option("--id", o.ids, "only these queue ids (repeatable)")->allow_extra_args(false);
     clean->add_option("--grace", o.grace, "seconds before a lone df or tf counts as stale")->capture_default_str();
     clean->add_flag("--apply", o.apply, "do it");
     clean->add_flag("--json", o.json, "JSON Lines, one action a line");
