@@ -15,6 +15,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
 namespace cfkit::queue {
 
@@ -34,7 +37,8 @@ struct Work {
     std::string host;  // reversed, lower case (QueueSortOrder=host)
     bool has_host = false;
     bool lock = false, tooyoung = false;
-    std::string text;  // the printed entry
+    std::string id;    // printed "%13s" before the mark
+    std::string text;  // the printed entry after the mark
 };
 
 long long atol_prefix(const std::string& s, std::size_t from) {
@@ -42,7 +46,7 @@ long long atol_prefix(const std::string& s, std::size_t from) {
 }
 
 // ctime(): "Thu Jan  1 00:00:00 1970\n".
-std::string c_time(time_t t) {
+std::string c_time_uncached(time_t t) {
     struct tm tm;
     localtime_r(&t, &tm);
     static const char* const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
@@ -52,6 +56,34 @@ std::string c_time(time_t t) {
     std::snprintf(buf, sizeof buf, "%.3s %.3s%3d %.2d:%.2d:%.2d %d\n", days[tm.tm_wday], months[tm.tm_mon],
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 1900 + tm.tm_year);
     return buf;
+}
+
+// The listing prints no seconds: one localtime() a minute of queue times.
+const std::string& c_time(time_t t) {
+    thread_local std::unordered_map<long long, std::string> cache;
+    thread_local std::string exact;
+    const long long minute = t / 60;
+    if (t < 0) return exact = c_time_uncached(t);
+    auto it = cache.find(minute);
+    if (it != cache.end()) return it->second;
+    if (cache.size() > 100000) cache.clear();
+    std::string c = c_time_uncached(t);
+    c.replace(17, 2, "00");  // the seconds: never printed
+    return cache.emplace(minute, std::move(c)).first->second;
+}
+
+void append_number(std::string& out, long long v, int width) {
+    char b[24];
+    int n = 0;
+    const bool neg = v < 0;
+    unsigned long long u = neg ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+    do {
+        b[n++] = static_cast<char>('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (neg) b[n++] = '-';
+    for (int i = n; i < width; ++i) out += ' ';
+    while (n) out += b[--n];
 }
 
 // The pieces sm_io_fgets(buf, MAXLINE) gives, after fixcrlf(): a line is
@@ -166,16 +198,18 @@ void render_lines(std::string& out, std::string_view content, long long dfsize, 
         case 'B': bodytype.assign(rest.substr(0, kMaxName)); break;
         case 'S': {
             const time_t t = static_cast<time_t>(submittime);
-            const std::string ct = c_time(t);
+            const std::string& ct = c_time(t);
             if (verbose) {
-                std::snprintf(num, sizeof num, "%8lld %10lld%c", dfsize, pri, warning ? '+' : ' ');
-                out += num;
+                append_number(out, dfsize, 8);
+                out += ' ';
+                append_number(out, pri, 10);
+                out += warning ? '+' : ' ';
                 out.append(ct, 4, 12);
                 out += ' ';
                 append_prtstr(out, rest, 78);
             } else {
-                std::snprintf(num, sizeof num, "%8lld ", dfsize);
-                out += num;
+                append_number(out, dfsize, 8);
+                out += ' ';
                 out.append(ct, 0, 16);
                 out += ' ';
                 append_prtstr(out, rest, 39);
@@ -237,26 +271,112 @@ void render_lines(std::string& out, std::string_view content, long long dfsize, 
     out += '\n';
 }
 
-bool read_file(const std::string& path, std::string& out, bool& locked, struct stat& st) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+// The whole file in as few read() calls as it takes (one, for a control
+// file): a short read of a regular file is its end. Fails for a file gone
+// meanwhile and for one that is not a regular file (a directory: EISDIR).
+bool read_whole(int dirfd, const std::string& name, std::vector<char>& buf, std::string_view& out) {
+    // relative to the open directory: one name looked up, not the whole path
+    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return false;
-    if (::fstat(fd, &st) < 0) {
-        ::close(fd);
-        return false;
-    }
-    locked = held_by_other(fd);
-    out.resize(static_cast<std::size_t>(st.st_size));
+    if (buf.size() < 65536) buf.resize(65536);
     std::size_t got = 0;
     for (;;) {
-        if (got == out.size()) out.resize(out.size() + 4096);
-        ssize_t n = ::read(fd, &out[got], out.size() - got);
+        ssize_t n = ::read(fd, buf.data() + got, buf.size() - got);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
+        if (n < 0) {
+            ::close(fd);
+            return false;
+        }
         got += static_cast<std::size_t>(n);
+        if (got < buf.size()) break;
+        buf.resize(buf.size() * 2);
     }
-    out.resize(got);
     ::close(fd);
+    out = std::string_view(buf.data(), got);
     return true;
+}
+
+bool locked_file(int dirfd, const std::string& name) {
+    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) return false;
+    bool held = held_by_other(fd);
+    ::close(fd);
+    return held;
+}
+
+struct DirFd {
+    int fd;
+    explicit DirFd(const std::string& p) : fd(::open(p.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {}
+    ~DirFd() {
+        if (fd >= 0) ::close(fd);
+    }
+    DirFd(const DirFd&) = delete;
+    DirFd& operator=(const DirFd&) = delete;
+};
+
+struct ScanContext {
+    const Layout& l;
+    const QueueDir& d;
+    const ListOptions& o;
+    const Filter& filter;
+    bool avoid;
+    const std::optional<std::vector<unsigned long long>>& locks;
+    int qfd, dfd;
+};
+
+// gatherq() and print_single_queue()'s reading for entries [begin, end) of
+// `names`: the works of the files that stay in the list, in that order.
+void scan_range(const ScanContext& c, const std::vector<DirEntry>& names, std::size_t begin, std::size_t end,
+                std::vector<Work>& work) {
+    std::vector<char> buf;
+    std::string_view content;
+    const bool content_filter = c.filter.sender || c.filter.recipient || c.filter.older_than >= 0 ||
+                                c.filter.larger_than >= 0 || c.filter.attempts_over >= 0;
+    for (std::size_t i = begin; i < end; ++i) {
+        const DirEntry& e = names[i];
+        const std::string& name = e.name;
+        Work w;
+        w.seq = i;
+        struct stat st;
+        if (e.type != DT_REG &&
+            (e.type != DT_UNKNOWN || ::fstatat(c.qfd, name.c_str(), &st, 0) < 0 || !S_ISREG(st.st_mode)))
+            continue;  // gatherq(): "not a regular file"
+        if (c.o.order == SortOrder::Modtime) {
+            if (::fstatat(c.qfd, name.c_str(), &st, 0) < 0) continue;
+            w.mtime = st.st_mtime;
+        }
+        if (!read_whole(c.qfd, name, buf, content)) continue;  // gone meanwhile: skipped quietly
+        if (!c.avoid) {
+            const bool maybe = !c.locks || std::binary_search(c.locks->begin(), c.locks->end(),
+                                                              static_cast<unsigned long long>(e.ino));
+            w.lock = maybe && locked_file(c.qfd, name);
+            if (!gather(w, content, c.o)) continue;
+        }
+        // The data file: beside the qf, or where its d line says.
+        w.id = name.substr(2);
+        long long dfsize = -1;
+        struct stat dst;
+        if (::fstatat(c.dfd, ("df" + w.id).c_str(), &dst, 0) == 0) {
+            dfsize = dst.st_size;
+        } else {
+            QueueFile qf = parse_qf(content);
+            if (!qf.data_dir.empty())
+                if (const QueueDir* other = find_qp_name(c.l, qf.data_dir))
+                    if (::stat(join_path(other->df_dir, "df" + w.id).c_str(), &dst) == 0) dfsize = dst.st_size;
+        }
+        if (content_filter) {
+            Message m;
+            m.dir = &c.d;
+            m.id = w.id;
+            m.df_size = dfsize;
+            m.qf = parse_qf(content);
+            if (!c.filter.matches(m, c.o.now)) continue;
+        }
+        if (c.o.order == SortOrder::Filename) w.name = name;
+        w.text.reserve(160);
+        render_lines(w.text, content, dfsize, w.pri, c.o.verbose);
+        work.push_back(std::move(w));
+    }
 }
 
 // print_single_queue(): returns the number of requests.
@@ -266,62 +386,38 @@ int print_single_queue(const Layout& l, const QueueDir& d, const ListOptions& o,
     // "avoid work if possible": these orders never open the files (no lock marks).
     const bool avoid = (o.order == SortOrder::Filename || o.order == SortOrder::Modtime ||
                         o.order == SortOrder::None || o.order == SortOrder::Random) && filter.empty();
-    std::vector<Work> work;
-    int requests = 0;
-    std::string content;
-    for (const std::string& name : dir_names(d.qf_dir)) {
-        if (name.size() < 2 || name[0] != want || name[1] != 'f') continue;
-        if (name.size() >= kMaxQfName) continue;
+    std::vector<DirEntry> names;
+    for (DirEntry& e : dir_entries(d.qf_dir)) {
+        if (e.name.size() < 2 || e.name[0] != want || e.name[1] != 'f' || e.name.size() >= kMaxQfName) continue;
         if (!filter.ids.empty() &&
-            std::find(filter.ids.begin(), filter.ids.end(), name.substr(2)) == filter.ids.end())
+            std::find(filter.ids.begin(), filter.ids.end(), e.name.substr(2)) == filter.ids.end())
             continue;
-        Work w;
-        w.seq = work.size();
-        w.name = name;
-        const std::string path = join_path(d.qf_dir, name);
-        struct stat st;
-        bool locked = false;
-        if (!read_file(path, content, locked, st) || !S_ISREG(st.st_mode)) continue;
-        w.mtime = st.st_mtime;
-        if (!avoid) {
-            w.lock = locked;
-            if (!gather(w, content, o)) continue;
-        }
-        // The data file: beside the qf, or where its d line says.
-        const std::string id = name.substr(2);
-        long long dfsize = -1;
-        struct stat dst;
-        if (::stat(join_path(d.df_dir, "df" + id).c_str(), &dst) == 0) {
-            dfsize = dst.st_size;
-        } else {
-            QueueFile qf = parse_qf(content);
-            if (!qf.data_dir.empty())
-                if (const QueueDir* other = find_qp_name(l, qf.data_dir))
-                    if (::stat(join_path(other->df_dir, "df" + id).c_str(), &dst) == 0) dfsize = dst.st_size;
-        }
-        if (!filter.empty() && (filter.sender || filter.recipient || filter.older_than >= 0 ||
-                                filter.larger_than >= 0 || filter.attempts_over >= 0)) {
-            Message m;
-            m.dir = &d;
-            m.id = id;
-            m.df_size = dfsize;
-            m.qf = parse_qf(content);
-            if (!filter.matches(m, o.now)) continue;
-        }
-        ++requests;
-        if (o.max_queue_run > 0 && static_cast<long>(work.size()) >= o.max_queue_run) continue;
-        char idbuf[64];
-        std::snprintf(idbuf, sizeof idbuf, "%13s", id.c_str());
-        w.text = idbuf;
-        if (w.lock) w.text += '*';
-        else if (o.mode == QueueMode::Lost) w.text += '?';
-        else if (w.tooyoung) w.text += '-';
-        else if (!avoid && should_queue(o, w.pri)) w.text += 'X';
-        else if (avoid && should_queue(o, 0)) w.text += 'X';
-        else w.text += ' ';
-        render_lines(w.text, content, dfsize, w.pri, o.verbose);
-        work.push_back(std::move(w));
+        names.push_back(std::move(e));
     }
+    // Who holds locks, read once; a file named there is then asked itself.
+    const std::optional<std::vector<unsigned long long>> locks = avoid ? std::nullopt : write_locked_inodes();
+    const DirFd qfd(d.qf_dir), dfd(d.df_dir);
+    const ScanContext ctx{l, d, o, filter, avoid, locks, qfd.fd, dfd.fd};
+    // The kernel's work (open, read, stat) is most of the time: a big queue
+    // is read by a few threads, each a contiguous part, joined in order.
+    std::size_t threads = 1;
+    if (names.size() >= 4096) threads = std::min<std::size_t>(4, std::max(1u, std::thread::hardware_concurrency()));
+    if (o.threads > 0) threads = static_cast<std::size_t>(o.threads);
+    std::vector<std::vector<Work>> parts(threads);
+    std::vector<std::thread> pool;
+    for (std::size_t t = 0; t < threads; ++t) {
+        const std::size_t b = names.size() * t / threads, e = names.size() * (t + 1) / threads;
+        if (t + 1 == threads) scan_range(ctx, names, b, e, parts[t]);
+        else pool.emplace_back([&ctx, &names, &parts, b, e, t] { scan_range(ctx, names, b, e, parts[t]); });
+    }
+    for (std::thread& th : pool) th.join();
+    std::vector<Work> work;
+    for (std::vector<Work>& p : parts)
+        for (Work& w : p) work.push_back(std::move(w));
+    const int requests = static_cast<int>(work.size());
+    // MaxQueueRunSize: the first ones in directory order are kept
+    if (o.max_queue_run > 0 && static_cast<long>(work.size()) > o.max_queue_run)
+        work.resize(static_cast<std::size_t>(o.max_queue_run));
     auto by = [&](auto less) { std::stable_sort(work.begin(), work.end(), less); };
     switch (o.order) {
     case SortOrder::Priority: by([](const Work& a, const Work& b) { return a.pri < b.pri; }); break;
@@ -373,7 +469,19 @@ int print_single_queue(const Layout& l, const QueueDir& d, const ListOptions& o,
                 ? ")\n-----Q-ID----- --Size-- -Priority- ---Q-Time--- --------Sender/Recipient--------\n"
                 : ")\n-----Q-ID----- --Size-- -----Q-Time----- ------------Sender/Recipient-----------\n";
     out(head);
-    for (const Work& w : work) out(w.text);
+    std::string line;
+    for (const Work& w : work) {
+        line.clear();
+        if (w.id.size() < 13) line.append(13 - w.id.size(), ' ');
+        line += w.id;
+        if (w.lock) line += '*';
+        else if (o.mode == QueueMode::Lost) line += '?';
+        else if (w.tooyoung) line += '-';
+        else if (should_queue(o, avoid ? 0 : w.pri)) line += 'X';
+        else line += ' ';
+        line += w.text;
+        out(line);
+    }
     return requests;
 }
 

@@ -29,6 +29,7 @@ struct ListOptions {
     long queue_factor = 600000;  // QueueFactor
     int current_la = 0;        // the load average as sendmail rounds it
     time_t now = 0;
+    int threads = 0;  // readers of a big directory; 0: one a processor, at most 4
 };
 
 // The options a config gives (QueueSortOrder, MinQueueAge, ...), with

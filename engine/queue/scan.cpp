@@ -7,16 +7,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 namespace cfkit::queue {
 
 bool held_by_other(int fd) {
-    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) {
-        ::flock(fd, LOCK_UN);
-        return false;
-    }
+    // (the shared lock goes with the descriptor: callers close it)
+    if (::flock(fd, LOCK_SH | LOCK_NB) == 0) return false;
     return errno == EWOULDBLOCK;
 }
 
@@ -29,6 +30,38 @@ std::vector<std::string> dir_names(const std::string& dir) {
         out.emplace_back(d->d_name);
     }
     ::closedir(dp);
+    return out;
+}
+
+std::vector<DirEntry> dir_entries(const std::string& dir) {
+    std::vector<DirEntry> out;
+    DIR* dp = ::opendir(dir.c_str());
+    if (!dp) return out;
+    while (struct dirent* d = ::readdir(dp)) {
+        if (d->d_name[0] == '.' && (d->d_name[1] == 0 || (d->d_name[1] == '.' && d->d_name[2] == 0))) continue;
+        out.push_back({d->d_name, d->d_type, d->d_ino});
+    }
+    ::closedir(dp);
+    return out;
+}
+
+std::optional<std::vector<unsigned long long>> write_locked_inodes() {
+    // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; "->" lines wait.
+    FILE* f = std::fopen("/proc/locks", "r");
+    if (!f) return std::nullopt;
+    std::vector<unsigned long long> out;
+    char line[512];
+    while (std::fgets(line, sizeof line, f)) {
+        char kind[16], mode[16], rw[16], dev[64];
+        long pid = 0;
+        if (std::strstr(line, "->")) continue;
+        if (std::sscanf(line, "%*s %15s %15s %15s %ld %63s", kind, mode, rw, &pid, dev) != 5) continue;
+        if (std::strcmp(rw, "WRITE") != 0) continue;
+        const char* ino = std::strrchr(dev, ':');
+        if (ino) out.push_back(std::strtoull(ino + 1, nullptr, 10));
+    }
+    std::fclose(f);
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -7,6 +7,8 @@
 
 #include <sys/types.h>
 
+#include <dirent.h>
+
 #include <functional>
 #include <optional>
 #include <regex>
@@ -48,6 +50,21 @@ void for_each_message(const Layout& l, FileKind kind, const std::function<void(c
 
 // The names in a directory, in readdir() order ("." and ".." left out).
 std::vector<std::string> dir_names(const std::string& dir);
+
+// The same with readdir()'s file type (DT_REG ..., DT_UNKNOWN when the file
+// system does not say) and inode number.
+struct DirEntry {
+    std::string name;
+    unsigned char type = 0;
+    ino_t ino = 0;
+};
+std::vector<DirEntry> dir_entries(const std::string& dir);
+
+// The inode numbers some process holds an exclusive lock on, from
+// /proc/locks (one read instead of a flock() per file); nullopt when it
+// cannot be read. A number found there is only a hint (the device is not
+// compared): confirm with held_by_other().
+std::optional<std::vector<unsigned long long>> write_locked_inodes();
 
 // The selection of `list`, `move`, `clean` ... (all given must match).
 struct Filter {

@@ -56,6 +56,7 @@ struct Common {
     std::string show_id;
     int body_lines = 20;
     int top = 30;
+    int threads = 0;
     bool by_sender = false;
 
     std::unique_ptr<Config> cfg;
@@ -202,6 +203,21 @@ void each_selected(const std::vector<Layout>& ls, FileKind kind, const Filter& f
 
 // ---- list ----------------------------------------------------------------
 
+// main.c: "Enforce use of local time (null string overrides this)": without
+// TimeZoneSpec sendmail unsets TZ (the system's zone, /etc/localtime); an
+// empty one keeps the caller's TZ; a value becomes TZ. The listing's times
+// follow.
+void apply_time_zone(const Common& o) {
+    const std::string* spec = nullptr;
+    if (o.cfg) {
+        auto it = o.cfg->options.raw.find("TimeZoneSpec");
+        if (it != o.cfg->options.raw.end()) spec = &it->second;
+    }
+    if (!spec) ::unsetenv("TZ");
+    else if (!spec->empty()) ::setenv("TZ", spec->c_str(), 1);
+    ::tzset();
+}
+
 int run_list(Common& o) {
     auto ls = layouts(o);
     auto f = filter_of(o);
@@ -212,7 +228,9 @@ int run_list(Common& o) {
         });
         return 0;
     }
+    apply_time_zone(o);
     ListOptions lo = o.cfg ? list_options(o.cfg->options.raw) : list_options(std::map<std::string, std::string>{});
+    lo.threads = o.threads;
     lo.mode = o.quarantined ? QueueMode::Quarantine : o.lost ? QueueMode::Lost : QueueMode::Normal;
     lo.verbose = o.verbose;
     std::string buf;
@@ -271,6 +289,7 @@ std::string describe(const QfLine& l) {
 }
 
 int run_show(Common& o) {
+    apply_time_zone(o);
     auto ls = layouts(o);
     if (!ls) return 2;
     std::optional<Message> found;
@@ -416,8 +435,18 @@ int run_clean(Common& o) {
     co.grace = o.grace;
     Layout all;
     for (const Layout& l : *ls) all.dirs.insert(all.dirs.end(), l.dirs.begin(), l.dirs.end());
-    int done = 0, skipped = 0;
+    int done = 0, skipped = 0, busy = 0;
     for (const Finding& f : check_queue(all, co)) {
+        if (f.verdict == Verdict::Busy) {  // named, left alone, not a failure
+            ++busy;
+            if (o.json)
+                put(json{{"id", f.id}, {"action", "remove"}, {"from", f.path.substr(0, f.path.rfind('/'))},
+                         {"files", {f.path}}, {"done", false}, {"busy", f.message}}
+                        .dump() +
+                    "\n");
+            else put("busy " + f.id + ": " + f.path + ": " + f.message + "\n");
+            continue;
+        }
         if (f.verdict != Verdict::Broken || f.remove.empty()) continue;
         if (!o.ids.empty() && std::find(o.ids.begin(), o.ids.end(), f.id) == o.ids.end()) continue;
         std::string dir = f.path.substr(0, f.path.rfind('/'));
@@ -426,6 +455,7 @@ int run_clean(Common& o) {
         print_result(r, o.apply, o.json);
         (r.skipped ? skipped : done)++;
     }
+    if (busy && !o.json) put(std::to_string(busy) + " busy (locked by a running sendmail, left alone)\n");
     return report_totals(o.apply ? "removed" : "to remove", done, skipped, o.apply, o.json);
 }
 
@@ -472,6 +502,27 @@ int run_change(Common& o, const std::string& what) {
             return 2;
         }
     }
+    int done = 0, skipped = 0;
+    if (what == "move" && dest) {
+        // A move killed after its rename left the old link of the data
+        // file in the source: finish those first (the message is in dest).
+        Layout both;
+        for (const Layout& l : *ls) both.dirs.insert(both.dirs.end(), l.dirs.begin(), l.dirs.end());
+        both.dirs.push_back(dest->dirs.front());
+        CheckOptions co;
+        co.now = std::time(nullptr);
+        for (const Finding& fd : check_queue(both, co)) {
+            if (fd.kind != "unfinished-move" || fd.path.compare(0, dest->dirs.front().df_dir.size() + 1,
+                                                                 dest->dirs.front().df_dir + "/") == 0)
+                continue;
+            OpResult r = remove_files(fd.id, fd.path.substr(0, fd.path.rfind('/')), fd.remove, o.apply);
+            if (o.json) print_result(r, o.apply, true);
+            else if (r.skipped) put("skip " + r.id + ": " + r.reason + "\n");
+            else put(std::string(o.apply ? "finished" : "would finish") + " the interrupted move of " + r.id +
+                     " (the old link " + fd.path + ")\n");
+            (r.skipped ? skipped : done)++;
+        }
+    }
     // Collect first, then act: acting while reading a directory would let
     // readdir() see a renamed file again.
     struct Item {
@@ -481,7 +532,6 @@ int run_change(Common& o, const std::string& what) {
     std::vector<Item> items;
     const FileKind kind = what == "release" ? FileKind::Hf : what == "move" ? mode_kind(o) : FileKind::Qf;
     each_selected(*ls, kind, *f, [&](const Layout& l, const Message& m) { items.push_back({&l, m}); });
-    int done = 0, skipped = 0;
     Progress progress(what, static_cast<long>(items.size()));
     for (const Item& it : items) {
         OpResult r;
@@ -590,6 +640,7 @@ int cmd_queue(int argc, char** argv) {
     list->add_flag("--lost", o.lost, "lost messages (Qf files), as `mailq -qL`");
     list->add_flag("-v,--verbose", o.verbose, "the verbose listing (priority, controlling user), as `mailq -v`");
     list->add_flag("--json", o.json, "JSON Lines, streamed in directory order");
+    list->add_option("--threads", o.threads, "readers of a big queue directory (default: one a processor, at most 4)");
 
     CLI::App* show = sub("show", "one message's control file decoded, and its body's first lines", "the queue id");
     show->add_option("--lines", o.body_lines, "body lines to show")->capture_default_str();

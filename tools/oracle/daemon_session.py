@@ -640,6 +640,72 @@ def daemon_v6(cf, v6):
     return opts or ["-ODaemonPortOptions=Family=inet6,Addr=::1,Port=25,Name=MTA-v6"]
 
 
+class Daemon:
+    """`sendmail -bD` (argv) in its own process group, its output in
+    WORK/daemon.log; the constructor returns once it listens on
+    127.0.0.1:25 (::1:25 if v6), stop() kills the group.
+    tools/oracle/queuediff.py starts it too, with queue options of its own."""
+
+    def __init__(self, argv, work, v6=False):
+        self.log = open(pathlib.Path(work) / "daemon.log", "w+b")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True, cwd=str(work))
+        try:
+            self.wait_listening(v6)
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode("latin-1").strip()
+
+    def exited(self):
+        return self.proc.poll() is not None
+
+    def wait_listening(self, v6):
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError("sendmail exited (status %s) before it listened: %s"
+                                   % (self.proc.returncode, self.output() or "(no output)"))
+            up = listening(25, v6)
+            if up is None:  # no /proc/net/tcp: probe (a session of its own)
+                try:
+                    socket.create_connection(("::1" if v6 else "127.0.0.1", 25), timeout=1).close()
+                    up = True
+                except OSError:
+                    up = False
+            if up:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError("sendmail did not listen on %s:25 within %g s: %s"
+                                   % ("::1" if v6 else "127.0.0.1", START_TIMEOUT, self.output() or "(no output)"))
+            time.sleep(0.05)
+
+    def stop(self):
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.proc.wait()
+        self.log.close()
+
+
+def play_checked(script, daemon):
+    """play() against a running Daemon: the server's lines; a failure says
+    whether the daemon died."""
+    out = []
+    try:
+        play(script, out)
+    except RuntimeError as e:
+        if daemon.exited():
+            raise RuntimeError("%s\nsendmail exited (status %s): %s"
+                               % (e, daemon.proc.returncode, daemon.output() or "(no output)"))
+        raise
+    return out
+
+
 def inner(args):
     """Inside the namespaces: the DNS server, the daemon and the session."""
     script = parse_script(pathlib.Path(args.script).read_text(encoding="latin-1"),
@@ -661,53 +727,16 @@ def inner(args):
             "-OPidFile=" + str(work / "sendmail.pid"),
             "-OStatusFile=" + str(work / "sendmail.st"),
             "-odq"]
-    log = open(work / "daemon.log", "w+b")
-    daemon = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                              start_new_session=True, cwd=str(work))
-
-    def daemon_output():
-        log.seek(0)
-        return log.read().decode("latin-1").strip()
-
+    daemon = Daemon(argv, work, v6)
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            if daemon.poll() is not None:
-                raise RuntimeError("sendmail exited (status %s) before it listened: %s"
-                                   % (daemon.returncode, daemon_output() or "(no output)"))
-            up = listening(25, v6)
-            if up is None:  # no /proc/net/tcp: probe (a session of its own)
-                try:
-                    socket.create_connection(("::1" if v6 else "127.0.0.1", 25), timeout=1).close()
-                    up = True
-                except OSError:
-                    up = False
-            if up:
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError("sendmail did not listen on %s:25 within %g s: %s"
-                                   % ("::1" if v6 else "127.0.0.1", START_TIMEOUT, daemon_output() or "(no output)"))
-            time.sleep(0.05)
-        out = []
-        try:
-            play(script, out)
-        except RuntimeError as e:
-            if daemon.poll() is not None:
-                raise RuntimeError("%s\nsendmail exited (status %s): %s"
-                                   % (e, daemon.returncode, daemon_output() or "(no output)"))
-            raise
+        out = play_checked(script, daemon)
         sys.stdout.write("".join(l + "\n" for l in out))
         sys.stdout.flush()
         if args.log:
-            sys.stderr.write(daemon_output() + "\n")
+            sys.stderr.write(daemon.output() + "\n")
         return 0
     finally:
-        try:
-            os.killpg(daemon.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        daemon.wait()
-        log.close()
+        daemon.stop()
 
 
 def default_oracle():

@@ -98,8 +98,14 @@ def run(argv, **kw):
     return r
 
 
-def prepare(mc, oracle, work):
-    """Expands CONF.mc into WORK/CONF.cf with its maps; returns the .cf path."""
+def prepare(mc, oracle, work, queues=None):
+    """Expands CONF.mc into WORK/CONF.cf with its maps; returns the .cf path.
+
+    `queues`: for a config that names its own queue directories (below
+    @DIR@; queue groups must lie below QueueDirectory): those directories,
+    relative to WORK, are made and newaliases runs with the .cf's
+    QueueDirectory (tools/oracle/queuediff.py). Default: WORK/mqueue, given
+    to newaliases with -OQueueDirectory."""
     usr = oracle / "root/usr"
     cfdir = usr / "share/sendmail/cf"
     sendmail = usr / "libexec/sendmail/sendmail"
@@ -125,15 +131,25 @@ def prepare(mc, oracle, work):
             shutil.copyfile(extra, work / suffix)
     aliases = mc.parent / (conf + ".aliases")
     (work / "aliases").write_text(aliases.read_text() if aliases.exists() else "postmaster: root\n")
-    q = work / "mqueue"
-    q.mkdir(mode=0o700)
+    if queues is None:
+        q = work / "mqueue"
+        q.mkdir(mode=0o700)
+        qopt = ["-OQueueDirectory=" + str(q)]
+    else:
+        for d in queues:  # each level 0700, whatever the umask
+            path = work
+            for part in pathlib.PurePath(d).parts:
+                path = path / part
+                if not path.is_dir():
+                    path.mkdir(mode=0o700)
+                    os.chmod(path, 0o700)
+        qopt = []
     # newaliases, as the daemon wants it (with the "@" key it waits for);
     # under `unshare -u -n` with the daemon's host name, or sendmail spends a
     # minute trying to qualify this machine's name in DNS
     if os.geteuid() == 0:
         run(["unshare", "-u", "-n", "sh", "-c", 'hostname "$0" && exec "$@"', HOST,
-             str(sendmail), "-C", str(cf), "-OQueueDirectory=" + str(q), "-OAliasFile=" + str(work / "aliases"),
-             "-bi"])
+             str(sendmail), "-C", str(cf)] + qopt + ["-OAliasFile=" + str(work / "aliases"), "-bi"])
     else:  # --expected without root: makemap, as newaliases stores it (NUL-terminated keys)
         pairs = [l.split(":", 1) for l in (work / "aliases").read_text().splitlines()
                  if ":" in l and not l.startswith("#")]
