@@ -60,6 +60,9 @@ $AS_ROOT python3 tools/oracle/sessiondiff.py --cfkit build/cfkit
 echo "== cfkit gen: each sample policy generated, loaded by sendmail 8.17, its cases played in cfkit and the daemon"
 $AS_ROOT python3 tools/oracle/gendiff.py --cfkit build/cfkit
 
+echo "== cfkit queue against sendmail 8.17: queues the daemon wrote; list = sendmail -bp; changes seen by sendmail; kill -9 during move"
+$AS_ROOT python3 tools/oracle/queuediff.py --cfkit build/cfkit
+
 # sendmail refuses map files below world-writable directories and warns
 # about them: the suites must pass wherever the checkout is, /tmp included.
 echo "== from a world-writable directory: a copy of the checkout in /tmp (a name with a space), work files in /tmp"

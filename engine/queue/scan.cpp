@@ -116,11 +116,16 @@ std::optional<Message> read_message(const Layout& l, const QueueDir& d, const st
 }
 
 void for_each_message(const Layout& l, FileKind kind, const std::function<void(const Message&)>& each) {
+    // Streamed: one message in memory at a time, whatever the queue's size.
     for (const QueueDir& d : l.dirs) {
-        for (const std::string& n : dir_names(d.qf_dir)) {
+        DIR* dp = ::opendir(d.qf_dir.c_str());
+        if (!dp) continue;
+        while (struct dirent* e = ::readdir(dp)) {
+            const std::string n = e->d_name;
             if (file_kind(n) != kind) continue;
             if (auto m = read_message(l, d, n)) each(*m);
         }
+        ::closedir(dp);
     }
 }
 
