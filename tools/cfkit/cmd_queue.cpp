@@ -16,7 +16,6 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "engine/queue/check.hpp"
 #include "engine/queue/layout.hpp"
@@ -28,6 +27,7 @@
 #include "engine/queue/summary.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
+#include "tools/cfkit/json_text.hpp"
 #include "tools/cfkit/progress.hpp"
 
 namespace cfkit {
@@ -35,7 +35,6 @@ namespace cfkit {
 namespace {
 
 using namespace cfkit::queue;
-using json = nlohmann::json;
 
 const char* kWho = "cfkit queue";
 constexpr const char* kDefaultQueue = "/var/spool/mqueue";
@@ -157,34 +156,43 @@ std::string iso_time(long long t) {
     return b;
 }
 
-json message_json(const Message& m) {
-    json rc = json::array();
+// The message as a JSON object (its fields in this order); bytes that are
+// not UTF-8 come out as \u00XX.
+JsonObject message_json(const Message& m) {
+    std::vector<std::string> rc;
     for (const QfRecipient& r : m.qf.recipients) {
-        json x = {{"address", r.address}, {"flags", r.flags}};
-        if (!r.status.empty()) x["status"] = r.status;
-        if (!r.orcpt.empty()) x["orcpt"] = r.orcpt;
-        rc.push_back(x);
+        JsonObject x;
+        x.str("address", r.address).str("flags", r.flags);
+        if (!r.status.empty()) x.str("status", r.status);
+        if (!r.orcpt.empty()) x.str("orcpt", r.orcpt);
+        rc.push_back(x.text());
     }
-    json j = {{"id", m.id},
-              {"queue", m.dir->printed},
-              {"state", m.kind == FileKind::Hf ? "quarantined" : m.kind == FileKind::Lost ? "lost" : "queued"},
-              {"locked", m.locked},
-              {"sender", m.qf.sender},
-              {"recipients", rc},
-              {"size", m.df_size},
-              {"queued", m.qf.ctime},
-              {"queued_at", iso_time(m.qf.ctime)},
-              {"attempts", m.qf.attempts},
-              {"last_attempt", m.qf.last_try},
-              {"priority", m.qf.priority},
-              {"last_reason", m.qf.status},
-              {"quarantine", m.qf.quarantined ? json(m.qf.quarantine) : json(nullptr)},
-              {"body_type", m.qf.body_type},
-              {"files", {{"qf", m.qf_path}, {"df", m.df_size >= 0 ? json(m.df_path) : json(nullptr)}}}};
+    JsonObject j;
+    j.str("id", m.id)
+        .str("queue", m.dir->printed)
+        .str("state", m.kind == FileKind::Hf ? "quarantined" : m.kind == FileKind::Lost ? "lost" : "queued")
+        .boolean("locked", m.locked)
+        .str("sender", m.qf.sender)
+        .raw("recipients", json_array(rc))
+        .num("size", m.df_size)
+        .num("queued", m.qf.ctime)
+        .str("queued_at", iso_time(m.qf.ctime))
+        .num("attempts", m.qf.attempts)
+        .num("last_attempt", m.qf.last_try)
+        .num("priority", m.qf.priority)
+        .str("last_reason", m.qf.status);
+    if (m.qf.quarantined) j.str("quarantine", m.qf.quarantine);
+    else j.null("quarantine");
+    j.str("body_type", m.qf.body_type);
+    JsonObject files;
+    files.str("qf", m.qf_path);
+    if (m.df_size >= 0) files.str("df", m.df_path);
+    else files.null("df");
+    j.raw("files", files.text());
     if (!m.qf.problems.empty()) {
-        json p = json::array();
-        for (const QfProblem& q : m.qf.problems) p.push_back({{"line", q.line}, {"message", q.message}});
-        j["problems"] = p;
+        std::vector<std::string> p;
+        for (const QfProblem& q : m.qf.problems) p.push_back(JsonObject().num("line", q.line).str("message", q.message).text());
+        j.raw("problems", json_array(p));
     }
     return j;
 }
@@ -224,7 +232,7 @@ int run_list(Common& o) {
     if (!ls || !f) return 2;
     if (o.json) {
         each_selected(*ls, mode_kind(o), *f, [](const Layout&, const Message& m) {
-            put(message_json(m).dump() + "\n");
+            put(message_json(m).text() + "\n");
         });
         return 0;
     }
@@ -315,14 +323,17 @@ int run_show(Common& o) {
         if (f) std::fclose(f);
     }
     if (o.json) {
-        json j = message_json(m);
-        json lines = json::array();
+        JsonObject j = message_json(m);
+        std::vector<std::string> lines;
         for (const QfLine& l : m.qf.lines)
-            lines.push_back({{"line", l.line}, {"letter", std::string(1, l.letter)}, {"text", l.text},
-                             {"meaning", describe(l)}});
-        j["lines"] = lines;
-        j["body_first_lines"] = body;
-        put(j.dump(2) + "\n");
+            lines.push_back(JsonObject()
+                                .num("line", l.line)
+                                .str("letter", l.letter ? std::string(1, l.letter) : std::string())
+                                .str("text", l.text)
+                                .str("meaning", describe(l))
+                                .text());
+        j.raw("lines", json_array(lines)).strings("body_first_lines", body);
+        put(j.text() + "\n");
         return 0;
     }
     std::string out = m.qf_path + " (" + (m.kind == FileKind::Hf ? "quarantined" : m.kind == FileKind::Lost ? "lost" : "queued") +
@@ -378,9 +389,15 @@ int run_check(Common& o) {
     for (const Finding& f : fs) ++n[f.verdict];
     if (o.json) {
         for (const Finding& f : fs)
-            put(json{{"verdict", verdict_word(f.verdict)}, {"kind", f.kind}, {"id", f.id}, {"path", f.path},
-                     {"line", f.line}, {"message", f.message}, {"cleanable", !f.remove.empty()}}
-                    .dump() +
+            put(JsonObject()
+                    .str("verdict", verdict_word(f.verdict))
+                    .str("kind", f.kind)
+                    .str("id", f.id)
+                    .str("path", f.path)
+                    .num("line", f.line)
+                    .str("message", f.message)
+                    .boolean("cleanable", !f.remove.empty())
+                    .text() +
                 "\n");
     } else {
         for (const Finding& f : fs)
@@ -393,10 +410,12 @@ int run_check(Common& o) {
 
 void print_result(const OpResult& r, bool apply, bool as_json) {
     if (as_json) {
-        json j = {{"id", r.id}, {"action", r.action}, {"from", r.from}, {"files", r.files}, {"done", r.done}};
-        if (!r.to.empty()) j["to"] = r.to;
-        if (r.skipped) j["skipped"] = r.reason;
-        put(j.dump() + "\n");
+        JsonObject j;
+        j.str("id", r.id).str("action", r.action).str("from", r.from);
+        if (!r.to.empty()) j.str("to", r.to);
+        j.strings("files", r.files).boolean("done", r.done);
+        if (r.skipped) j.str("skipped", r.reason);
+        put(j.text() + "\n");
         return;
     }
     if (r.skipped) {
@@ -440,9 +459,14 @@ int run_clean(Common& o) {
         if (f.verdict == Verdict::Busy) {  // named, left alone, not a failure
             ++busy;
             if (o.json)
-                put(json{{"id", f.id}, {"action", "remove"}, {"from", f.path.substr(0, f.path.rfind('/'))},
-                         {"files", {f.path}}, {"done", false}, {"busy", f.message}}
-                        .dump() +
+                put(JsonObject()
+                        .str("id", f.id)
+                        .str("action", "remove")
+                        .str("from", f.path.substr(0, f.path.rfind('/')))
+                        .strings("files", {f.path})
+                        .boolean("done", false)
+                        .str("busy", f.message)
+                        .text() +
                     "\n");
             else put("busy " + f.id + ": " + f.path + ": " + f.message + "\n");
             continue;
@@ -572,15 +596,18 @@ int run_route(Common& o) {
     each_selected(*ls, mode_kind(o), *f, [&](const Layout&, const Message& m) {
         std::vector<Route> rs = route_message(*o.cfg, m);
         if (o.json) {
-            json a = json::array();
+            std::vector<std::string> a;
             for (const Route& r : rs) {
-                json x = {{"recipient", r.recipient}, {"mailer", r.mailer}, {"user", r.user}, {"error", r.error}};
-                x["host"] = r.has_host ? json(r.host) : json(nullptr);
-                if (!r.message.empty()) x["message"] = r.message;
-                if (r.tempfail) x["tempfail"] = true;
-                a.push_back(x);
+                JsonObject x;
+                x.str("recipient", r.recipient).str("mailer", r.mailer);
+                if (r.has_host) x.str("host", r.host);
+                else x.null("host");
+                x.str("user", r.user).boolean("error", r.error);
+                if (!r.message.empty()) x.str("message", r.message);
+                if (r.tempfail) x.boolean("tempfail", true);
+                a.push_back(x.text());
             }
-            put(json{{"id", m.id}, {"queue", m.dir->printed}, {"routes", a}}.dump() + "\n");
+            put(JsonObject().str("id", m.id).str("queue", m.dir->printed).raw("routes", json_array(a)).text() + "\n");
             return;
         }
         std::string out;
@@ -607,11 +634,20 @@ int run_summary(Common& o) {
     each_selected(*ls, mode_kind(o), *f, [&](const Layout&, const Message& m) { b.add(m); });
     const Summary& s = b.result();
     if (o.json) {
-        json rows = json::object();
-        for (const auto& [d, v] : s.rows) rows[d] = v;
-        put(json{{"buckets_minutes", s.bucket_minutes}, {"total", s.total}, {"rows", rows},
-                 {"messages", s.messages}, {"oldest_seconds", s.oldest}}
-                .dump() +
+        auto numbers = [](const auto& v) {
+            std::vector<std::string> t;
+            for (auto x : v) t.push_back(std::to_string(x));
+            return json_array(t);
+        };
+        JsonObject rows;
+        for (const auto& [d, v] : s.rows) rows.raw(d, numbers(v));
+        put(JsonObject()
+                .raw("buckets_minutes", numbers(s.bucket_minutes))
+                .raw("total", numbers(s.total))
+                .raw("rows", rows.text())
+                .num("messages", s.messages)
+                .num("oldest_seconds", s.oldest)
+                .text() +
             "\n");
         return 0;
     }
