@@ -16,11 +16,13 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint", "queue"]
+STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint", "queue", "explain"]
 # testmode and smtp are both fronts on mail; neither may include the other
 SIBLINGS = {("testmode", "smtp"), ("smtp", "testmode")}
 # queue, too, sits on mail (route runs ruleset 0); it needs no server
 SIBLINGS |= {("queue", s) for s in ("testmode", "smtp", "lint")}
+# explain sits on testmode (-bt lines) and needs nothing of the fronts beside it
+SIBLINGS |= {("explain", s) for s in ("smtp", "lint", "queue")}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 
 

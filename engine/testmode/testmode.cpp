@@ -30,17 +30,37 @@ namespace cfkit {
 namespace {
 
 // Prints rewrite() as -bt does: "name   input: ..." and "name returns: ...".
+// Every event also goes to `next` (TestMode::watcher: cfkit explain's
+// recorder), when there is one.
 class BtObserver : public RewriteObserver {
 public:
-    BtObserver(std::string& out, const MacroNames& names) : out_(out), names_(names) {}
-    void ruleset_enter(int, const std::string& name, const IdTokens& ws, int) override {
+    BtObserver(std::string& out, const MacroNames& names, RewriteObserver* next = nullptr)
+        : out_(out), names_(names), next_(next) {}
+    void ruleset_enter(int rs, const std::string& name, const IdTokens& ws, int depth) override {
         line(name, "   input:", ws);
+        if (next_) next_->ruleset_enter(rs, name, ws, depth);
     }
-    void ruleset_return(int, const std::string& name, const IdTokens& ws, int) override {
+    void ruleset_return(int rs, const std::string& name, const IdTokens& ws, int depth) override {
         line(name, " returns:", ws);
+        if (next_) next_->ruleset_return(rs, name, ws, depth);
     }
-    void debug_line(const std::string& text) override { out_ += text; }
-    bool wants_rule_events() const override { return false; }
+    void rule_try(int rs, int ruleno, const Rule& rule, const IdTokens& ws) override {
+        if (next_) next_->rule_try(rs, ruleno, rule, ws);
+    }
+    void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>& b) override {
+        if (next_) next_->rule_match(rs, ruleno, rule, b);
+    }
+    void rule_fail(int rs, int ruleno, const Rule& rule) override {
+        if (next_) next_->rule_fail(rs, ruleno, rule);
+    }
+    void rewritten(int rs, const IdTokens& ws) override {
+        if (next_) next_->rewritten(rs, ws);
+    }
+    void debug_line(const std::string& text) override {
+        out_ += text;
+        if (next_) next_->debug_line(text);
+    }
+    bool wants_rule_events() const override { return next_ && next_->wants_rule_events(); }
 
 private:
     void line(const std::string& name, const char* what, const IdTokens& ws) {
@@ -56,6 +76,7 @@ private:
     }
     std::string& out_;
     const MacroNames& names_;
+    RewriteObserver* next_;
 };
 
 constexpr const char* kVersion = "8.17.1.9";
@@ -381,7 +402,7 @@ void TestMode::parse_command(const std::string& arg) {
     }
     out() += "Cracked address = " + xputs(crackaddr(arg, crack_options(cfg_)), session_.env.names) + "\n";
     out() += "Parsing " + try_flags_words() + " address\n";
-    BtObserver obs(out(), session_.env.names);
+    BtObserver obs(out(), session_.env.names, watcher);
     session_.observer = &obs;
     ParsedAddress pa = parse_address(session_, arg, '\0', try_flags(), true, &rep_);
     session_.observer = nullptr;
@@ -413,7 +434,7 @@ void TestMode::try_command(const std::string& arg) {
         return;
     }
     out() += "Trying " + try_flags_words() + " address " + addr + " for mailer " + name + "\n";
-    BtObserver obs(out(), session_.env.names);
+    BtObserver obs(out(), session_.env.names, watcher);
     session_.observer = &obs;
     int status = 0;
     std::string r = remote_name(session_, addr, *m, try_flags(), status);
@@ -575,7 +596,7 @@ void TestMode::header_command(const std::string& arg) {
         ul(flags);
         return;
     }
-    BtObserver obs(out(), session_.env.names);
+    BtObserver obs(out(), session_.env.names, watcher);
     session_.observer = &obs;
     std::optional<HeaderCheck> check = check_header(session_, h.name, h.value, e_to_);
     session_.observer = nullptr;
@@ -636,7 +657,7 @@ void TestMode::ruleset_and_address(const std::string& line) {
     }
 
     const TokenTable& table = cfg_.config_level >= 9 ? session_.tables().nocomment : session_.tables().external;
-    BtObserver obs(out(), session_.env.names);
+    BtObserver obs(out(), session_.env.names, watcher);
     session_.observer = &obs;
     std::size_t pos = 0;
     for (;;) {

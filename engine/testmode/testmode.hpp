@@ -52,6 +52,9 @@ public:
     int exit_status() const;
 
     Session& session() { return session_; }
+    // Sees every rewrite() event of the lines that follow (besides the -bt
+    // trace TestMode prints): cfkit explain's recorder.
+    RewriteObserver* watcher = nullptr;
 
 private:
     void ruleset_and_address(const std::string& line);

@@ -5,6 +5,7 @@ namespace cfkit {
 
 int cmd_bench_load(int argc, char** argv);
 int cmd_bt(int argc, char** argv);
+int cmd_explain(int argc, char** argv);
 int cmd_gen(int argc, char** argv);
 int cmd_lint(int argc, char** argv);
 int cmd_queue(int argc, char** argv);
