@@ -37,6 +37,11 @@ for c in seed seed-delay dnsbl headers; do
         --hostname mail.example.com --no-interfaces
 done
 
+echo "== cfkit explain on every lesson (their -bt output is in the differential suite below)"
+for l in rulesets/lessons/*.cf; do
+    build/cfkit explain --color never --rules "$l" < "${l%.cf}.in" > /dev/null
+done
+
 echo "== cfkit lint: sendmail-cf's and Debian's configs (no errors, known warnings), cfkit gen's output (clean)"
 tools/lint_check.sh build/cfkit
 
@@ -49,7 +54,7 @@ $AS_ROOT python3 tools/oracle/difftest.py --cfkit build-asan/cfkit testcases/dif
 
 echo "== differential suite against sendmail 8.17"
 $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit --random 40 --inputs 40 \
-    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/diff/old testcases/diff/safety testcases/examples
+    testcases/diff/semantics testcases/diff/edge testcases/diff/stock testcases/diff/maps testcases/diff/fuzz-parse testcases/diff/startup testcases/diff/old testcases/diff/safety testcases/examples rulesets/lessons
 
 echo "== DNS answers against sendmail 8.17 (network namespace, DNS server answering from the cases' records)"
 $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit testcases/diff/dns
