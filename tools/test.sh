@@ -67,6 +67,8 @@ $AS_ROOT python3 tools/oracle/gendiff.py --cfkit build/cfkit
 
 echo "== cfkit queue against sendmail 8.17: queues the daemon wrote; list = sendmail -bp; changes seen by sendmail; kill -9 during move"
 $AS_ROOT python3 tools/oracle/queuediff.py --cfkit build/cfkit
+echo "== cfkit queue route against sendmail 8.17: every queued recipient's triple = a queue run's /parse, two configs"
+$AS_ROOT python3 tools/oracle/routediff.py --cfkit build/cfkit
 
 # sendmail refuses map files below world-writable directories and warns
 # about them: the suites must pass wherever the checkout is, /tmp included.

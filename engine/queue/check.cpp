@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -40,12 +41,38 @@ DirFiles files_of(const QueueDir& d) {
 
 bool stat_of(const std::string& p, struct stat& st) { return ::stat(p.c_str(), &st) == 0; }
 
-bool locked_now(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return false;
-    bool held = held_by_other(fd);
-    ::close(fd);
-    return held;
+bool locked_now(const std::string& path) { return locked_at(AT_FDCWD, path); }
+
+bool exists(const std::string& p) {
+    struct stat st;
+    return ::lstat(p.c_str(), &st) == 0;
+}
+
+std::string parent_of(const std::string& dir) {
+    std::string d = dir;
+    while (d.size() > 1 && d.back() == '/') d.pop_back();
+    const std::size_t s = d.rfind('/');
+    return s == std::string::npos ? "." : s == 0 ? "/" : d.substr(0, s);
+}
+
+// Queue ids are unique on a host: a control file of this id anywhere near
+// (the directory's parent, its siblings, its own subdirectories: where
+// sendmail's queue groups live) means the df is someone's, even when that
+// directory was not given to check. Only the directories not scanned are
+// looked at here.
+bool control_nearby(const std::string& id, const QueueDir& d, const std::vector<std::string>& scanned) {
+    const std::string parent = parent_of(d.dir);
+    std::vector<std::string> places{parent};
+    for (const std::string* base : {&parent, &d.dir})
+        for (const DirEntry& e : dir_entries(*base))
+            if (e.type == DT_DIR || e.type == DT_UNKNOWN) places.push_back(join_path(*base, e.name));
+    for (const std::string& p : places) {
+        if (std::find(scanned.begin(), scanned.end(), p) != scanned.end()) continue;
+        for (const std::string& sub : {p, join_path(p, "qf")})
+            for (const char* k : {"qf", "hf", "Qf", "tf"})
+                if (exists(join_path(sub, k + id))) return true;
+    }
+    return false;
 }
 
 }  // namespace
@@ -62,28 +89,34 @@ const char* verdict_word(Verdict v) {
 
 std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
     std::vector<DirFiles> all;
-    for (const QueueDir& d : l.dirs) all.push_back(files_of(d));
+    std::vector<std::string> scanned;
+    for (const QueueDir& d : l.dirs) {
+        all.push_back(files_of(d));
+        for (const std::string* p : {&d.dir, &d.qf_dir}) scanned.push_back(*p);
+    }
     // Data files that a control file in another directory uses (its d line).
     std::set<std::pair<std::string, std::string>> used_elsewhere;  // (df path, id)
     std::vector<Finding> out;
     std::map<std::string, std::vector<std::string>> qf_dirs;  // id -> dirs with its qf (or hf)
     for (const DirFiles& df : all) {
         for (const auto& [id, f] : df.by_id) {
-            for (FileKind k : {FileKind::Qf, FileKind::Hf}) {
+            for (FileKind k : {FileKind::Qf, FileKind::Hf, FileKind::Lost}) {
                 auto it = f.path.find(k);
                 if (it == f.path.end()) continue;
-                qf_dirs[id].push_back(df.dir->printed);
-                std::optional<Message> m = read_message(l, *df.dir, k == FileKind::Qf ? "qf" + id : "hf" + id);
+                if (k != FileKind::Lost) qf_dirs[id].push_back(df.dir->printed);
+                std::optional<Message> m = read_message(l, *df.dir, std::string(1, kind_letter(k)) + "f" + id);
                 if (m && !m->qf.data_dir.empty()) used_elsewhere.insert({m->df_path, id});
             }
         }
     }
+    std::string cur_qf_dir;
     auto add = [&](Verdict v, const char* kind, const std::string& id, const std::string& path, std::string msg,
                    std::vector<std::string> remove = {}, int line = 0) {
-        out.push_back({v, kind, id, path, line, std::move(msg), std::move(remove)});
+        out.push_back({v, kind, id, path, cur_qf_dir, line, std::move(msg), std::move(remove)});
     };
     for (const DirFiles& df : all) {
         const QueueDir& d = *df.dir;
+        cur_qf_dir = d.qf_dir;
         for (const auto& [id, f] : df.by_id) {
             auto has = [&f = f](FileKind k) { return f.path.count(k) != 0; };
             auto path = [&f = f](FileKind k) { return f.path.at(k); };
@@ -101,6 +134,12 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
                 if (k == FileKind::Lost)
                     add(Verdict::Note, "lost-qf", id, m->qf_path,
                         "set aside by sendmail as unusable (a Qf file; `mailq -qL` lists it)");
+                if (m->qf.empty && o.now - m->qf_mtime < o.grace) {
+                    add(Verdict::Young, "young-empty-qf", id, m->qf_path,
+                        "an empty control file younger than the grace time (sendmail removes one when 10 "
+                        "minutes old; it may be being written)");
+                    continue;
+                }
                 if (m->qf.empty) {
                     std::vector<std::string> rm{m->qf_path};
                     if (m->df_size >= 0 && m->qf.data_dir.empty()) rm.push_back(m->df_path);
@@ -116,7 +155,9 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
             }
             if (has(FileKind::Qf) && has(FileKind::Hf))
                 add(Verdict::Broken, "qf-and-hf", id, path(FileKind::Hf),
-                    "both a queued (qf) and a quarantined (hf) control file");
+                    "both a queued (qf) and a quarantined (hf) control file: a quarantine or release was "
+                    "interrupted between its rename and its unlink (sendmail -Q has the same step); "
+                    "remove the one that is not wanted");
             if (has(FileKind::Tf)) {
                 struct stat st;
                 const std::string p = path(FileKind::Tf);
@@ -130,6 +171,12 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
                 struct stat st;
                 if (!stat_of(p, st)) continue;
                 if (used_elsewhere.count({p, id})) continue;  // another directory's qf reads it (d line)
+                if (control_nearby(id, d, scanned)) {
+                    add(Verdict::Note, "df-of-other-dir", id, p,
+                        "a data file without control file here, but " + id +
+                            " has one in a queue directory nearby (not checked): left");
+                    continue;
+                }
                 // An unfinished move: the qf is in another directory, with its
                 // own link to this very data file.
                 bool moved = false;
@@ -173,6 +220,7 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
             }
         }
     }
+    cur_qf_dir.clear();
     for (const auto& [id, dirs] : qf_dirs)
         if (dirs.size() > 1) {
             std::string list;

@@ -26,6 +26,7 @@ struct Finding {
     std::string kind;     // "orphan-df", "qf-without-df", "empty-qf", ...
     std::string id;
     std::string path;     // the file it is about
+    std::string qf_dir;   // its queue directory's control-file directory
     int line = 0;         // for a corrupt qf: the line
     std::string message;  // for the user
     // clean --apply removes these files (the listed ones only); empty:

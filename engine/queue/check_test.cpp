@@ -32,8 +32,9 @@ TEST_CASE("check_queue: junk and the things that only look like junk") {
     q.write("dfGOOD", "");  // an empty body: not junk
     q.write("dfORPH", "lost body\n", old);
     q.write("dfNEW", "being received\n");
-    q.write("qfEMPTY", "");
+    q.write("qfEMPTY", "", old);
     q.write("dfEMPTY", "x\n");
+    q.write("qfFRESH", "");  // sendmail removes an empty qf only when 10 minutes old
     q.write("tfSTALE", "V8\n", old);
     q.write("xfLONE", "transcript\n", old);
     q.write("qfNODF", qf_text("a@b", {"x@y"}));
@@ -48,6 +49,7 @@ TEST_CASE("check_queue: junk and the things that only look like junk") {
     CHECK(kinds(fs) == std::vector<std::string>{
                            "broken corrupt-qf BAD",
                            "broken empty-qf EMPTY",
+                           "young young-empty-qf FRESH",
                            "broken orphan-xf LONE",
                            "note lost-qf LOST",
                            "young young-df NEW",
@@ -89,6 +91,22 @@ TEST_CASE("check_queue: a df that another directory's qf names (d line), a share
     ::close(fd);
     std::sort(got.begin(), got.end());
     CHECK(got == std::vector<std::string>{"busy locked BUSY", "note shared-df LINK"});
+}
+
+TEST_CASE("check_queue: a df whose qf is in a queue directory nearby that was not given is left") {
+    TempQueue q;
+    q.mkdir("q1");
+    q.mkdir("q2");
+    const time_t old = std::time(nullptr) - 2 * 86400;
+    q.write("q1/qfX", qf_text("a@b", {"x@y"}, 1700000000, 1, "dq2\n"));
+    q.write("q2/dfX", "body\n", old);
+    Layout only_q2 = queue_layout(q.path("q2"), {});
+    CheckOptions o;
+    o.now = std::time(nullptr);
+    const std::vector<Finding> fs = check_queue(only_q2, o);
+    REQUIRE(fs.size() == 1);
+    CHECK(fs[0].kind == "df-of-other-dir");
+    CHECK(fs[0].remove.empty());
 }
 
 TEST_CASE("check_queue: an interrupted move is explained, and the same id in two queues is a duplicate") {

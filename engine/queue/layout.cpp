@@ -6,6 +6,9 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+
 namespace cfkit::queue {
 
 namespace {
@@ -60,9 +63,10 @@ Layout queue_layout(const std::string& queue_directory, const std::vector<QueueG
     }
     const std::size_t blen = basedir.size();
     struct stat st;
-    if (::stat(basedir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode)) {
-        out.errors.push_back("can not chdir(" + basedir + "): " +
-                             (::stat(basedir.c_str(), &st) < 0 ? "No such file or directory" : "Not a directory"));
+    const bool found = ::stat(basedir.c_str(), &st) == 0;
+    const int err = errno;
+    if (!found || !S_ISDIR(st.st_mode)) {  // (a file named with a slash: ENOTDIR)
+        out.errors.push_back("can not chdir(" + basedir + "): " + std::strerror(found ? ENOTDIR : err));
         return out;
     }
     std::vector<QueueGroupPath> all;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -38,7 +39,9 @@ struct Work {
     bool has_host = false;
     bool lock = false, tooyoung = false;
     std::string id;    // printed "%13s" before the mark
+    std::string said;  // readqf()'s message, printed between the id and the mark
     std::string text;  // the printed entry after the mark
+    bool unreadable = false;  // open() failed: text is "(Permission denied)"
 };
 
 long long atol_prefix(const std::string& s, std::size_t from) {
@@ -274,6 +277,7 @@ void render_lines(std::string& out, std::string_view content, long long dfsize, 
 // The whole file in as few read() calls as it takes (one, for a control
 // file): a short read of a regular file is its end. Fails for a file gone
 // meanwhile and for one that is not a regular file (a directory: EISDIR).
+// errno is left as open() set it when that fails.
 bool read_whole(int dirfd, const std::string& name, std::vector<char>& buf, std::string_view& out) {
     // relative to the open directory: one name looked up, not the whole path
     int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -294,14 +298,6 @@ bool read_whole(int dirfd, const std::string& name, std::vector<char>& buf, std:
     ::close(fd);
     out = std::string_view(buf.data(), got);
     return true;
-}
-
-bool locked_file(int dirfd, const std::string& name) {
-    int fd = ::openat(dirfd, name.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) return false;
-    bool held = held_by_other(fd);
-    ::close(fd);
-    return held;
 }
 
 struct DirFd {
@@ -345,24 +341,43 @@ void scan_range(const ScanContext& c, const std::vector<DirEntry>& names, std::s
             if (::fstatat(c.qfd, name.c_str(), &st, 0) < 0) continue;
             w.mtime = st.st_mtime;
         }
-        if (!read_whole(c.qfd, name, buf, content)) continue;  // gone meanwhile: skipped quietly
+        if (!read_whole(c.qfd, name, buf, content)) {
+            // gone meanwhile: skipped quietly; unreadable (not root): listed
+            // as print_single_queue() lists it, without a mark
+            if (errno == EACCES && c.filter.empty()) {
+                w.id = name.substr(2);
+                w.pri = 0x7fffffff;
+                w.unreadable = true;
+                w.text = " (Permission denied)\n";
+                work.push_back(std::move(w));
+            }
+            continue;
+        }
         if (!c.avoid) {
             const bool maybe = !c.locks || std::binary_search(c.locks->begin(), c.locks->end(),
                                                               static_cast<unsigned long long>(e.ino));
-            w.lock = maybe && locked_file(c.qfd, name);
+            w.lock = maybe && locked_at(c.qfd, name);
             if (!gather(w, content, c.o)) continue;
         }
         // The data file: beside the qf, or where its d line says.
         w.id = name.substr(2);
         long long dfsize = -1;
         struct stat dst;
+        std::string said;  // what readqf() says meanwhile (on standard output)
         if (::fstatat(c.dfd, ("df" + w.id).c_str(), &dst, 0) == 0) {
             dfsize = dst.st_size;
         } else {
-            QueueFile qf = parse_qf(content);
-            if (!qf.data_dir.empty())
-                if (const QueueDir* other = find_qp_name(c.l, qf.data_dir))
-                    if (::stat(join_path(other->df_dir, "df" + w.id).c_str(), &dst) == 0) dfsize = dst.st_size;
+            // sendmail reads the qf (readqf(), which locks it) for a d line
+            const QueueFile qf = parse_qf(content);
+            const QueueDir* dfdir = &c.d;
+            if (!qf.data_dir.empty()) dfdir = find_qp_name(c.l, qf.data_dir);
+            if (dfdir && ::stat(join_path(dfdir->df_dir, "df" + w.id).c_str(), &dst) == 0) {
+                dfsize = dst.st_size;
+            } else if (dfdir && !w.lock && !qf.empty && qf.problems.empty()) {
+                // its path as sendmail names it, relative to the base directory
+                std::string rel = dfdir->qp_name + (dfdir->df_dir != dfdir->dir ? "/df" : "") + "/df" + w.id;
+                said = "readqf: cannot open " + rel + ": No such file or directory\n";
+            }
         }
         if (content_filter) {
             Message m;
@@ -374,6 +389,7 @@ void scan_range(const ScanContext& c, const std::vector<DirEntry>& names, std::s
         }
         if (c.o.order == SortOrder::Filename) w.name = name;
         w.text.reserve(160);
+        w.said = std::move(said);
         render_lines(w.text, content, dfsize, w.pri, c.o.verbose);
         work.push_back(std::move(w));
     }
@@ -402,7 +418,7 @@ int print_single_queue(const Layout& l, const QueueDir& d, const ListOptions& o,
     // is read by a few threads, each a contiguous part, joined in order.
     std::size_t threads = 1;
     if (names.size() >= 4096) threads = std::min<std::size_t>(4, std::max(1u, std::thread::hardware_concurrency()));
-    if (o.threads > 0) threads = static_cast<std::size_t>(o.threads);
+    if (o.threads > 0) threads = static_cast<std::size_t>(std::min(o.threads, 64));
     std::vector<std::vector<Work>> parts(threads);
     std::vector<std::thread> pool;
     for (std::size_t t = 0; t < threads; ++t) {
@@ -474,6 +490,11 @@ int print_single_queue(const Layout& l, const QueueDir& d, const ListOptions& o,
         line.clear();
         if (w.id.size() < 13) line.append(13 - w.id.size(), ' ');
         line += w.id;
+        if (w.unreadable) {
+            out(line + w.text);
+            continue;
+        }
+        line += w.said;
         if (w.lock) line += '*';
         else if (o.mode == QueueMode::Lost) line += '?';
         else if (w.tooyoung) line += '-';

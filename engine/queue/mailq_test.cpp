@@ -71,12 +71,13 @@ TEST_CASE("print_queue: an empty queue, then entries in priority order") {
     q.write("qfAAA", qf_text("<a@example.org>", {"b@example.com"}, 1700000000, 500));
     q.write("dfAAA", "hello\n");
     q.write("qfBBB", qf_text("c@example.org", {"d@example.com"}, 1700000060, 100));
-    // no df: size -1
+    // no df: size -1, and readqf()'s complaint between the id and the mark
     const std::string head = "\t\t" + q.root() +
                              " (2 requests)\n-----Q-ID----- --Size-- -----Q-Time----- "
                              "------------Sender/Recipient-----------\n";
     CHECK(listing(q) == head +
-                            "          BBB       -1 Tue Nov 14 22:14 c@example.org\n\t\t\t\t\t d@example.com\n"
+                            "          BBBreadqf: cannot open ./dfBBB: No such file or directory\n"
+                            "       -1 Tue Nov 14 22:14 c@example.org\n\t\t\t\t\t d@example.com\n"
                             "          AAA        6 Tue Nov 14 22:13 <a@example.org>\n\t\t\t\t\t b@example.com\n"
                             "\t\tTotal requests: 2\n");
 }

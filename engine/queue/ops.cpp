@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -143,7 +144,10 @@ OpResult move_message(const Message& m, const QueueDir& dest, bool apply) {
         return skipped(r, "its data file is in another queue directory (d line \"" + m.qf.data_dir +
                               "\"): moving the control file alone would lose the body");
     struct stat ss, ds;
-    if (::stat(m.dir->qf_dir.c_str(), &ss) < 0 || ::stat(dest.qf_dir.c_str(), &ds) < 0)
+    // (a dry run into a directory not made yet: its parent's file system)
+    const bool planned = !apply && ::stat(dest.qf_dir.c_str(), &ds) < 0 && errno == ENOENT;
+    if (::stat(m.dir->qf_dir.c_str(), &ss) < 0 ||
+        ::stat((planned ? dir_of(dest.qf_dir) : dest.qf_dir).c_str(), &ds) < 0)
         return skipped(r, "cannot stat the directories");
     if (ss.st_dev != ds.st_dev)
         return skipped(r, dest.printed + " is on another file system: a move there cannot be atomic");
@@ -250,7 +254,7 @@ OpResult quarantine_message(const Message& m, const std::string& reason, bool ap
 OpResult release_message(const Message& m, bool apply) { return requarantine(m, "", apply); }
 
 OpResult remove_files(const std::string& id, const std::string& dir, const std::vector<std::string>& files,
-                      bool apply) {
+                      bool apply, const std::string& watch_dir) {
     OpResult r;
     r.id = id;
     r.action = "remove";
@@ -265,6 +269,12 @@ OpResult remove_files(const std::string& id, const std::string& dir, const std::
             if (!lock->ok()) return skipped(r, lock->error());
         }
     }
+    if (!watch_dir.empty())
+        for (const char* k : {"qf", "hf", "Qf", "tf"}) {
+            const std::string c = join_path(watch_dir, k + id);
+            if (exists(c) && std::find(files.begin(), files.end(), c) == files.end())
+                return skipped(r, c + " appeared meanwhile: left alone");
+        }
     if (!apply) return r;
     for (const std::string& f : files)
         if (::unlink(f.c_str()) < 0 && errno != ENOENT) return skipped(r, "unlink " + f + ": " + errtext(errno));

@@ -3,8 +3,11 @@
 // (ControlLock) that takes the lock a running sendmail takes (Debian's
 // sendmail: flock(2), exclusive, not waiting), so a message sendmail is
 // working on is skipped, never half-handled. Every step is either atomic
-// (rename, link) or leaves a state `check` explains; `kill -9` between any
-// two steps loses no message and never shows one message twice to sendmail.
+// (rename, link) or leaves a state `check` explains. `kill -9` during a
+// move loses no message and never shows one twice to sendmail. Quarantine
+// and release rename their new file into place and then remove the old one,
+// as `sendmail -Q` does: a kill between the two leaves both a qf and an hf,
+// which `check` reports (qf-and-hf).
 #pragma once
 
 #include <string>
@@ -39,9 +42,11 @@ OpResult quarantine_message(const Message& m, const std::string& reason, bool ap
 OpResult release_message(const Message& m, bool apply);
 
 // Removes `files` of message `id` (clean), the control file's lock held
-// when one is among them.
+// when one is among them; refused when a control file of `id` is in
+// `watch_dir` (the qf directory) but not among `files`: one appeared after
+// the check (a message being received writes its df first).
 OpResult remove_files(const std::string& id, const std::string& dir, const std::vector<std::string>& files,
-                      bool apply);
+                      bool apply, const std::string& watch_dir = "");
 
 // Makes `path` a queue directory (mode 0700, owned like `like` when run as
 // root) unless it exists. Returns "" or the error.

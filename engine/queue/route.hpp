@@ -1,7 +1,8 @@
 // `queue route`: where a config would send each queued recipient. A queue
 // run reads each R line with parseaddr() (rulesets 3 and 0), as readqf()
-// does; cfkit runs the same through the engine and reports the mailer,
-// host and user of the triple, or the error the rules give.
+// does, with the file's `$` macros defined and {addr_type} set; cfkit runs
+// the same through the engine and reports the mailer, host and user of the
+// triple, or the error the rules give.
 #pragma once
 
 #include <string>

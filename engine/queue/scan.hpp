@@ -51,6 +51,10 @@ void for_each_message(const Layout& l, FileKind kind, const std::function<void(c
 // The names in a directory, in readdir() order ("." and ".." left out).
 std::vector<std::string> dir_names(const std::string& dir);
 
+// Is file `name` of the open directory `dirfd` held by someone else?
+// (held_by_other() on a descriptor of its own; false if it cannot be opened)
+bool locked_at(int dirfd, const std::string& name);
+
 // The same with readdir()'s file type (DT_REG ..., DT_UNKNOWN when the file
 // system does not say) and inode number.
 struct DirEntry {

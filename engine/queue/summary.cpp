@@ -9,7 +9,16 @@
 namespace cfkit::queue {
 
 std::string address_domain(const std::string& address) {
-    std::string a = address;
+    // the route address inside <...> if there is one; comments (...) dropped
+    std::string a;
+    int depth = 0;
+    for (char c : address) {
+        if (c == '(') ++depth;
+        else if (c == ')' && depth > 0) --depth;
+        else if (depth == 0) a += c;
+    }
+    const std::size_t lt = a.rfind('<');
+    if (lt != std::string::npos) a = a.substr(lt + 1);
     while (!a.empty() && (a.back() == '>' || a.back() == ' ')) a.pop_back();
     std::size_t at = a.rfind('@');
     if (at == std::string::npos) return "(local)";

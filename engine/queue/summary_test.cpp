@@ -21,6 +21,8 @@ TEST_CASE("address_domain") {
     CHECK(address_domain("<user@b.example.>") == "b.example");
     CHECK(address_domain("root") == "(local)");
     CHECK(address_domain("<>") == "(local)");
+    CHECK(address_domain("joe@example.org (joe public)") == "example.org");
+    CHECK(address_domain("\"Joe\" <joe@Mail.example.org>") == "mail.example.org");
 }
 
 TEST_CASE("summary: recipients by domain and age bucket") {

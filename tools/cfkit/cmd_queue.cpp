@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 #include "engine/queue/route.hpp"
 #include "engine/queue/scan.hpp"
 #include "engine/queue/summary.hpp"
+#include "engine/text/textutil.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
 #include "tools/cfkit/json_text.hpp"
@@ -46,7 +48,8 @@ struct Common {
     std::vector<std::string> dirs;  // QUEUEDIR arguments
     std::string config, cf_dir = kDefaultCfDir, hostname = "mail.example.com";
     std::vector<std::string> ids;
-    std::string sender, recipient, older_than, larger_than;
+    std::string sender, recipient;
+    std::optional<std::string> older_than, larger_than;  // set: given (even empty)
     int attempts_over = -1;
     bool json = false, apply = false;
     bool quarantined = false, lost = false, verbose = false;
@@ -74,9 +77,14 @@ void add_filters(CLI::App* c, Common& o) {
     c->add_option("--id", o.ids, "a queue id (repeatable)")->allow_extra_args(false);
     c->add_option("--sender", o.sender, "sender matches this regular expression (case-insensitive)");
     c->add_option("--recipient", o.recipient, "a recipient matches this regular expression (case-insensitive)");
-    c->add_option("--older-than", o.older_than, "queued longer ago than this: 45s, 90m, 36h, 2d, 1w");
-    c->add_option("--larger-than", o.larger_than, "data file larger than this: 1200, 500k, 1M, 2G");
-    c->add_option("--attempts-over", o.attempts_over, "more delivery attempts than this");
+    c->add_option_function<std::string>(
+        "--older-than", [&o](const std::string& v) { o.older_than = v; },
+        "queued longer ago than this: 45s, 90m, 36h, 2d, 1w");
+    c->add_option_function<std::string>(
+        "--larger-than", [&o](const std::string& v) { o.larger_than = v; },
+        "data file larger than this: 1200, 500k, 1M, 2G");
+    c->add_option("--attempts-over", o.attempts_over, "more delivery attempts than this")
+        ->check(CLI::Range(0, 1000000000));
 }
 
 bool load(Common& o) {
@@ -130,12 +138,12 @@ std::optional<Filter> filter_of(const Common& o) {
     };
     if (!o.sender.empty() && !(f.sender = regex("--sender", o.sender))) return std::nullopt;
     if (!o.recipient.empty() && !(f.recipient = regex("--recipient", o.recipient))) return std::nullopt;
-    if (!o.older_than.empty() && (f.older_than = parse_age(o.older_than)) < 0) {
-        std::fprintf(stderr, "%s: --older-than %s: not an age (45s, 90m, 36h, 2d, 1w)\n", kWho, o.older_than.c_str());
+    if (o.older_than && (f.older_than = parse_age(*o.older_than)) < 0) {
+        std::fprintf(stderr, "%s: --older-than %s: not an age (45s, 90m, 36h, 2d, 1w)\n", kWho, o.older_than->c_str());
         return std::nullopt;
     }
-    if (!o.larger_than.empty() && (f.larger_than = parse_size(o.larger_than)) < 0) {
-        std::fprintf(stderr, "%s: --larger-than %s: not a size (1200, 500k, 1M, 2G)\n", kWho, o.larger_than.c_str());
+    if (o.larger_than && (f.larger_than = parse_size(*o.larger_than)) < 0) {
+        std::fprintf(stderr, "%s: --larger-than %s: not a size (1200, 500k, 1M, 2G)\n", kWho, o.larger_than->c_str());
         return std::nullopt;
     }
     f.attempts_over = o.attempts_over;
@@ -447,6 +455,13 @@ int report_totals(const char* done_word, int done, int skipped, bool apply, bool
 }
 
 int run_clean(Common& o) {
+    if (o.apply && o.grace < 600) {
+        std::fprintf(stderr,
+                     "%s clean: --grace %lld with --apply could remove a message being received (sendmail writes "
+                     "its df before its qf): 600 seconds at least\n",
+                     kWho, o.grace);
+        return 2;
+    }
     auto ls = layouts(o);
     if (!ls) return 2;
     CheckOptions co;
@@ -474,7 +489,7 @@ int run_clean(Common& o) {
         if (f.verdict != Verdict::Broken || f.remove.empty()) continue;
         if (!o.ids.empty() && std::find(o.ids.begin(), o.ids.end(), f.id) == o.ids.end()) continue;
         std::string dir = f.path.substr(0, f.path.rfind('/'));
-        OpResult r = remove_files(f.id, dir, f.remove, o.apply);
+        OpResult r = remove_files(f.id, dir, f.remove, o.apply, f.qf_dir);
         r.reason = r.skipped ? r.reason : f.kind;
         print_result(r, o.apply, o.json);
         (r.skipped ? skipped : done)++;
@@ -496,6 +511,23 @@ int run_change(Common& o, const std::string& what) {
             return 2;
         }
         struct stat st;
+        std::string parent = o.to;
+        while (parent.size() > 1 && parent.back() == '/') parent.pop_back();
+        parent = parent.find('/') == std::string::npos ? "." : parent.substr(0, std::max<std::size_t>(1, parent.rfind('/')));
+        if (::stat(o.to.c_str(), &st) < 0 && ::stat(parent.c_str(), &st) < 0) {
+            std::fprintf(stderr, "%s move: --to %s: its directory %s does not exist\n", kWho, o.to.c_str(), parent.c_str());
+            return 2;
+        }
+        if (::stat(o.to.c_str(), &st) == 0)
+            for (const Layout& l : *ls)
+                for (const QueueDir& d : l.dirs) {
+                    struct stat sd;
+                    if (::stat(d.dir.c_str(), &sd) == 0 && sd.st_ino == st.st_ino && sd.st_dev == st.st_dev) {
+                        std::fprintf(stderr, "%s move: --to %s is the queue directory the messages are in\n", kWho,
+                                     o.to.c_str());
+                        return 2;
+                    }
+                }
         if (::stat(o.to.c_str(), &st) < 0) {
             if (!o.apply) {
                 put("would create " + o.to + " (mode 0700)\n");
@@ -539,7 +571,7 @@ int run_change(Common& o, const std::string& what) {
             if (fd.kind != "unfinished-move" || fd.path.compare(0, dest->dirs.front().df_dir.size() + 1,
                                                                  dest->dirs.front().df_dir + "/") == 0)
                 continue;
-            OpResult r = remove_files(fd.id, fd.path.substr(0, fd.path.rfind('/')), fd.remove, o.apply);
+            OpResult r = remove_files(fd.id, fd.path.substr(0, fd.path.rfind('/')), fd.remove, o.apply, fd.qf_dir);
             if (o.json) print_result(r, o.apply, true);
             else if (r.skipped) put("skip " + r.id + ": " + r.reason + "\n");
             else put(std::string(o.apply ? "finished" : "would finish") + " the interrupted move of " + r.id +
@@ -562,11 +594,11 @@ int run_change(Common& o, const std::string& what) {
         if (what == "move") {
             if (dest) {
                 r = move_message(it.m, dest->dirs.front(), o.apply);
-            } else {  // dry run into a directory not made yet
-                r.id = it.m.id;
-                r.action = "move";
-                r.from = it.m.dir->printed;
-                r.to = o.to;
+            } else {  // dry run into a directory not made yet: judged as it will be
+                QueueDir planned;
+                planned.dir = planned.qf_dir = planned.df_dir = planned.xf_dir = planned.printed = o.to;
+                planned.qp_name = ".";
+                r = move_message(it.m, planned, false);
             }
         } else if (what == "quarantine") {
             r = quarantine_message(it.m, o.reason, o.apply);
@@ -577,10 +609,33 @@ int run_change(Common& o, const std::string& what) {
         (r.skipped ? skipped : done)++;
         progress.tick();
     }
+    // An --id that selected nothing is named (the others are still done).
+    int missing = 0;
+    for (const std::string& id : o.ids) {
+        bool seen = false;
+        for (const Item& it : items) seen = seen || it.m.id == id;
+        if (seen) continue;
+        ++missing;
+        // say why: the message may be there in the other state
+        bool as_qf = false, as_hf = false;
+        for (const Layout& l : *ls)
+            for (const QueueDir& d : l.dirs) {
+                struct stat st;
+                as_qf = as_qf || ::stat(join_path(d.qf_dir, "qf" + id).c_str(), &st) == 0;
+                as_hf = as_hf || ::stat(join_path(d.qf_dir, "hf" + id).c_str(), &st) == 0;
+            }
+        std::string why = "no such message in " + ls->front().dirs.front().printed;
+        if (what == "quarantine" && as_hf) why = "is already quarantined (release it first to change the reason)";
+        if (what == "release" && as_qf) why = "is not quarantined";
+        if (what == "move" && kind == FileKind::Qf && as_hf) why = "is quarantined (move --quarantined moves those)";
+        if (what == "move" && kind == FileKind::Hf && as_qf) why = "is not quarantined";
+        std::fprintf(stderr, "%s %s: --id %s: %s\n", kWho, what.c_str(), id.c_str(), why.c_str());
+    }
     const char* word = what == "move" ? (o.apply ? "moved" : "to move")
                        : what == "quarantine" ? (o.apply ? "quarantined" : "to quarantine")
                                               : (o.apply ? "released" : "to release");
-    return report_totals(word, done, skipped, o.apply, o.json);
+    const int status = report_totals(word, done, skipped, o.apply, o.json);
+    return missing ? 1 : status;
 }
 
 // ---- route and summary ---------------------------------------------------
@@ -657,7 +712,28 @@ int run_summary(Common& o) {
 
 }  // namespace
 
+namespace {
+const char* const kSubcommands[] = {"list", "show", "check", "clean", "move", "quarantine", "release", "route", "summary"};
+}
+
 int cmd_queue(int argc, char** argv) {
+    if (argc > 1 && argv[1][0] != '-') {  // a misspelt subcommand: say so, not "a subcommand is required"
+        bool known = false;
+        for (const char* c : kSubcommands) known = known || std::strcmp(argv[1], c) == 0;
+        if (!known) {
+            std::string best;
+            std::size_t best_d = 3;
+            for (const char* c : kSubcommands)
+                if (std::size_t d = edit_distance(argv[1], c); d < best_d) {
+                    best = c;
+                    best_d = d;
+                }
+            std::fprintf(stderr, "%s: unknown subcommand '%s'%s (list, show, check, clean, move, quarantine, "
+                                 "release, route, summary)\n",
+                         kWho, argv[1], best.empty() ? "" : (" (did you mean '" + best + "'?)").c_str());
+            return 2;
+        }
+    }
     CLI::App app{"The mail queue: list it as mailq does, check it, and move, quarantine, release or clean "
                  "messages safely (dry run unless --apply)."};
     app.name("cfkit queue");
@@ -683,12 +759,18 @@ int cmd_queue(int argc, char** argv) {
     show->add_flag("--json", o.json, "as JSON");
 
     CLI::App* check = sub("check", "find broken files (exit 1): qf without df, orphan df/xf, empty or corrupt qf, stale tf");
-    check->add_option("--grace", o.grace, "seconds before a lone df or tf counts as stale")->capture_default_str();
+    check->add_option("--grace", o.grace, "seconds before a lone df or tf counts as stale")
+        ->check(CLI::Range(0, 1000000000))
+        ->capture_default_str();
     check->add_flag("--json", o.json, "JSON Lines, one finding a line");
 
     CLI::App* clean = sub("clean", "remove what check finds broken and removable (dry run unless --apply)");
     clean->add_option("--id", o.ids, "only these queue ids (repeatable)")->allow_extra_args(false);
-    clean->add_option("--grace", o.grace, "seconds before a lone df or tf counts as stale")->capture_default_str();
+    clean->add_option("--grace", o.grace,
+                      "seconds before a lone df or tf counts as stale (with --apply at least 600: sendmail writes "
+                      "a message's df before its qf)")
+        ->check(CLI::Range(0, 1000000000))
+        ->capture_default_str();
     clean->add_flag("--apply", o.apply, "do it");
     clean->add_flag("--json", o.json, "JSON Lines, one action a line");
 

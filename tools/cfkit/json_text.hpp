@@ -1,7 +1,9 @@
 // JSON text written directly, for output that may carry any byte: queue
 // files hold 8-bit and control characters that are not UTF-8, which
 // nlohmann::json refuses to dump. Valid UTF-8 is copied; any other byte is
-// written as \u00XX (its Latin-1 reading), so nothing is lost or refused.
+// written as \u00XX (its Latin-1 reading), so nothing is refused. (The
+// Latin-1 byte 0xFC and the UTF-8 "ü" then read alike: a reader who needs
+// the bytes takes the qf itself.)
 // Also faster than building a json value per line of a 100,000-line stream.
 #pragma once
 

@@ -769,6 +769,8 @@ class Op:
         self.env, self.report, self.q, self.name = env, report, q, name
         self.dir = make_dir(env.work / "t" / re.sub(r"[^A-Za-z0-9]+", "-", name))
         self.problems = []
+        # an --id that selects nothing is named on stderr with exit status 1
+        self.expect_status, self.expect_stderr = 0, None
 
     def copy_main(self, as_name="q"):
         dst = self.dir / as_name
@@ -784,8 +786,10 @@ class Op:
         if st is None:
             self.problems.append("cfkit did not run: %s" % err.decode("latin-1").strip())
             return None
-        if st != 0:
+        if st != self.expect_status:
             self.problems.append("dry run: exit status %d: %s" % (st, (out + err).decode("latin-1").strip()))
+        if self.expect_stderr and self.expect_stderr not in err.decode("latin-1"):
+            self.problems.append("dry run: %r not on stderr: %s" % (self.expect_stderr, err.decode("latin-1").strip()))
         changes = snapshot_diff(before, after)
         if changes:
             self.problems.append("the dry run changed files:")
@@ -806,7 +810,7 @@ class Op:
     def check_status(self, lock=False):
         """--apply exits 0; 1 is also right when a locked message was skipped."""
         st = self.applied[0]
-        if st is not None and st != 0 and not (lock and st == 1):
+        if st is not None and st != self.expect_status and not (lock and st == 1):
             self.problems.append("--apply: exit status %d" % st)
 
     def check_said(self, done, skipped=()):
@@ -849,6 +853,8 @@ def check_quarantine(env, report, q, name, args, reason, lock=False, none=False)
     if not report.wanted(name):
         return
     op = Op(env, report, q, name)
+    if none:
+        op.expect_status, op.expect_stderr = 1, "is already quarantined"
     a = op.copy_main("a")
     b = op.copy_main("b")  # sendmail's own quarantine, for the bytes
     msgs = read_queue(a)
