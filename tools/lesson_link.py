@@ -18,7 +18,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def fragment(cf_text, input_text):
-    cf = base64.urlsafe_b64encode(cf_text.encode("latin-1")).decode().rstrip("=")
+    # the playground reads the rules as UTF-8 (the lessons are ASCII)
+    cf = base64.urlsafe_b64encode(cf_text.encode("utf-8")).decode().rstrip("=")
     lines = input_text.rstrip("\n").split("\n")
     inp = "%0A".join(urllib.parse.quote(l, safe="") for l in lines)
     return "cf=%s&input=%s" % (cf, inp)
@@ -36,8 +37,8 @@ def main():
             print("lesson_link: %s: no such file" % f, file=sys.stderr)
             return 2
     page = pathlib.Path(args.page).resolve()
-    print("file://%s#%s" % (urllib.parse.quote(str(page)), fragment(cf.read_text(encoding="latin-1"),
-                                                                  inp.read_text(encoding="latin-1"))))
+    print("file://%s#%s" % (urllib.parse.quote(str(page)), fragment(cf.read_text(encoding="utf-8"),
+                                                                  inp.read_text(encoding="utf-8"))))
     return 0
 
 

@@ -19,6 +19,9 @@ python3 tools/check_layers.py
 echo "== unit tests"
 (cd build && ctest --output-on-failure)
 
+echo "== the browser playground (build/playground/index.html) in headless Chromium: #output = cfkit bt, link state, load time, size"
+python3 tools/oracle/playground_test.py --page build/playground/index.html --cfkit build/cfkit --screenshots build/playground/screenshots
+
 echo "== cfkit's own output formats (golden files)"
 python3 tools/clitest.py --cfkit build/cfkit
 

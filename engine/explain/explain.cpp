@@ -314,6 +314,7 @@ void json_run(std::string& o, const LineExplanation& x, const Run& r, const Macr
 
 struct Paint {
     bool on;
+    bool steps = false;  // (not paint, but how much to show: rides along)
     std::string operator()(const char* code, const std::string& s) const {
         return on ? std::string("\033[") + code + "m" + s + "\033[0m" : s;
     }
@@ -340,6 +341,21 @@ void aligned(std::string& o, const Attempt& a, const MacroNames& names, const st
 void text_run(std::string& o, const LineExplanation& x, const Run& r, const MacroNames& names, const std::string& indent,
               const Paint& paint);
 
+// Every span the wildcards tried, in order: "$* (1) tries: joe @" ...
+void steps_text(std::string& o, const Attempt& a, const MacroNames& names, const std::string& indent) {
+    for (const MatchStep& st : a.story.steps) {
+        const std::string el = shown(a.lhs[static_cast<std::size_t>(st.element)], names);
+        const std::string span = st.last < st.first ? std::string("(none)")
+                                                    : joined(a.input, names, static_cast<std::size_t>(st.first),
+                                                             static_cast<std::size_t>(st.last) + 1);
+        o += indent + "  " + (st.widened ? "widen " : "try   ") + el + " (element " + std::to_string(st.element + 1) +
+             ") = " + span + "\n";
+    }
+    if (a.story.step_count > static_cast<int>(a.story.steps.size()))
+        o += indent + "  ... " + std::to_string(a.story.step_count - static_cast<int>(a.story.steps.size())) +
+             " more\n";
+}
+
 void text_attempt(std::string& o, const LineExplanation& x, const Attempt& a, bool again, const MacroNames& names,
                   const std::string& indent, const Paint& paint) {
     std::string head = indent + "rule " + std::to_string(a.rule);
@@ -348,6 +364,7 @@ void text_attempt(std::string& o, const LineExplanation& x, const Attempt& a, bo
     head = pad(head + "  ", indent.size() + 18) + joined(a.lhs, names);
     if (!a.matched) {
         o += paint("2", head) + "\n" + indent + "    " + paint("31", "no: " + why_not(a, names)) + "\n";
+        if (paint.steps) steps_text(o, a, names, indent + "    ");
         return;
     }
     o += head + "\n" + indent + "    " + paint("32", "matched") +
@@ -356,6 +373,7 @@ void text_attempt(std::string& o, const LineExplanation& x, const Attempt& a, bo
                              : std::string()) +
          "\n";
     if (a.story.matched) aligned(o, a, names, indent + "      ", paint);
+    if (paint.steps) steps_text(o, a, names, indent + "    ");
     for (std::size_t i = 0; i < a.bindings.size(); ++i)
         o += indent + "    $" + std::to_string(i + 1) + " = " +
              (a.bindings[i].empty() ? std::string("(empty)") : joined(a.bindings[i], names)) + "\n";
@@ -404,8 +422,9 @@ std::string explain_input_json(const Config& cfg, const std::string& input_lines
     return o + "]";
 }
 
-std::string explain_input_text(const Config& cfg, const std::string& input_lines, bool color, bool* undefined) {
-    const Paint paint{color};
+std::string explain_input_text(const Config& cfg, const std::string& input_lines, bool color, bool* undefined,
+                               bool steps) {
+    const Paint paint{color, steps};
     std::string o;
     for (const LineExplanation& x : explain_all(cfg, input_lines, undefined)) {
         if (x.kind == "comment") continue;

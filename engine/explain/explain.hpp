@@ -42,8 +42,9 @@ namespace cfkit {
 // does not have (test mode says "Undefined ruleset NAME" and goes on).
 std::string explain_input_json(const Config& cfg, const std::string& input_lines, bool* undefined = nullptr);
 
-// The same as text for a terminal (`color`: ANSI colours).
+// The same as text for a terminal (`color`: ANSI colours; `steps`: every
+// span each wildcard tried, the backtracking itself, not only its count).
 std::string explain_input_text(const Config& cfg, const std::string& input_lines, bool color,
-                               bool* undefined = nullptr);
+                               bool* undefined = nullptr, bool steps = false);
 
 }  // namespace cfkit

@@ -1,8 +1,33 @@
 #include "engine/names/dbfile.hpp"
 
-#include <db.h>
-
 #include <cstring>
+
+#ifdef CFKIT_NO_BDB
+// Built without Berkeley DB (the WebAssembly playground, which has no libdb
+// and no files to read): every .db file fails to open as a missing file
+// would, so hash and btree maps behave as on a host where makemap never ran.
+#include <cerrno>
+
+namespace cfkit {
+
+struct DbFile::Handle {};
+
+std::unique_ptr<DbFile> DbFile::open(const std::string&, Kind, std::string& error) {
+    error = std::strerror(ENOENT);
+    return nullptr;
+}
+
+DbFile::~DbFile() { delete h_; }
+
+std::optional<std::string> DbFile::get(const std::string&, bool& failed) const {
+    failed = true;
+    return std::nullopt;
+}
+
+} // namespace cfkit
+
+#else
+#include <db.h>
 
 namespace cfkit {
 
@@ -55,3 +80,4 @@ std::optional<std::string> DbFile::get(const std::string& key, bool& failed) con
 }
 
 } // namespace cfkit
+#endif // CFKIT_NO_BDB

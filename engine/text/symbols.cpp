@@ -94,10 +94,10 @@ Macros::Macros() {
 }
 
 std::size_t Classes::CaseHash::operator()(const std::string& s) const noexcept {
-    std::size_t h = 1469598103934665603ull;
+    std::size_t h = static_cast<std::size_t>(1469598103934665603ull);  // (cut to 32 bits in WebAssembly)
     for (unsigned char c : s) {
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-        h = (h ^ c) * 1099511628211ull;
+        h = (h ^ c) * static_cast<std::size_t>(1099511628211ull);
     }
     return h;
 }

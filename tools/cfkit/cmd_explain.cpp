@@ -31,7 +31,7 @@ int cmd_explain(int argc, char** argv) {
     app.name("cfkit explain");
     std::string config, rules, cf_dir = kDefaultCfDir, color = "auto", hostname = "mail.example.com";
     std::vector<std::string> words;
-    bool json = false;
+    bool json = false, steps = false;
     app.add_option("args", words, "CONFIG RULESET ADDRESS (with --rules: RULESET ADDRESS); with no RULESET, "
                                   "-bt lines (\"3,0 a@b\", \".D{x}y\") are read from standard input");
     app.add_option("--rules", rules, "a file of S and R lines (a snippet) instead of a whole config");
@@ -40,6 +40,7 @@ int cmd_explain(int argc, char** argv) {
     app.add_option("--color", color, "auto (on a terminal), always or never")
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->capture_default_str();
+    app.add_flag("--steps", steps, "also every span each wildcard tried (the backtracking itself)");
     app.add_flag("--json", json, "the same as JSON (the fields are described in engine/explain/explain.hpp)");
     try {
         app.parse(argc, argv);
@@ -104,7 +105,7 @@ int cmd_explain(int argc, char** argv) {
     const bool paint = color == "always" || (color == "auto" && ::isatty(1));
     bool undefined = false;
     const std::string out =
-        json ? explain_input_json(*cfg, input, &undefined) + "\n" : explain_input_text(*cfg, input, paint, &undefined);
+        json ? explain_input_json(*cfg, input, &undefined) + "\n" : explain_input_text(*cfg, input, paint, &undefined, steps);
     std::fwrite(out.data(), 1, out.size(), stdout);
     if (undefined) {
         std::fprintf(stderr, "%s: %s: a ruleset named in the input is not defined (see \"Undefined ruleset\" above)\n",
