@@ -16,13 +16,15 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint", "queue", "explain"]
+STAGES = ["text", "names", "config", "rewrite", "mail", "testmode", "smtp", "lint", "queue", "explain", "replay"]
 # testmode and smtp are both fronts on mail; neither may include the other
 SIBLINGS = {("testmode", "smtp"), ("smtp", "testmode")}
 # queue, too, sits on mail (route runs ruleset 0); it needs no server
 SIBLINGS |= {("queue", s) for s in ("testmode", "smtp", "lint")}
 # explain sits on testmode (-bt lines) and needs nothing of the fronts beside it
 SIBLINGS |= {("explain", s) for s in ("smtp", "lint", "queue")}
+# replay runs sessions on the SMTP server and needs none of the other tools
+SIBLINGS |= {("replay", s) for s in ("testmode", "lint", "queue", "explain")}
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]', re.M)
 
 

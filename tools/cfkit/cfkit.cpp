@@ -24,6 +24,7 @@ const Command kCommands[] = {
     {"test", "run session cases with expected replies (for CI)", cfkit::cmd_test},
     {"lint", "find the mistakes in a .cf or .mc that sendmail loads without a word", cfkit::cmd_lint},
     {"explain", "show rewriting step by step: each rule tried, what $* took, backtracking, why rules fail", cfkit::cmd_explain},
+    {"replay", "replay sendmail's mail log through a config: which verdicts would change", cfkit::cmd_replay},
     {"queue", "the mail queue: list as mailq does, check, and move/quarantine/clean safely", cfkit::cmd_queue},
     {"gen", "generate LOCAL_RULESETS (and their tests) from a HELO and reverse-DNS policy", cfkit::cmd_gen},
     {"bench-load", "time reading a config in one process (median of N runs)", cfkit::cmd_bench_load},

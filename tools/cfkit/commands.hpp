@@ -9,6 +9,7 @@ int cmd_explain(int argc, char** argv);
 int cmd_gen(int argc, char** argv);
 int cmd_lint(int argc, char** argv);
 int cmd_queue(int argc, char** argv);
+int cmd_replay(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_session(int argc, char** argv);
 int cmd_test(int argc, char** argv);

@@ -1,0 +1,107 @@
+// Reading sendmail's log lines (the formats of srvrsmtp.c, parseaddr.c's
+// rscheck() and envelope.c's logsender()) and grouping them into sessions.
+#include <doctest/doctest.h>
+
+#include "engine/replay/maillog.hpp"
+
+namespace cfkit::replay {
+namespace {
+
+TEST_CASE("parse_log_line: classic and RFC 3339 stamps, queue ids, other programs") {
+    struct Row {
+        const char* in;
+        bool ok;
+        const char* stamp;
+        long pid;
+        const char* qid;
+        const char* msg;
+    } rows[] = {
+        {"Dec  7 20:10:01 mail sm-mta[1001]: 6B7KA1aa001001: from=<a@b>, size=3", true, "Dec  7 20:10:01", 1001,
+         "6B7KA1aa001001", "from=<a@b>, size=3"},
+        {"Dec 17 20:10:01 mail sendmail[7]: NOQUEUE: connect from x [1.2.3.4]", true, "Dec 17 20:10:01", 7, "NOQUEUE",
+         "connect from x [1.2.3.4]"},
+        {"2026-12-07T20:10:01.123+00:00 mail sm-mta[9]: STARTTLS=server, relay=x [1.2.3.4], verify=OK", true,
+         "2026-12-07T20:10:01.123+00:00", 9, "", "STARTTLS=server, relay=x [1.2.3.4], verify=OK"},
+        {"Dec  7 20:10:01 mail postfix/smtpd[1]: connect from x", false, "", 0, "", ""},
+        {"not a syslog line", false, "", 0, "", ""},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.in);
+        std::optional<LogLine> l = parse_log_line(r.in);
+        REQUIRE(l.has_value() == r.ok);
+        if (!l) continue;
+        CHECK(l->stamp == r.stamp);
+        CHECK(l->pid == r.pid);
+        CHECK(l->qid == r.qid);
+        CHECK(l->msg == r.msg);
+    }
+}
+
+TEST_CASE("log_fields and parse_relay") {
+    auto f = log_fields("ruleset=check_rcpt, arg1=<a@b>, relay=x.example [192.0.2.1] (may be forged), "
+                        "reject=550 5.7.1 <a@b>... Relaying denied, really");
+    CHECK(f["ruleset"] == "check_rcpt");
+    CHECK(f["arg1"] == "<a@b>");
+    CHECK(f["relay"] == "x.example [192.0.2.1] (may be forged)");
+    CHECK(f["reject"] == "550 5.7.1 <a@b>... Relaying denied, really");
+    CHECK(log_fields("to=<a@b>,<c@d>, delay=00:00:00")["to"] == "<a@b>,<c@d>");
+    struct Row {
+        const char* in;
+        const char* name;
+        const char* addr;
+        bool forged;
+    } rows[] = {
+        {"x.example [192.0.2.1]", "x.example", "192.0.2.1", false},
+        {"[192.0.2.1]", "", "192.0.2.1", false},
+        {"x.example [192.0.2.1] (may be forged)", "x.example", "192.0.2.1", true},
+        {"root@localhost [127.0.0.1]", "localhost", "127.0.0.1", false},
+        {"v6.example [IPv6:2001:db8::5]", "v6.example", "2001:db8::5", false},
+    };
+    for (const Row& r : rows) {
+        CAPTURE(r.in);
+        std::optional<Relay> rel = parse_relay(r.in);
+        REQUIRE(rel);
+        CHECK(rel->name == r.name);
+        CHECK(rel->addr == r.addr);
+        CHECK(rel->forged == r.forged);
+    }
+    CHECK_FALSE(parse_relay("localhost"));
+}
+
+TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, rejects in place") {
+    std::vector<RebuiltSession> got;
+    SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
+    const char* lines[] = {
+        "Dec  7 20:10:00 mail sm-mta[11]: NOQUEUE: connect from c.example [198.51.100.7]",
+        "Dec  7 20:10:01 mail sm-mta[11]: AUTH=server, relay=c.example [198.51.100.7], authid=alice, mech=PLAIN, bits=0",
+        "Dec  7 20:10:01 mail sm-mta[11]: Q1aaaaaaaaa011: ruleset=check_rcpt, arg1=<x@far.example>, "
+        "relay=c.example [198.51.100.7], reject=550 5.7.1 <x@far.example>... Relaying denied",
+        "Dec  7 20:10:02 mail sm-mta[11]: Q1aaaaaaaaa011: from=<a@c.example>, size=9, class=0, nrcpts=2, "
+        "proto=ESMTP, daemon=MTA, relay=c.example [198.51.100.7]",
+        "Dec  7 20:10:02 mail sm-mta[12]: NOQUEUE: ruleset=check_mail, arg1=<bad@x>, relay=[203.0.113.9], "
+        "reject=451 4.1.8 Domain of sender address bad@x does not resolve",
+        "Dec  7 20:10:03 mail sm-mta[13]: Q1aaaaaaaaa011: to=<y@here.example>,<z@here.example>, delay=00:00:01, "
+        "mailer=local, pri=1, stat=Sent",
+    };
+    std::size_t n = 0;
+    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
+    b.finish();
+    REQUIRE(got.size() == 2);
+    const RebuiltSession& a = got[0].pid == 11 ? got[0] : got[1];
+    const RebuiltSession& c = got[0].pid == 11 ? got[1] : got[0];
+    CHECK(a.client.name == "c.example");
+    CHECK(a.auth_id == "alice");
+    REQUIRE(a.txns.size() == 1);
+    CHECK(a.txns[0].sender == "a@c.example");
+    REQUIRE(a.txns[0].rcpts.size() == 3);  // the reject in place, then the delivering process's to= line
+    CHECK(a.txns[0].rcpts[0].logged.kind == Verdict::Kind::Rejected);
+    CHECK(a.txns[0].rcpts[1].address == "y@here.example");
+    CHECK(a.txns[0].rcpts[2].logged.kind == Verdict::Kind::Accepted);
+    CHECK(c.client.name.empty());
+    REQUIRE(c.txns.size() == 1);
+    CHECK(c.txns[0].mail.kind == Verdict::Kind::TempFailed);
+    CHECK(c.txns[0].mail.ruleset == "check_mail");
+}
+
+}  // namespace
+}  // namespace cfkit::replay

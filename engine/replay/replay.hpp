@@ -1,0 +1,69 @@
+// Replaying rebuilt sessions through a config: each RebuiltSession becomes
+// a session script (connect with the logged name and resolve status, EHLO,
+// STARTTLS's verify, AUTH, then each transaction's MAIL and RCPTs), runs
+// on the SMTP server, and every step's verdict is set beside the logged one
+// (or, with a baseline, beside another config's). A difference whose verdict
+// changes with the HELO name, which the log does not carry, is reported as
+// such rather than as a difference.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.hpp"
+#include "engine/replay/maillog.hpp"
+#include "engine/smtp/server.hpp"
+
+namespace cfkit::replay {
+
+struct StepResult {
+    Verdict verdict;
+    std::optional<SourceLoc> deciding;  // the rule that decided ($#), if one did
+    std::string deciding_ruleset;
+    int deciding_rule = 0;
+};
+
+// One step of one session where two verdicts differ.
+struct Difference {
+    std::string what;        // "connection", "sender", "recipient"
+    std::string address;     // the sender or recipient ("" for a connection)
+    std::string qid;
+    Verdict::Kind before = Verdict::Kind::Unknown, after = Verdict::Kind::Unknown;
+    std::string before_reply, after_reply;
+    StepResult decided;      // the new run's deciding rule
+    bool helo_dependent = false;  // the verdict changes with the HELO name
+    // the session, for reports
+    std::string client_addr, client_name, stamp, sender;
+    std::size_t line = 0;
+};
+
+struct SessionOutcome {
+    std::vector<Difference> differences;
+    std::string script;  // the session script that was run (for --sessions)
+    int steps = 0;       // verdicts compared
+};
+
+class Replayer {
+public:
+    // `cfg`: the config to replay; `baseline`: compare with it instead of
+    // the log.
+    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr);
+    SessionOutcome replay(const RebuiltSession& s);
+
+    // The script text for a session (HELO as given).
+    static std::string script_for(const RebuiltSession& s, const std::string& helo);
+
+private:
+    std::vector<StepResult> run(const Config& cfg, const std::string& script);
+
+    const Config& cfg_;
+    const Config* baseline_;
+    ServerSetup setup_;
+};
+
+// The HELO name a replay uses when the log has none: the client's name,
+// else its address literal.
+std::string default_helo(const RebuiltSession& s);
+
+}  // namespace cfkit::replay
