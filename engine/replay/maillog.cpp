@@ -199,7 +199,11 @@ void SessionRebuilder::close(long pid) {
     RebuiltSession s = std::move(it->second);
     open_.erase(it);
     last_seen_.erase(pid);
-    for (auto q = owner_.begin(); q != owner_.end();) q = q->second == pid ? owner_.erase(q) : std::next(q);
+    auto own = owned_.find(pid);
+    if (own != owned_.end()) {
+        for (const std::string& q : own->second) owner_.erase(q);
+        owned_.erase(own);
+    }
     done_(std::move(s));
 }
 
@@ -248,7 +252,8 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         } else if (*rs == "check_rcpt") {
             Transaction& t = txn_for(s, l.qid);
             t.rcpts.push_back({arg1, rejection(*reject, *rs)});
-            if (!l.qid.empty() && l.qid != "NOQUEUE") owner_[l.qid] = s.pid;
+            if (!l.qid.empty() && l.qid != "NOQUEUE" && owner_.emplace(l.qid, s.pid).second)
+                owned_[s.pid].push_back(l.qid);
         }
         return;
     }
@@ -258,7 +263,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         Transaction& t = txn_for(s, l.qid);
         t.sender = strip_angles(*field("from"));
         t.has_sender = true;
-        owner_[l.qid] = s.pid;
+        if (owner_.emplace(l.qid, s.pid).second) owned_[s.pid].push_back(l.qid);
         return;
     }
     if (m.rfind("to=", 0) == 0 && !l.qid.empty()) {

@@ -98,6 +98,7 @@ private:
     std::map<long, RebuiltSession> open_;
     std::map<long, std::size_t> last_seen_;
     std::map<std::string, long> owner_;  // queue id -> the process of its session
+    std::map<long, std::vector<std::string>> owned_;  // and back, to forget them at close
 };
 
 }  // namespace cfkit::replay
