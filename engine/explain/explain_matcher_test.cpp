@@ -16,17 +16,7 @@ using testing::all_sequences;
 using testing::pattern;
 using testing::toks;
 
-struct World {
-    Classes classes;
-    Macros macros;
-    TokenTables tables = make_token_tables(".:@[]");
-    World() {
-        for (const char* w : {"example.com", "a", "a.b", "b b", "[127.0.0.1]"}) classes.add('R', w);
-        macros.set('m', "a.b");
-        macros.set('e', "");
-    }
-    MatchEnv env() const { return MatchEnv{classes, macros, tables.internal, ' '}; }
-};
+using World = testing::MatchWorld;
 
 // The wildcards' spans only (the fast matcher's records), as "i:first-last".
 std::string wild(const Tokens& lhs, const std::vector<MatchRecord>& recs) {

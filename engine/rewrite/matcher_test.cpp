@@ -27,17 +27,7 @@ std::string bindings(const Tokens& ws, const std::vector<MatchRecord>& recs) {
     return s;
 }
 
-struct World {
-    Classes classes;
-    Macros macros;
-    TokenTables tables = make_token_tables(".:@[]");
-    World() {
-        for (const char* w : {"example.com", "a", "a.b", "b b", "[127.0.0.1]"}) classes.add('R', w);
-        macros.set('m', "a.b");
-        macros.set('e', "");
-    }
-    MatchEnv env() const { return MatchEnv{classes, macros, tables.internal, ' '}; }
-};
+using World = testing::MatchWorld;
 
 struct Case {
     Tokens lhs;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "engine/config/compile.hpp"
+#include "engine/rewrite/matcher.hpp"
 #include "engine/testmode/testmode.hpp"
 #include "engine/text/metachar.hpp"
 #include "grammar/cf_parser.hpp"
@@ -69,6 +70,20 @@ inline Tokens toks(std::initializer_list<const char*> l) {
     for (const char* s : l) t.emplace_back(s);
     return t;
 }
+
+// The small world of the exhaustive matcher tests: class R with one- and
+// several-token members, macros m (a.b) and e (empty).
+struct MatchWorld {
+    Classes classes;
+    Macros macros;
+    TokenTables tables = make_token_tables(".:@[]");
+    MatchWorld() {
+        for (const char* w : {"example.com", "a", "a.b", "b b", "[127.0.0.1]"}) classes.add('R', w);
+        macros.set('m', "a.b");
+        macros.set('e', "");
+    }
+    MatchEnv env() const { return MatchEnv{classes, macros, tables.internal, ' '}; }
+};
 
 // An LHS written with sendmail's `$` spelling ("$*", "$=R", "$&m"...), in
 // internal form.

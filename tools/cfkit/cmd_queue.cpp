@@ -154,15 +154,18 @@ FileKind mode_kind(const Common& o) {
     return o.quarantined ? FileKind::Hf : o.lost ? FileKind::Lost : FileKind::Qf;
 }
 
-std::string iso_time(long long t) {
-    if (t <= 0) return "";
+// A time as strftime() writes it, in UTC or the local zone.
+std::string format_time(long long t, const char* format, bool utc) {
     time_t tt = static_cast<time_t>(t);
     struct tm tm;
-    gmtime_r(&tt, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (utc) gmtime_r(&tt, &tm);
+    else localtime_r(&tt, &tm);
+    char b[64];
+    std::strftime(b, sizeof b, format, &tm);
     return b;
 }
+
+std::string iso_time(long long t) { return t <= 0 ? std::string() : format_time(t, "%Y-%m-%dT%H:%M:%SZ", true); }
 
 // The message as a JSON object (its fields in this order); bytes that are
 // not UTF-8 come out as \u00XX.
@@ -264,14 +267,7 @@ int run_list(Common& o) {
 
 // ---- show ----------------------------------------------------------------
 
-std::string human_time(long long t) {
-    time_t tt = static_cast<time_t>(t);
-    struct tm tm;
-    localtime_r(&tt, &tm);
-    char b[64];
-    std::strftime(b, sizeof b, "%a %b %e %H:%M:%S %Y", &tm);
-    return b;
-}
+std::string human_time(long long t) { return format_time(t, "%a %b %e %H:%M:%S %Y", false); }
 
 std::string letters(const std::string& s, const char* (*meaning)(char)) {
     std::string out;
