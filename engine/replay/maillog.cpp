@@ -224,6 +224,34 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         (void)s;
         return;
     }
+    // LogLevel 14 and up: the commands as received ("<-- EHLO name")
+    if (m.rfind("<-- ", 0) == 0) {
+        auto it = open_.find(l.pid);
+        if (it == open_.end()) {
+            RebuiltSession& s = session_for(l, lineno, std::nullopt);
+            it = open_.find(s.pid);
+        }
+        const std::string cmd = m.substr(4);
+        if (cmd.size() > 5 && (cmd.compare(0, 5, "EHLO ") == 0 || cmd.compare(0, 5, "HELO ") == 0 ||
+                               cmd.compare(0, 5, "ehlo ") == 0 || cmd.compare(0, 5, "helo ") == 0))
+            it->second.helo = cmd.substr(5);
+        last_seen_[l.pid] = lineno;
+        return;
+    }
+    // "QID: <a@b>... User unknown": a recipient refused outside the rulesets
+    if (!m.empty() && m[0] == '<' && m.find(">... ") != std::string::npos) {
+        auto it = open_.find(l.pid);
+        if (it == open_.end() || l.qid.empty()) return;
+        const std::size_t e = m.find(">... ");
+        Transaction& t = txn_for(it->second, l.qid);
+        Verdict v;
+        v.kind = Verdict::Kind::Rejected;
+        v.reply = m;
+        t.rcpts.push_back({m.substr(1, e - 1), v});
+        if (l.qid != "NOQUEUE" && owner_.emplace(l.qid, it->second.pid).second) owned_[it->second.pid].push_back(l.qid);
+        last_seen_[l.pid] = lineno;
+        return;
+    }
     if (m.rfind("lost input channel from ", 0) == 0) {
         auto it = open_.find(l.pid);
         if (it != open_.end()) it->second.lost = true;
@@ -286,6 +314,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
         RebuiltSession& s = session_for(l, lineno, rel);
         if (const std::string* a = field("authid")) s.auth_id = *a;
+        s.auth_at = s.txns.size();
         if (const std::string* mech = field("mech")) s.auth_mech = *mech;
         return;
     }

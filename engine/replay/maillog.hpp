@@ -70,8 +70,9 @@ struct RebuiltSession {
     std::string stamp;
     Relay client;
     bool have_client = false;
-    std::string helo;  // "" when the log does not say
+    std::string helo;  // "" when the log does not say (it does from LogLevel 14: "<-- EHLO name")
     std::string auth_id, auth_mech;
+    std::size_t auth_at = 0;  // AUTH came before this transaction (an index in txns)
     std::string tls_verify;  // "" when no STARTTLS
     Verdict connect;         // check_relay's reject, if any
     std::vector<Transaction> txns;

@@ -103,5 +103,30 @@ TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, reject
     CHECK(c.txns[0].mail.ruleset == "check_mail");
 }
 
+TEST_CASE("SessionRebuilder: the HELO name at LogLevel 14, User unknown, AUTH in its place") {
+    std::vector<RebuiltSession> got;
+    SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
+    const char* lines[] = {
+        "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaV000060: <-- EHLO roaming.example",
+        "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaV000060: ruleset=check_rcpt, arg1=<x@far.example>, "
+        "relay=roaming.example [192.0.2.21], reject=550 5.7.1 <x@far.example>... Relaying denied",
+        "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaV000060: <nobody@mail.example.com>... User unknown",
+        "Dec  7 20:41:12 mail sendmail[60]: AUTH=server, relay=roaming.example [192.0.2.21], authid=alice, mech=PLAIN",
+        "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaW000060: from=<a@roaming.example>, size=3, class=0, nrcpts=1, "
+        "proto=ESMTPA, daemon=MTA, relay=roaming.example [192.0.2.21]",
+    };
+    std::size_t n = 0;
+    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
+    b.finish();
+    REQUIRE(got.size() == 1);
+    const RebuiltSession& s = got[0];
+    CHECK(s.helo == "roaming.example");
+    REQUIRE(s.txns.size() == 2);
+    REQUIRE(s.txns[0].rcpts.size() == 2);
+    CHECK(s.txns[0].rcpts[1].address == "nobody@mail.example.com");
+    CHECK(s.txns[0].rcpts[1].logged.kind == Verdict::Kind::Rejected);
+    CHECK(s.auth_at == 1);  // after the first transaction, before the second
+}
+
 }  // namespace
 }  // namespace cfkit::replay

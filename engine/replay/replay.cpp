@@ -42,13 +42,16 @@ std::string build_script(const RebuiltSession& s, const std::string& helo, Plan*
     add(c, "connection");
     add("ehlo " + helo);
     if (!s.tls_verify.empty()) add("starttls verify=" + s.tls_verify);
-    if (!s.auth_id.empty()) add("auth " + s.auth_id + " " + (s.auth_mech.empty() ? "PLAIN" : s.auth_mech));
-    for (const Transaction& t : s.txns) {
+    const std::string auth = "auth " + s.auth_id + " " + (s.auth_mech.empty() ? "PLAIN" : s.auth_mech);
+    for (std::size_t k = 0; k < s.txns.size(); ++k) {
+        if (!s.auth_id.empty() && k == s.auth_at) add(auth);  // where the log puts it
+        const Transaction& t = s.txns[k];
         if (!t.has_sender) continue;
         add("mail <" + t.sender + ">", "sender", t.sender);
         for (const RcptRecord& r : t.rcpts) add("rcpt <" + r.address + ">", "recipient", r.address);
         add("rset");
     }
+    if (!s.auth_id.empty() && s.auth_at >= s.txns.size()) add(auth);
     add("quit");
     return out;
 }
