@@ -70,6 +70,9 @@ $AS_ROOT python3 tools/oracle/gendiff.py --cfkit build/cfkit
 
 echo "== cfkit queue against sendmail 8.17: queues the daemon wrote; list = sendmail -bp; changes seen by sendmail; kill -9 during move"
 $AS_ROOT python3 tools/oracle/queuediff.py --cfkit build/cfkit
+echo "== cfkit replay on logs the real daemon wrote (testcases/replay): no difference under their own configs, the daemon's own differences under the changed one"
+$AS_ROOT python3 tools/oracle/replaydiff.py --cfkit build/cfkit
+
 echo "== cfkit queue route against sendmail 8.17: every queued recipient's triple = a queue run's /parse, two configs"
 $AS_ROOT python3 tools/oracle/routediff.py --cfkit build/cfkit
 

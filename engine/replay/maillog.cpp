@@ -185,11 +185,12 @@ RebuiltSession& SessionRebuilder::session_for(const LogLine& l, std::size_t line
 
 Transaction& SessionRebuilder::txn_for(RebuiltSession& s, const std::string& qid) {
     if (qid != "NOQUEUE" && !qid.empty())
-        for (Transaction& t : s.txns)
-            if (t.qid == qid) return t;
+        for (auto it = s.txns.rbegin(); it != s.txns.rend(); ++it)
+            if (it->qid == qid) return *it;
     // NOQUEUE: a transaction before its queue id (its MAIL was refused)
     s.txns.push_back(Transaction{});
     s.txns.back().qid = qid;
+    s.txns.back().helo = s.helo;
     return s.txns.back();
 }
 
@@ -288,9 +289,18 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
     if (m.rfind("from=", 0) == 0 && !l.qid.empty()) {
         std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
         RebuiltSession& s = session_for(l, lineno, rel);
-        Transaction& t = txn_for(s, l.qid);
-        t.sender = strip_angles(*field("from"));
-        t.has_sender = true;
+        const std::string sender = strip_angles(*field("from"));
+        Transaction* t = &txn_for(s, l.qid);
+        // a MAIL refused by check_mail keeps its envelope (and queue id):
+        // a later from= of another sender is the next transaction
+        if (t->has_sender && t->sender != sender && t->mail.kind != Verdict::Kind::Unknown) {
+            s.txns.push_back(Transaction{});
+            t = &s.txns.back();
+            t->qid = l.qid;
+            t->helo = s.helo;
+        }
+        t->sender = sender;
+        t->has_sender = true;
         if (owner_.emplace(l.qid, s.pid).second) owned_[s.pid].push_back(l.qid);
         return;
     }

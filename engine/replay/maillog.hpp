@@ -58,6 +58,7 @@ struct RcptRecord {
 
 struct Transaction {
     std::string qid;
+    std::string helo;  // the HELO name in force when it began ("" if not logged)
     std::string sender;
     bool has_sender = false;
     Verdict mail;  // Unknown: MAIL was not rejected (the log shows no verdict for it)

@@ -11,7 +11,9 @@ namespace cfkit::replay {
 
 namespace {
 
-const char* const kProbeHelo = "replay-probe.invalid";
+// HELO names that checks often refuse: one without a dot, and (added at
+// run time) the server's own name.
+const char* const kProbeHelo = "replayprobe";
 
 Verdict::Kind kind_of_reply(const std::vector<std::string>& reply) {
     if (reply.empty() || reply.back().empty()) return Verdict::Kind::Unknown;
@@ -40,13 +42,25 @@ std::string build_script(const RebuiltSession& s, const std::string& helo, Plan*
     if (!s.client.name.empty()) c += " name=" + s.client.name;
     c += s.client.forged ? " resolve=FORGED" : s.client.name.empty() ? " resolve=FAIL" : " resolve=OK";
     add(c, "connection");
-    add("ehlo " + helo);
+    // the first HELO the log gives (a transaction's), else `helo`
+    std::string current = helo;
+    if (!s.helo.empty())
+        for (const Transaction& t : s.txns)
+            if (!t.helo.empty()) {
+                current = t.helo;
+                break;
+            }
+    add("ehlo " + current);
     if (!s.tls_verify.empty()) add("starttls verify=" + s.tls_verify);
     const std::string auth = "auth " + s.auth_id + " " + (s.auth_mech.empty() ? "PLAIN" : s.auth_mech);
     for (std::size_t k = 0; k < s.txns.size(); ++k) {
         if (!s.auth_id.empty() && k == s.auth_at) add(auth);  // where the log puts it
         const Transaction& t = s.txns[k];
         if (!t.has_sender) continue;
+        if (!t.helo.empty() && t.helo != current) {  // the client said EHLO again
+            current = t.helo;
+            add("ehlo " + current);
+        }
         add("mail <" + t.sender + ">", "sender", t.sender);
         for (const RcptRecord& r : t.rcpts) add("rcpt <" + r.address + ">", "recipient", r.address);
         add("rset");
@@ -68,15 +82,15 @@ std::string Replayer::script_for(const RebuiltSession& s, const std::string& hel
     return build_script(s, helo, nullptr);
 }
 
-Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline)
-    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)) {}
+Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline, std::string dns_lines)
+    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)), dns_lines_(std::move(dns_lines)) {}
 
 // The verdict of every planned step, in script order.
 std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& script_text) {
     std::vector<StepResult> out;
     SessionScript script;
     std::vector<Diagnostic> errors;
-    if (!parse_session_script(script_text, "replay", script, errors)) return out;
+    if (!parse_session_script(script_text + dns_lines_, "replay", script, errors)) return out;
     Transcript t = run_session(cfg, script, setup_);
     for (const TranscriptEntry& e : t.entries) {
         if (!e.step) continue;
@@ -131,6 +145,7 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
     // the planned steps' results (script steps, in line order)
     std::vector<const StepResult*> planned;
     std::vector<const StepResult*> planned_before;
+    std::vector<std::size_t> planned_idx;  // their indices among the script's steps
     {
         SessionScript script;
         std::vector<Diagnostic> errors;
@@ -138,6 +153,7 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
         for (std::size_t i = 0; i < script.steps.size() && i < now.size(); ++i)
             if (plan.steps.count(script.steps[i].line)) {
                 planned.push_back(&now[i]);
+                planned_idx.push_back(i);
                 if (baseline_ && i < before.size()) planned_before.push_back(&before[i]);
             }
     }
@@ -149,7 +165,7 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
         txn_of.push_back(&t);
         for (std::size_t k = 0; k < t.rcpts.size(); ++k) txn_of.push_back(&t);
     }
-    std::vector<StepResult> probe;  // the same session with another HELO name, run only if needed
+    std::vector<std::vector<StepResult>> probes;  // the session with other HELO names, run only if needed
     bool probed = false;
     bool connection_refused = false, sender_refused = false;
     for (std::size_t i = 0; i < planned.size() && i < what.size() && i < logged.size(); ++i) {
@@ -183,17 +199,25 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
         d.line = s.first_line;
         if (s.helo.empty()) {
             if (!probed) {
-                probe = run(cfg_, build_script(s, kProbeHelo, nullptr));
+                std::vector<std::string> names{kProbeHelo};
+                if (const std::string* j = cfg_.env.macros.get('j')) names.push_back(*j);
+                for (const std::string& n : names) probes.push_back(run(cfg_, build_script(s, n, nullptr)));
                 probed = true;
             }
-            // the probe's steps: the same script but for the EHLO argument
-            std::size_t k = 0, seen = 0;
-            SessionScript script;
-            std::vector<Diagnostic> errors;
-            parse_session_script(o.script, "replay", script, errors);
-            for (; k < script.steps.size() && k < probe.size(); ++k)
-                if (plan.steps.count(script.steps[k].line) && seen++ == i) break;
-            if (k < probe.size() && probe[k].verdict.kind != after) d.helo_dependent = true;
+            // A probe tells only when every earlier step went as in this run
+            // (else an earlier refusal explains the change); then a verdict
+            // that changes with the HELO name depends on it.
+            for (const std::vector<StepResult>& probe : probes) {
+                bool same_before = true;
+                for (std::size_t j = 0; j <= i && j < planned_idx.size(); ++j) {
+                    if (planned_idx[j] >= probe.size()) {
+                        same_before = false;
+                        break;
+                    }
+                    if (j < i && probe[planned_idx[j]].verdict.kind != planned[j]->verdict.kind) same_before = false;
+                }
+                if (same_before && probe[planned_idx[i]].verdict.kind != after) d.helo_dependent = true;
+            }
         }
         o.differences.push_back(std::move(d));
     }

@@ -48,7 +48,10 @@ class Replayer {
 public:
     // `cfg`: the config to replay; `baseline`: compare with it instead of
     // the log.
-    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr);
+    // `dns_lines`: `dns NAME TYPE DATA` script lines put in front of every
+    // session (the records the log cannot give; a session script's own DNS
+    // is what the server asks).
+    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr, std::string dns_lines = "");
     SessionOutcome replay(const RebuiltSession& s);
 
     // The script text for a session (HELO as given).
@@ -60,6 +63,7 @@ private:
     const Config& cfg_;
     const Config* baseline_;
     ServerSetup setup_;
+    std::string dns_lines_;
 };
 
 // The HELO name a replay uses when the log has none: the client's name,

@@ -410,14 +410,17 @@ def run(argv, **kw):
         raise RuntimeError("%s failed: %s" % (" ".join(argv), r.stderr.strip()))
 
 
-def setup_namespace(work, client):
+def setup_namespace(work, client, more_clients=()):
+    """The host name, `lo` with the client's address (and `more_clients`',
+    for tools/oracle/maillog_capture.py), the generated /etc files."""
     run(["hostname", HOST])
     run(["ip", "link", "set", "lo", "up"])
-    if is_ipv6(client):
-        if client != "::1":  # nodad: usable at once
-            run(["ip", "-6", "addr", "add", client + "/128", "dev", "lo", "nodad"])
-    elif not client.startswith("127."):
-        run(["ip", "addr", "add", client + "/32", "dev", "lo"])
+    for addr in [client] + [c for c in more_clients if c != client]:
+        if is_ipv6(addr):
+            if addr != "::1":  # nodad: usable at once
+                run(["ip", "-6", "addr", "add", addr + "/128", "dev", "lo", "nodad"])
+        elif not addr.startswith("127."):
+            run(["ip", "addr", "add", addr + "/32", "dev", "lo"])
     etc = work / "etc"
     etc.mkdir(mode=0o755)
     # 127.0.0.1 is mail.example.com first: sendmail's own name is canonical
@@ -640,6 +643,23 @@ def daemon_v6(cf, v6):
     return opts or ["-ODaemonPortOptions=Family=inet6,Addr=::1,Port=25,Name=MTA-v6"]
 
 
+def daemon_argv(oracle, cf, work, v6):
+    """`sendmail -bD -odq` for CF with its queue (WORK/mqueue, made here),
+    service switch, pid and status files in WORK; listening on
+    127.0.0.1:25, and on [::1]:25 too if v6 (daemon_v6)."""
+    q = work / "mqueue"
+    q.mkdir(mode=0o700)
+    (work / "service.switch").write_text("hosts files dns\naliases files\n")
+    sm = pathlib.Path(oracle) / "root/usr/libexec/sendmail/sendmail"
+    return [str(sm), "-bD", "-C", str(pathlib.Path(cf).resolve()),
+            "-OServiceSwitchFile=" + str(work / "service.switch"),
+            "-ODaemonPortOptions=Addr=127.0.0.1,Port=25,Name=MTA"] + daemon_v6(cf, v6) + [
+            "-OQueueDirectory=" + str(q),
+            "-OPidFile=" + str(work / "sendmail.pid"),
+            "-OStatusFile=" + str(work / "sendmail.st"),
+            "-odq"]
+
+
 class Daemon:
     """`sendmail -bD` (argv) in its own process group, its output in
     WORK/daemon.log; the constructor returns once it listens on
@@ -716,17 +736,7 @@ def inner(args):
         setup_sasl(work, script.accounts)
     start_dns(script)
     v6 = is_ipv6(script.client)
-    q = work / "mqueue"
-    q.mkdir(mode=0o700)
-    (work / "service.switch").write_text("hosts files dns\naliases files\n")
-    sm = pathlib.Path(args.oracle) / "root/usr/libexec/sendmail/sendmail"
-    argv = [str(sm), "-bD", "-C", str(pathlib.Path(args.cf).resolve()),
-            "-OServiceSwitchFile=" + str(work / "service.switch"),
-            "-ODaemonPortOptions=Addr=127.0.0.1,Port=25,Name=MTA"] + daemon_v6(args.cf, v6) + [
-            "-OQueueDirectory=" + str(q),
-            "-OPidFile=" + str(work / "sendmail.pid"),
-            "-OStatusFile=" + str(work / "sendmail.st"),
-            "-odq"]
+    argv = daemon_argv(args.oracle, args.cf, work, v6)
     daemon = Daemon(argv, work, v6)
     try:
         out = play_checked(script, daemon)
