@@ -184,14 +184,20 @@ int cmd_replay(int argc, char** argv) {
     }
     ServerSetup setup;
     setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
+    std::string dns_lines;  // the records as script lines, for every session
     if (!dns_file.empty()) {
-        std::optional<DnsRecords> recs = read_dns_records(dns_file);
-        if (!recs) return 2;
-        setup.dns = std::move(*recs);
+        if (!read_dns_records(dns_file)) return 2;  // (its messages: file:line)
+        std::ifstream in(dns_file);
+        std::string l;
+        while (std::getline(in, l)) {
+            const std::size_t b = l.find_first_not_of(" \t");
+            if (b == std::string::npos || l[b] == '#') continue;
+            dns_lines += "dns " + l.substr(b) + "\n";
+        }
     }
     if (!load_server_files(o, setup, kWho)) return 2;
 
-    Replayer replayer(*config, setup, baseline.get());
+    Replayer replayer(*config, setup, baseline.get(), dns_lines);
     Totals t;
     std::size_t case_no = 0;
     auto on_session = [&](RebuiltSession&& s) {
