@@ -1,5 +1,10 @@
 #include "engine/smtp/tls_peer.hpp"
 
+#include <sys/stat.h>
+
+#include <map>
+#include <mutex>
+
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -109,10 +114,44 @@ std::optional<TlsPeer> tls_peer_with_cert(const std::string& cert_pem, const std
     return p;
 }
 
+namespace {
+
+// A file's identity and version, for the cache below ("" when missing).
+std::string file_signature(const std::string& path) {
+    struct stat st;
+    if (::stat(path.c_str(), &st) < 0) return "-";
+    return std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" +
+           std::to_string(st.st_mtime) + ":" + std::to_string(st.st_mtim.tv_nsec);
+}
+
+bool load_server_tls(const std::string& cert, const std::string& key, const std::string& ca_file,
+                     const std::string& ca_path);
+
+}  // namespace
+
+// The daemon loads its certificate, key and CAs once, at start-up
+// (inittls()); a run of many sessions (cfkit test, replay) does the same:
+// the answer is kept while the four files stay as they were.
 bool server_tls_usable(const std::string& cert, const std::string& key, const std::string& ca_file,
                        const std::string& ca_path) {
     for (const std::string* f : {&cert, &key, &ca_file, &ca_path})
         if (f->empty() || (*f)[0] != '/') return false;
+    static std::mutex lock;
+    static std::map<std::string, bool> known;
+    std::string k;
+    for (const std::string* f : {&cert, &key, &ca_file, &ca_path}) k += *f + "\n" + file_signature(*f) + "\n";
+    std::lock_guard<std::mutex> hold(lock);
+    auto it = known.find(k);
+    if (it != known.end()) return it->second;
+    const bool ok = load_server_tls(cert, key, ca_file, ca_path);
+    known.emplace(std::move(k), ok);
+    return ok;
+}
+
+namespace {
+
+bool load_server_tls(const std::string& cert, const std::string& key, const std::string& ca_file,
+                     const std::string& ca_path) {
     X509Ptr c = read_cert(cert);
     File kf(std::fopen(key.c_str(), "r"));
     std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> k(
@@ -125,5 +164,7 @@ bool server_tls_usable(const std::string& cert, const std::string& key, const st
     ERR_clear_error();
     return ok;
 }
+
+}  // namespace
 
 } // namespace cfkit
