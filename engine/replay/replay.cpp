@@ -2,7 +2,6 @@
 // each step's verdict compared (see replay.hpp).
 #include "engine/replay/replay.hpp"
 
-#include <map>
 
 #include "engine/smtp/session_run.hpp"
 #include "engine/smtp/session_script.hpp"
@@ -25,23 +24,34 @@ Verdict::Kind kind_of_reply(const std::vector<std::string>& reply) {
     }
 }
 
-// What a script line is, by its line number in the script text.
-struct Plan {
-    std::map<int, std::pair<std::string, std::string>> steps;  // line -> (what, address)
+// A step of the script whose verdict is compared, with what the log says
+// of it. Every line build_script() writes is one script step, so a step's
+// index is its line's.
+struct PlannedStep {
+    std::size_t index = 0;
+    const char* what = "";  // "connection", "sender", "recipient"
+    std::string address;
+    Verdict logged;
+    const Transaction* txn = nullptr;
 };
 
-std::string build_script(const RebuiltSession& s, const std::string& helo, Plan* plan) {
+Verdict accepted_unless(const Verdict& v) {
+    return v.kind == Verdict::Kind::Unknown ? Verdict{Verdict::Kind::Accepted, "", ""} : v;
+}
+
+std::string build_script(const RebuiltSession& s, const std::string& helo, std::vector<PlannedStep>* plan) {
     std::string out;
-    int line = 0;
-    auto add = [&](const std::string& text, const char* what = "", const std::string& addr = "") {
+    std::size_t steps = 0;
+    auto add = [&](const std::string& text, const char* what = nullptr, const std::string& addr = "",
+                   const Verdict& logged = {}, const Transaction* txn = nullptr) {
+        if (plan && what) plan->push_back({steps, what, addr, logged, txn});
         out += text + "\n";
-        ++line;
-        if (plan && *what) plan->steps[line] = {what, addr};
+        ++steps;
     };
     std::string c = "connect " + (s.client.addr.empty() ? std::string("192.0.2.1") : s.client.addr);
     if (!s.client.name.empty()) c += " name=" + s.client.name;
     c += s.client.forged ? " resolve=FORGED" : s.client.name.empty() ? " resolve=FAIL" : " resolve=OK";
-    add(c, "connection");
+    add(c, "connection", "", accepted_unless(s.connect));
     // the first HELO the log gives (a transaction's), else `helo`
     std::string current = helo;
     if (!s.helo.empty())
@@ -61,13 +71,17 @@ std::string build_script(const RebuiltSession& s, const std::string& helo, Plan*
             current = t.helo;
             add("ehlo " + current);
         }
-        add("mail <" + t.sender + ">", "sender", t.sender);
-        for (const RcptRecord& r : t.rcpts) add("rcpt <" + r.address + ">", "recipient", r.address);
+        add("mail <" + t.sender + ">", "sender", t.sender, accepted_unless(t.mail), &t);
+        for (const RcptRecord& r : t.rcpts) add("rcpt <" + r.address + ">", "recipient", r.address, r.logged, &t);
         add("rset");
     }
     if (!s.auth_id.empty() && s.auth_at >= s.txns.size()) add(auth);
     add("quit");
     return out;
+}
+
+Verdict::Kind kind_at(const std::vector<StepResult>& r, std::size_t i) {
+    return i < r.size() ? r[i].verdict.kind : Verdict::Kind::Unknown;
 }
 
 }  // namespace
@@ -127,96 +141,56 @@ std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& scri
 
 SessionOutcome Replayer::replay(const RebuiltSession& s) {
     SessionOutcome o;
-    Plan plan;
-    const std::string helo = default_helo(s);
-    o.script = build_script(s, helo, &plan);
+    std::vector<PlannedStep> plan;
+    o.script = build_script(s, default_helo(s), &plan);
     const std::vector<StepResult> now = run(cfg_, o.script);
     std::vector<StepResult> before;
     if (baseline_) before = run(*baseline_, o.script);
-
-    // the logged verdict of each planned step, in the same order
-    std::vector<Verdict> logged;
-    logged.push_back(s.connect.kind == Verdict::Kind::Unknown ? Verdict{Verdict::Kind::Accepted, "", ""} : s.connect);
-    for (const Transaction& t : s.txns) {
-        if (!t.has_sender) continue;
-        logged.push_back(t.mail.kind == Verdict::Kind::Unknown ? Verdict{Verdict::Kind::Accepted, "", ""} : t.mail);
-        for (const RcptRecord& r : t.rcpts) logged.push_back(r.logged);
-    }
-    // the planned steps' results (script steps, in line order)
-    std::vector<const StepResult*> planned;
-    std::vector<const StepResult*> planned_before;
-    std::vector<std::size_t> planned_idx;  // their indices among the script's steps
-    {
-        SessionScript script;
-        std::vector<Diagnostic> errors;
-        parse_session_script(o.script, "replay", script, errors);
-        for (std::size_t i = 0; i < script.steps.size() && i < now.size(); ++i)
-            if (plan.steps.count(script.steps[i].line)) {
-                planned.push_back(&now[i]);
-                planned_idx.push_back(i);
-                if (baseline_ && i < before.size()) planned_before.push_back(&before[i]);
-            }
-    }
-    std::vector<std::pair<std::string, std::string>> what;
-    for (const auto& [line, w] : plan.steps) what.push_back(w);
-    std::vector<const Transaction*> txn_of;  // for each planned step
-    for (const Transaction& t : s.txns) {
-        if (!t.has_sender) continue;
-        txn_of.push_back(&t);
-        for (std::size_t k = 0; k < t.rcpts.size(); ++k) txn_of.push_back(&t);
-    }
     std::vector<std::vector<StepResult>> probes;  // the session with other HELO names, run only if needed
-    bool probed = false;
     bool connection_refused = false, sender_refused = false;
-    for (std::size_t i = 0; i < planned.size() && i < what.size() && i < logged.size(); ++i) {
-        const std::string& kind = what[i].first;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+        const PlannedStep& p = plan[i];
+        const std::string kind = p.what;
         if (kind == "sender") sender_refused = false;
         if (connection_refused || (kind == "recipient" && sender_refused)) continue;  // the later replies follow from it
-        const Verdict::Kind after = planned[i]->verdict.kind;
-        const Verdict::Kind was = baseline_ ? (i < planned_before.size() ? planned_before[i]->verdict.kind
-                                                                        : Verdict::Kind::Unknown)
-                                            : logged[i].kind;
+        if (p.index >= now.size()) break;
+        const StepResult& r = now[p.index];
+        const Verdict::Kind after = r.verdict.kind;
+        const Verdict::Kind was = baseline_ ? kind_at(before, p.index) : p.logged.kind;
         ++o.steps;
         if (kind == "connection" && after != Verdict::Kind::Accepted) connection_refused = true;
         if (kind == "sender" && after != Verdict::Kind::Accepted) sender_refused = true;
         if (was == Verdict::Kind::Unknown || after == Verdict::Kind::Unknown || was == after) continue;
         Difference d;
         d.what = kind;
-        d.address = what[i].second;
-        const Transaction* t = i > 0 && i - 1 < txn_of.size() ? txn_of[i - 1] : nullptr;
-        if (t) {
-            d.qid = t->qid;
-            d.sender = t->sender;
+        d.address = p.address;
+        if (p.txn) {
+            d.qid = p.txn->qid;
+            d.sender = p.txn->sender;
         }
         d.before = was;
         d.after = after;
-        d.before_reply = baseline_ ? planned_before[i]->verdict.reply : logged[i].reply;
-        d.after_reply = planned[i]->verdict.reply;
-        d.decided = *planned[i];
+        d.before_reply = baseline_ ? before[p.index].verdict.reply : p.logged.reply;
+        d.after_reply = r.verdict.reply;
+        d.decided = r;
         d.client_addr = s.client.addr;
         d.client_name = s.client.name;
         d.stamp = s.stamp;
         d.line = s.first_line;
         if (s.helo.empty()) {
-            if (!probed) {
+            if (probes.empty()) {
                 std::vector<std::string> names{kProbeHelo};
                 if (const std::string* j = cfg_.env.macros.get('j')) names.push_back(*j);
                 for (const std::string& n : names) probes.push_back(run(cfg_, build_script(s, n, nullptr)));
-                probed = true;
             }
             // A probe tells only when every earlier step went as in this run
             // (else an earlier refusal explains the change); then a verdict
             // that changes with the HELO name depends on it.
             for (const std::vector<StepResult>& probe : probes) {
-                bool same_before = true;
-                for (std::size_t j = 0; j <= i && j < planned_idx.size(); ++j) {
-                    if (planned_idx[j] >= probe.size()) {
-                        same_before = false;
-                        break;
-                    }
-                    if (j < i && probe[planned_idx[j]].verdict.kind != planned[j]->verdict.kind) same_before = false;
-                }
-                if (same_before && probe[planned_idx[i]].verdict.kind != after) d.helo_dependent = true;
+                bool same_before = p.index < probe.size();
+                for (std::size_t j = 0; j < i && same_before; ++j)
+                    same_before = kind_at(probe, plan[j].index) == kind_at(now, plan[j].index);
+                if (same_before && probe[p.index].verdict.kind != after) d.helo_dependent = true;
             }
         }
         o.differences.push_back(std::move(d));
