@@ -98,6 +98,9 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
     std::set<std::pair<std::string, std::string>> used_elsewhere;  // (df path, id)
     std::vector<Finding> out;
     std::map<std::string, std::vector<std::string>> qf_dirs;  // id -> dirs with its qf (or hf)
+    // Every control file read once, here; kept without its text (the
+    // judgements below need the parse, not the bytes).
+    std::map<std::string, std::optional<Message>> read;  // by qf path
     for (const DirFiles& df : all) {
         for (const auto& [id, f] : df.by_id) {
             for (FileKind k : {FileKind::Qf, FileKind::Hf, FileKind::Lost}) {
@@ -106,6 +109,12 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
                 if (k != FileKind::Lost) qf_dirs[id].push_back(df.dir->printed);
                 std::optional<Message> m = read_message(l, *df.dir, std::string(1, kind_letter(k)) + "f" + id);
                 if (m && !m->qf.data_dir.empty()) used_elsewhere.insert({m->df_path, id});
+                if (m) {
+                    m->content.clear();
+                    m->qf.lines.clear();
+                    m->qf.headers.clear();
+                }
+                read[it->second] = std::move(m);
             }
         }
     }
@@ -124,8 +133,7 @@ std::vector<Finding> check_queue(const Layout& l, const CheckOptions& o) {
             for (FileKind k : {FileKind::Qf, FileKind::Hf, FileKind::Lost}) {
                 if (!has(k)) continue;
                 control = true;
-                const std::string name = std::string(1, kind_letter(k)) + "f" + id;
-                std::optional<Message> m = read_message(l, d, name);
+                const std::optional<Message>& m = read[path(k)];
                 if (!m) continue;  // gone meanwhile
                 if (m->locked) {
                     add(Verdict::Busy, "locked", id, m->qf_path, "locked by a running sendmail (left alone)");

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -364,11 +365,17 @@ void scan_range(const ScanContext& c, const std::vector<DirEntry>& names, std::s
         long long dfsize = -1;
         struct stat dst;
         std::string said;  // what readqf() says meanwhile (on standard output)
+        // the parsed file, made once, when something needs it
+        std::optional<QueueFile> parsed;
+        auto qf_of = [&]() -> const QueueFile& {
+            if (!parsed) parsed = parse_qf(content);
+            return *parsed;
+        };
         if (::fstatat(c.dfd, ("df" + w.id).c_str(), &dst, 0) == 0) {
             dfsize = dst.st_size;
         } else {
             // sendmail reads the qf (readqf(), which locks it) for a d line
-            const QueueFile qf = parse_qf(content);
+            const QueueFile& qf = qf_of();
             const QueueDir* dfdir = &c.d;
             if (!qf.data_dir.empty()) dfdir = find_qp_name(c.l, qf.data_dir);
             if (dfdir && ::stat(join_path(dfdir->df_dir, "df" + w.id).c_str(), &dst) == 0) {
@@ -384,7 +391,7 @@ void scan_range(const ScanContext& c, const std::vector<DirEntry>& names, std::s
             m.dir = &c.d;
             m.id = w.id;
             m.df_size = dfsize;
-            m.qf = parse_qf(content);
+            m.qf = qf_of();
             if (!c.filter.matches(m, c.o.now)) continue;
         }
         if (c.o.order == SortOrder::Filename) w.name = name;
