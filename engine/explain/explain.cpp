@@ -10,6 +10,7 @@
 #include "engine/explain/explain_matcher.hpp"
 #include "engine/rewrite/trace.hpp"
 #include "engine/testmode/testmode.hpp"
+#include "engine/text/json_text.hpp"
 #include "engine/text/metachar.hpp"
 #include "engine/text/render.hpp"
 
@@ -210,24 +211,8 @@ std::vector<LineExplanation> explain_all(const Config& cfg, const std::string& i
 
 // ---- JSON ------------------------------------------------------------------
 
-void json_string(std::string& o, const std::string& s) {
-    o += '"';
-    for (unsigned char c : s) {
-        if (c == '"' || c == '\\') {
-            o += '\\';
-            o += static_cast<char>(c);
-        } else if (c == '\n') {
-            o += "\\n";
-        } else if (c < 0x20 || c >= 0x7f) {  // tokens may hold any byte: \u00XX keeps them
-            char b[8];
-            std::snprintf(b, sizeof b, "\\u%04x", c);
-            o += b;
-        } else {
-            o += static_cast<char>(c);
-        }
-    }
-    o += '"';
-}
+// (tokens may hold any byte: what is not UTF-8 becomes \u00XX)
+void json_string(std::string& o, const std::string& s) { append_json_string(o, s); }
 
 void json_strings(std::string& o, const std::vector<std::string>& v) {
     o += '[';

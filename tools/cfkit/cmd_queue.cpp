@@ -29,7 +29,7 @@
 #include "engine/text/textutil.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
-#include "tools/cfkit/json_text.hpp"
+#include "engine/text/json_text.hpp"
 #include "tools/cfkit/progress.hpp"
 
 namespace cfkit {

@@ -19,7 +19,7 @@
 #include "engine/replay/replay.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/dns_input.hpp"
-#include "tools/cfkit/json_text.hpp"
+#include "engine/text/json_text.hpp"
 #include "tools/cfkit/progress.hpp"
 #include "tools/cfkit/session_common.hpp"
 

@@ -5,6 +5,7 @@
 // Latin-1 byte 0xFC and the UTF-8 "ü" then read alike: a reader who needs
 // the bytes takes the qf itself.)
 // Also faster than building a json value per line of a 100,000-line stream.
+// The engine (cfkit explain's JSON) and the program (queue, replay) share it.
 #pragma once
 
 #include <cstdio>
