@@ -412,6 +412,25 @@ int run_check(Common& o) {
     return n[Verdict::Broken] > 0 ? 1 : 0;
 }
 
+// How an action is told: one line a message ("would move ID ..."), and the
+// totals ("3 to move" / "3 moved").
+struct ActionWords {
+    const char* action;
+    const char* would;  // a dry run's line
+    const char* done;   // after --apply, line and totals
+    const char* to_do;  // a dry run's totals
+};
+
+const ActionWords& words_of(const std::string& action) {
+    static const ActionWords table[] = {{"move", "would move", "moved", "to move"},
+                                        {"quarantine", "would quarantine", "quarantined", "to quarantine"},
+                                        {"release", "would release", "released", "to release"},
+                                        {"remove", "would remove", "removed", "to remove"}};
+    for (const ActionWords& w : table)
+        if (action == w.action) return w;
+    return table[0];
+}
+
 void print_result(const OpResult& r, bool apply, bool as_json) {
     if (as_json) {
         JsonObject j;
@@ -426,13 +445,8 @@ void print_result(const OpResult& r, bool apply, bool as_json) {
         put("skip " + r.id + ": " + r.reason + "\n");
         return;
     }
-    static const std::map<std::string, std::pair<const char*, const char*>> verbs = {
-        {"move", {"would move", "moved"}},
-        {"quarantine", {"would quarantine", "quarantined"}},
-        {"release", {"would release", "released"}},
-        {"remove", {"would remove", "removed"}}};
-    const auto& v = verbs.at(r.action);
-    std::string line = std::string(apply ? v.second : v.first) + " " + r.id;
+    const ActionWords& v = words_of(r.action);
+    std::string line = std::string(apply ? v.done : v.would) + " " + r.id;
     if (r.action == "move") line += " from " + r.from + " to " + r.to;
     else if (r.action == "remove") {
         line += ":";
@@ -441,9 +455,11 @@ void print_result(const OpResult& r, bool apply, bool as_json) {
     put(line + "\n");
 }
 
-int report_totals(const char* done_word, int done, int skipped, bool apply, bool as_json) {
+int report_totals(const std::string& action, int done, int skipped, bool apply, bool as_json) {
     if (!as_json) {
-        std::string s = std::to_string(done) + " " + done_word + ", " + std::to_string(skipped) + " skipped";
+        const ActionWords& w = words_of(action);
+        std::string s = std::to_string(done) + " " + (apply ? w.done : w.to_do) + ", " + std::to_string(skipped) +
+                        " skipped";
         if (!apply) s += " (dry run: nothing changed; add --apply to do it)";
         put(s + "\n");
     }
@@ -491,7 +507,7 @@ int run_clean(Common& o) {
         (r.skipped ? skipped : done)++;
     }
     if (busy && !o.json) put(std::to_string(busy) + " busy (locked by a running sendmail, left alone)\n");
-    return report_totals(o.apply ? "removed" : "to remove", done, skipped, o.apply, o.json);
+    return report_totals("remove", done, skipped, o.apply, o.json);
 }
 
 // ---- move, quarantine, release --------------------------------------------
@@ -627,10 +643,7 @@ int run_change(Common& o, const std::string& what) {
         if (what == "move" && kind == FileKind::Hf && as_qf) why = "is not quarantined";
         std::fprintf(stderr, "%s %s: --id %s: %s\n", kWho, what.c_str(), id.c_str(), why.c_str());
     }
-    const char* word = what == "move" ? (o.apply ? "moved" : "to move")
-                       : what == "quarantine" ? (o.apply ? "quarantined" : "to quarantine")
-                                              : (o.apply ? "released" : "to release");
-    const int status = report_totals(word, done, skipped, o.apply, o.json);
+    const int status = report_totals(what, done, skipped, o.apply, o.json);
     return missing ? 1 : status;
 }
 
