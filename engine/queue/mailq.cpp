@@ -560,7 +560,11 @@ long long convtime(const std::string& s, char unit) {
     return pos ? r : -r;
 }
 
-ListOptions list_options_from(const std::function<const std::string*(const char*)>& option) {
+ListOptions list_options(const std::map<std::string, std::string>& raw) {
+    auto option = [&raw](const char* name) -> const std::string* {
+        auto it = raw.find(name);
+        return it == raw.end() ? nullptr : &it->second;
+    };
     ListOptions o;
     o.now = std::time(nullptr);
     long procs = ::sysconf(_SC_NPROCESSORS_ONLN);

@@ -7,6 +7,7 @@
 
 #include <ctime>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -32,12 +33,10 @@ struct ListOptions {
     int threads = 0;  // readers of a big directory; 0: one a processor, at most 4
 };
 
-// The options a config gives (QueueSortOrder, MinQueueAge, ...), with
-// sendmail's defaults for this machine (QueueLA = 8 × processors) and the
-// load average now. `raw` holds the options by long name.
-template <class Map>
-ListOptions list_options(const Map& raw);
-ListOptions list_options_from(const std::function<const std::string*(const char*)>& option);
+// The options a config gives (QueueSortOrder, MinQueueAge, ...; `raw` holds
+// them by long name), with sendmail's defaults for this machine (QueueLA =
+// 8 × processors) and the load average now.
+ListOptions list_options(const std::map<std::string, std::string>& raw);
 
 // sendmail's convtime(): "30m", "1h30m", a bare number in `unit`s.
 long long convtime(const std::string& s, char unit);
@@ -50,13 +49,5 @@ int print_queue(const Layout& l, const ListOptions& o, const Filter& filter, con
 // prtstr(): at most `ml` columns, backslashes doubled, other unprintable
 // bytes as \ooo.
 void append_prtstr(std::string& o, std::string_view s, int ml);
-
-template <class Map>
-ListOptions list_options(const Map& raw) {
-    return list_options_from([&raw](const char* name) -> const std::string* {
-        auto it = raw.find(name);
-        return it == raw.end() ? nullptr : &it->second;
-    });
-}
 
 }  // namespace cfkit::queue

@@ -248,7 +248,7 @@ int run_list(Common& o) {
         return 0;
     }
     apply_time_zone(o);
-    ListOptions lo = o.cfg ? list_options(o.cfg->options.raw) : list_options(std::map<std::string, std::string>{});
+    ListOptions lo = list_options(o.cfg ? o.cfg->options.raw : std::map<std::string, std::string>{});
     lo.threads = o.threads;
     lo.mode = o.quarantined ? QueueMode::Quarantine : o.lost ? QueueMode::Lost : QueueMode::Normal;
     lo.verbose = o.verbose;
