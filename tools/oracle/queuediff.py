@@ -1048,6 +1048,11 @@ def plant_junk(qdir):
     # while sendmail writes the qf
     keep.append(put(dfdir / "dfINFLIGHT00001", b"being received\n"))
     keep.append(put(qfdir / "tfINFLIGHT00001", b"V8\n"))
+    # a message whose body is gone: broken, but its envelope is kept (check
+    # names it, clean leaves it); -bp prints readqf()'s "cannot open" line
+    real = sorted(p for p in qfdir.glob("qf*") if p.stat().st_size > 0)
+    if real:
+        keep.append(put(qfdir / "qfNODFCOPY00001", real[0].read_bytes()))
     return junk, keep
 
 
