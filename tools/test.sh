@@ -65,6 +65,9 @@ $AS_ROOT python3 tools/oracle/difftest.py --cfkit build/cfkit testcases/diff/dns
 echo "== SMTP sessions against the real sendmail daemon (network namespace, fake DNS)"
 $AS_ROOT python3 tools/oracle/sessiondiff.py --cfkit build/cfkit
 
+echo "== the same sessions, each config's through one cfkit process (one ruleset memo), forward and reversed, against the daemon's saved replies"
+$AS_ROOT python3 tools/oracle/sessiondiff.py --cfkit build/cfkit --expected --batch
+
 echo "== cfkit gen: each sample policy generated, loaded by sendmail 8.17, its cases played in cfkit and the daemon"
 $AS_ROOT python3 tools/oracle/gendiff.py --cfkit build/cfkit
 

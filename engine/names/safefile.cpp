@@ -1,5 +1,7 @@
 #include "engine/names/safefile.hpp"
 
+#include <optional>
+
 #include <grp.h>
 #include <pwd.h>
 #include <sys/param.h>
@@ -208,7 +210,13 @@ FileUser FileUser::current() {
     u.gid = getgid();
     u.real_uid = u.uid;
     u.euid = geteuid();
-    if (struct passwd* pw = getpwuid(u.uid)) u.name = pw->pw_name;
+    // (one passwd lookup per user and thread: every session asks)
+    thread_local std::optional<std::pair<uid_t, std::string>> known;
+    if (!known || known->first != u.uid) {
+        struct passwd* pw = getpwuid(u.uid);
+        known.emplace(u.uid, pw ? pw->pw_name : "");
+    }
+    u.name = known->second;
     return u;
 }
 

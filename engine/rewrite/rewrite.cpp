@@ -10,6 +10,7 @@
 #include "engine/config/compile.hpp"
 #include "engine/config/rulesets.hpp"
 #include "engine/rewrite/matcher.hpp"
+#include "engine/rewrite/memo.hpp"
 #include "engine/rewrite/rule_filter.hpp"
 #include "engine/text/debug_flags.hpp"
 #include "engine/text/metachar.hpp"
@@ -121,13 +122,36 @@ Scratch& scratch(int level) {
     return *pool[static_cast<std::size_t>(level)];
 }
 
+// Passes messages on and counts them: a remembered run (memo.hpp) must
+// have given none.
+class CountingReporter : public Reporter {
+public:
+    explicit CountingReporter(Reporter& to) : to_(to) {
+        loc = to.loc;
+        sendmail_line = to.sendmail_line;
+    }
+    std::uint64_t sent = 0;
+    void report(Diagnostic d) override {
+        ++sent;
+        to_.report(std::move(d));
+    }
+
+private:
+    Reporter& to_;
+};
+
 class Rewriter {
 public:
-    explicit Rewriter(Session& s) : s_(s), cfg_(s.config()), rep_(*s.reporter), pool_(token_pool()) {}
+    // `counter`: the session's reporter wrapped, when runs are remembered
+    Rewriter(Session& s, CountingReporter* counter)
+        : s_(s), cfg_(s.config()), rep_(counter ? *counter : *s.reporter), pool_(token_pool()),
+          memo_(counter ? s.memo : nullptr), counter_(counter) {}
 
     int run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array);
 
 private:
+    // The interpreter proper; run() consults the memo around it.
+    int run_rules(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array);
     // Phase 2: `$( map key $@ arg $: default $)` and `$[ host $]`.
     bool lookups(IdTokens& npvp, int maxatom, int& rstat, int& err);
     // Phase 3: `$>name` calls, right to left.
@@ -152,9 +176,21 @@ private:
     const Config& cfg_;
     Reporter& rep_;
     TokenPool& pool_;
+    RewriteMemo* const memo_;
+    CountingReporter* const counter_;
 };
 
 int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array) {
+    if (!memo_ || in_array) return run_rules(ws, rs, reclevel, maxatom, in_array);
+    int status = 0;
+    if (memo_->replay(s_, ws, rs, reclevel, maxatom, status)) return status;
+    memo_->begin(ws, rs, reclevel, maxatom, counter_->sent, s_.observer ? s_.observer->memo_mark() : 0);
+    status = run_rules(ws, rs, reclevel, maxatom, in_array);
+    memo_->end(s_, ws, status, counter_->sent);
+    return status;
+}
+
+int Rewriter::run_rules(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array) {
     // An early return leaves the workspace as the shared array now holds it.
     auto early = [&](int status) {
         if (in_array) ws = s_.array_workspace();
@@ -178,7 +214,10 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
                     "), ruleset " + name);
         return EX_CONFIG;
     }
-    if (maxatom <= 0) return 64;  // EX_USAGE
+    if (maxatom <= 0) {
+        if (memo_) memo_->poison();  // (no message says so)
+        return 64;                   // EX_USAGE
+    }
 
     const Ruleset& ruleset = cfg_.rulesets[static_cast<std::size_t>(rs)];
     const std::vector<Rule>& rules = ruleset.rules;
@@ -193,6 +232,8 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
         menv.on_macro = [this](MacroId id, const std::string* v) {
             dbg("rewrite: LHS $&{" + macro_name(id) + "} => \"" + (v ? *v : std::string("(NULL)")) + "\"\n");
         };
+    } else if (memo_) {
+        menv.on_macro = [this](MacroId id, const std::string* v) { memo_->macro_read(id, v); };
     }
     Scratch& sc = scratch(reclevel - 1);
     std::vector<MatchRecord>& mlist = sc.mlist;
@@ -315,6 +356,7 @@ int Rewriter::run(IdTokens& ws, int rs, int reclevel, int maxatom, bool in_array
             const std::string_view rp = pool_.view(rpid);
             MacroId id = rp.size() > 1 ? static_cast<MacroId>(static_cast<unsigned char>(rp[1])) : 0;
             const std::string* mval = s_.env.macros.get(id);
+            if (memo_) memo_->macro_read(id, mval);
             if (s_.tTd(21, 2)) {
                 dbg("rewrite: RHS $&{" + macro_name(id) + "} => \"" + (mval ? *mval : std::string("(NULL)")) + "\"\n");
             }
@@ -441,7 +483,10 @@ bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
         std::optional<std::string> replac;
         if (map) {
             MapLookupContext ctx{s_.env, s_.maps, rep_, cfg_.maps.get()};
-            if (open_map(*map, ctx)) {
+            const bool usable = open_map(*map, ctx);
+            const bool added = memo_ && RewriteMemo::has_added(s_.maps, *map);
+            if (memo_) memo_->map_opened(*map, usable, added);
+            if (usable) {
                 if (!map->keep_quotes) key = stripquotes(key);
                 std::vector<std::string> argv{key};
                 argv.insert(argv.end(), args.begin(), args.end());
@@ -454,6 +499,7 @@ bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
                     dbg(line + ") => ");
                 }
                 MapResult r = lookup_map(*map, key, argv, ctx);
+                if (memo_) memo_->map_answer(*map, key, argv, r, s_.env.names, added);
                 replac = r.value;
                 // MF_SECURE is cleared before it is printed: "ad=" is always 0
                 if (s_.tTd(60, 1))
@@ -561,8 +607,16 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
 } // namespace
 
 int rewrite(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, bool in_prescan_array) {
-    Rewriter r(s);
-    return r.run(ws, rs, reclevel, maxatom, in_prescan_array);
+    // Runs are remembered only where nothing watches them rule by rule.
+    const bool memo = s.memo && &s.memo->config() == &s.config() && !in_prescan_array && s.debug[21] == 0 && s.debug[60] == 0 &&
+                      (!s.observer || s.observer->memo_safe());
+    if (!memo) {
+        Rewriter r(s, nullptr);
+        return r.run(ws, rs, reclevel, maxatom, in_prescan_array);
+    }
+    CountingReporter counter(*s.reporter);
+    Rewriter r(s, &counter);
+    return r.run(ws, rs, reclevel, maxatom, false);
 }
 
 int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom) {

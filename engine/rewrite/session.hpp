@@ -31,7 +31,16 @@ public:
     // false: only ruleset_enter/return and debug_line are wanted (the
     // interpreter then skips the calls for every rule tried).
     virtual bool wants_rule_events() const { return true; }
+    // A RewriteMemo replays whole ruleset runs without their events. An
+    // observer that can follow that says so, marks its state before a run,
+    // hands over what the run changed in it, and takes such a change back.
+    virtual bool memo_safe() const { return false; }
+    virtual std::size_t memo_mark() const { return 0; }
+    virtual std::shared_ptr<const void> memo_delta(std::size_t /*mark*/) const { return nullptr; }
+    virtual void memo_apply(const std::shared_ptr<const void>& /*delta*/) {}
 };
+
+class RewriteMemo;
 
 class Session {
 public:
@@ -48,6 +57,9 @@ public:
     MapRuntime maps;
     Reporter* reporter = nullptr;       // required while rules run
     RewriteObserver* observer = nullptr;
+    // Whole ruleset runs remembered across sessions (memo.hpp); null: none.
+    // Not for test mode, whose prescan array the runs share.
+    RewriteMemo* memo = nullptr;
 
     // sendmail's debug levels (-dC.L), one per category; only category 21
     // (rewriting) produces output in cfkit.

@@ -75,11 +75,25 @@ void DecidingRule::rule_match(int rs, int ruleno, const Rule& rule, const std::v
 void DecidingRule::rewritten(int rs, const IdTokens& ws) {
     // a callee that ended early (an error) left its entry behind
     while (active_.size() > 1 && active_.back().rs != rs) active_.pop_back();
-    if (!hit && !active_.empty() && !ws.empty() && token_pool().first(ws[0]) == meta::CANONNET) hit = active_.back().last;
+    if (!active_.empty() && !ws.empty() && token_pool().first(ws[0]) == meta::CANONNET) {
+        produced_.push_back(active_.back().last);
+        if (!hit) hit = produced_.back();
+    }
 }
 void DecidingRule::reset() {
     hit.reset();
     active_.clear();
+    produced_.clear();
+}
+std::shared_ptr<const void> DecidingRule::memo_delta(std::size_t mark) const {
+    // a run's first result is all a later replay can need: `hit` is the first
+    if (mark >= produced_.size()) return nullptr;
+    return std::make_shared<const Hit>(produced_[mark]);
+}
+void DecidingRule::memo_apply(const std::shared_ptr<const void>& delta) {
+    const Hit& h = *static_cast<const Hit*>(delta.get());
+    produced_.push_back(h);
+    if (!hit) hit = h;
 }
 
 SmtpServer::Impl::Impl(const Config& c, ServerSetup st)
@@ -90,6 +104,7 @@ SmtpServer::Impl::Impl(const Config& c, ServerSetup st)
     s.maps.resolver = &resolver;
     s.maps.file_user = FileUser::root();  // the daemon checks its files as root
     s.observer = &decider;
+    s.memo = setup.memo;
     decider.cfg = &cfg;
 }
 

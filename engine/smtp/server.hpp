@@ -63,6 +63,9 @@ struct ServerSetup {
     // SASL accounts (--sasldb, `account` lines); none: AUTH is not checked
     SaslAccounts accounts;
     std::string tls_ca;  // --tls-ca: instead of the config's CACertFile
+    // Ruleset runs remembered across sessions on this config (many sessions
+    // in one process: cfkit test, cfkit replay); null: none.
+    RewriteMemo* memo = nullptr;
 };
 
 class SmtpServer {

@@ -42,6 +42,11 @@ public:
     void rule_match(int rs, int ruleno, const Rule& rule, const std::vector<MatchRecord>&) override;
     void rewritten(int rs, const IdTokens& ws) override;
     void reset();
+    // A remembered run (RewriteMemo) hands over the `$#` results it produced.
+    bool memo_safe() const override { return true; }
+    std::size_t memo_mark() const override { return produced_.size(); }
+    std::shared_ptr<const void> memo_delta(std::size_t mark) const override;
+    void memo_apply(const std::shared_ptr<const void>& delta) override;
 
 private:
     // One entry per active ruleset: a rule whose RHS calls a ruleset
@@ -52,6 +57,8 @@ private:
         Hit last;
     };
     std::vector<Active> active_;
+    // Every `$#` result's rule since reset(), in order (`hit` is the first).
+    std::vector<Hit> produced_;
 };
 
 // One command line as the client sent it, split as srvrsmtp.c splits it.

@@ -92,6 +92,7 @@ Transcript run_session(const Config& cfg, const SessionScript& script, ServerSet
         case ScriptStep::Kind::Class: {
             Session& s = server.session();
             const bool macro = st.kind == ScriptStep::Kind::Macro;
+            if (!macro) s.memo = nullptr;  // remembered runs assume the config's classes
             std::string name = st.words[1];
             if (name.size() > 1 && name[0] != '{') name = "{" + name + "}";
             MacroIdResult id = macid_parse(name, 0, s.env.names, sink);
@@ -139,7 +140,8 @@ std::vector<ExpectFailure> check_expectations(const Transcript& t) {
             std::string wanted;
             if (x.regex) {
                 wanted = "/" + *x.regex + "/";
-                ok = !e.skipped && std::regex_search(got, std::regex(*x.regex));
+                ok = !e.skipped && (x.compiled ? std::regex_search(got, *x.compiled)
+                                               : std::regex_search(got, std::regex(*x.regex)));
             } else {
                 wanted = x.code + (x.text ? " " + *x.text : "");
                 ok = !e.skipped && last.size() >= 3 && last.compare(0, 3, x.code) == 0 &&

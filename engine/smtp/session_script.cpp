@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <cctype>
 #include <cstring>
+#include <map>
 #include <regex>
 #include <sstream>
 
@@ -147,11 +148,18 @@ void ScriptReader::expect(const Line& l) {
     std::string what = rest_after(l.text, 1);
     if (what.size() >= 2 && what.front() == '/' && what.back() == '/') {
         e.regex = what.substr(1, what.size() - 2);
-        try {
-            std::regex check(*e.regex);
-        } catch (const std::regex_error& ex) {
-            return fail(l.no, "expect: bad regular expression /" + *e.regex + "/: " + ex.what());
+        // Compiled once per pattern and thread: suites repeat their patterns.
+        thread_local std::map<std::string, std::shared_ptr<const std::regex>> compiled;
+        auto it = compiled.find(*e.regex);
+        if (it == compiled.end()) {
+            try {
+                if (compiled.size() > 4096) compiled.clear();
+                it = compiled.emplace(*e.regex, std::make_shared<const std::regex>(*e.regex)).first;
+            } catch (const std::regex_error& ex) {
+                return fail(l.no, "expect: bad regular expression /" + *e.regex + "/: " + ex.what());
+            }
         }
+        e.compiled = it->second;
     } else if (what.size() >= 3 && std::isdigit(static_cast<unsigned char>(what[0])) &&
                std::isdigit(static_cast<unsigned char>(what[1])) && std::isdigit(static_cast<unsigned char>(what[2])) &&
                (what.size() == 3 || what[3] == ' ')) {

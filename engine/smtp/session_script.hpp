@@ -32,7 +32,9 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -45,6 +47,7 @@ struct Expectation {
     std::string code;                  // "550"; empty with a regex
     std::optional<std::string> text;   // the rest of the line after the code, exactly
     std::optional<std::string> regex;  // ECMAScript, searched in the whole reply
+    std::shared_ptr<const std::regex> compiled;  // the regex, compiled
     int line = 0;
 };
 

@@ -53,6 +53,9 @@ public:
         if (base_) values_[id] = (*base_)[id];
         else values_[id].reset();
     }
+    // The value slot as it is (for undoing a change exactly).
+    const std::optional<std::string>& slot(MacroId id) const { return values_[id]; }
+    void restore(MacroId id, std::optional<std::string> v) { values_[id] = std::move(v); }
     void freeze_base() { base_ = std::make_shared<const std::array<std::optional<std::string>, 256>>(values_); }
 
 private:

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/rewrite/memo.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
 #include "tools/cfkit/dns_input.hpp"
@@ -15,27 +16,32 @@ int cmd_session(int argc, char** argv) {
     app.name("cfkit session");
     ServerConfigOptions o;
     o.cf_dir = kDefaultCfDir;
-    std::string script_path = "-";
-    bool replies = false, trace = false, json = false, no_interfaces = false;
+    std::vector<std::string> script_paths;
+    bool replies = false, trace = false, json = false, no_interfaces = false, no_memo = false;
     std::string sasl;
     std::string date;
     std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
-    app.add_option("script", script_path, "the session script (default: standard input)");
+    app.add_option("script", script_paths,
+                   "the session script (default: standard input); with several, each is played in turn, "
+                   "its transcript under a `==> SCRIPT <==` line (--json: an array)");
     add_server_options(app, o, no_interfaces, switch_spec, "the script's dns lines");
     app.add_option("--sasl-mechs", sasl, "SASL mechanisms the server has (default: the installed plugins)");
     app.add_option("--date", date, "the date in the greeting ($b) instead of now");
     app.add_flag("--replies", replies, "print only the server's reply lines");
     app.add_flag("--trace", trace, "show the check rulesets under each reply, with the deciding rule");
     app.add_flag("--json", json, "print the transcript as JSON");
+    app.add_flag("--no-memo", no_memo, "work out every ruleset run afresh (slower; the results are the same)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
     o.probe_interfaces = !no_interfaces;
-    SessionScript script;
-    if (!load_script(script_path, script, "cfkit session")) return 2;
+    if (script_paths.empty()) script_paths.push_back("-");
+    std::vector<SessionScript> scripts(script_paths.size());
+    for (std::size_t i = 0; i < scripts.size(); ++i)
+        if (!load_script(script_paths[i], scripts[i], "cfkit session")) return 2;
     std::unique_ptr<Config> config = load_server_config(o, "cfkit session");
     if (!config) return 2;
     ServerSetup setup;
@@ -55,11 +61,27 @@ int cmd_session(int argc, char** argv) {
     setup.date = date;
     if (!load_server_files(o, setup, "cfkit session")) return 2;
     setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
-    Transcript t = run_session(*config, script, setup);
-    for (const std::string& p : t.problems) std::fprintf(stderr, "cfkit session: %s\n", p.c_str());
-    if (json) std::fputs(transcript_json(t, *config).c_str(), stdout);
-    else std::fputs(format_transcript(t, replies, trace, *config).c_str(), stdout);
-    return t.problems.empty() ? 0 : 2;
+    // Several scripts share one memo: what one session worked out, the
+    // next need not (the results are the same either way).
+    RewriteMemo memo(*config);
+    if (!no_memo) setup.memo = &memo;
+    const bool several = scripts.size() > 1;
+    bool problems = false;
+    if (several && json) std::fputs("[\n", stdout);
+    for (std::size_t i = 0; i < scripts.size(); ++i) {
+        Transcript t = run_session(*config, scripts[i], setup);
+        for (const std::string& p : t.problems) std::fprintf(stderr, "cfkit session: %s\n", p.c_str());
+        problems = problems || !t.problems.empty();
+        if (json) {
+            if (several && i > 0) std::fputs(",\n", stdout);
+            std::fputs(transcript_json(t, *config).c_str(), stdout);
+        } else {
+            if (several) std::printf("%s==> %s <==\n", i ? "\n" : "", script_paths[i].c_str());
+            std::fputs(format_transcript(t, replies, trace, *config).c_str(), stdout);
+        }
+    }
+    if (several && json) std::fputs("]\n", stdout);
+    return problems ? 2 : 0;
 }
 
 } // namespace cfkit

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/rewrite/memo.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
 #include "tools/cfkit/dns_input.hpp"
@@ -77,13 +78,14 @@ int cmd_test(int argc, char** argv) {
     o.cf_dir = kDefaultCfDir;
     std::vector<std::string> cases;
     std::string junit;
-    bool no_interfaces = false, verbose = false;
+    bool no_interfaces = false, verbose = false, no_memo = false;
     std::string switch_spec = "files dns";
     app.add_option("config", o.cf, "the .cf file (or a .mc, expanded with m4)")->required();
     app.add_option("cases", cases, "case files (session scripts with `expect` lines) or directories")->required();
     add_server_options(app, o, no_interfaces, switch_spec, "the cases' dns lines");
     app.add_option("--junit", junit, "also write a JUnit XML report to this file");
     app.add_flag("-v,--verbose", verbose, "print the transcript of failing cases");
+    app.add_flag("--no-memo", no_memo, "work out every ruleset run afresh (slower; the results are the same)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -103,10 +105,12 @@ int cmd_test(int argc, char** argv) {
     int passed = 0, failed = 0;
     std::string xml;
     const std::vector<std::string> services = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
+    RewriteMemo memo(*config);
     for (std::size_t i = 0; i < files.size(); ++i) {
         const SessionScript& s = scripts[i];
         ServerSetup setup;
         setup.hosts_switch = services;
+        if (!no_memo) setup.memo = &memo;
         if (!load_server_files(o, setup, "cfkit test")) return 2;
         Transcript t = run_session(*config, s, setup);
         std::vector<ExpectFailure> fails = check_expectations(t);

@@ -231,6 +231,51 @@ def run_cfkit(cfkit, case, cf):
     return r.stdout.decode("latin-1"), None, err
 
 
+def batch(cases, cf, args):
+    """--batch: every script of one config through one `cfkit session`
+    process, in order and then in reverse, so that ruleset runs remembered
+    in one session (engine/rewrite/memo.hpp) are replayed in others with
+    other clients, names and map entries; each transcript is compared with
+    the saved daemon transcript. Returns [(status, report lines)]."""
+    out, played = [], []
+    for case in cases:
+        try:
+            script = daemon_session.parse_script(case.script.read_text(encoding="latin-1"))
+        except daemon_session.ScriptError as e:
+            out.append(("FAIL", ["FAIL %s: bad script: %s" % (case.name, e)]))
+            continue
+        if script.skip:
+            out.append(("skip", ["skip %s (%s)" % (case.name, script.skip)]))
+        elif not case.expected.exists():
+            out.append(("skip", ["skip %s (no %s)" % (case.name, case.expected.name)]))
+        else:
+            played.append(case)
+    if not played:
+        return out
+    order = played + played[::-1]
+    hosts = pathlib.Path(cf).parent / "hosts.batch"
+    hosts.write_text("127.0.0.1\t%s localhost\n" % HOST)
+    argv = [args.cfkit, "session", str(cf)] + [str(c.played(cf)) for c in order] + \
+        ["--replies", "--hostname", HOST, "--no-interfaces", "--hosts-file", str(hosts)]
+    r = subprocess.run(argv, capture_output=True, timeout=600)
+    text = r.stdout.decode("latin-1")
+    chunks = re.split(r"(?:^|\n)==> .* <==\n", text)[1:]
+    if r.returncode != 0 or len(chunks) != len(order):
+        return out + [("FAIL", ["FAIL %s (batch of %d): exit status %d, %d transcripts"
+                                % (cf.name, len(order), r.returncode, len(chunks))]
+                       + ["  cfkit stderr: " + l for l in r.stderr.decode("latin-1").splitlines()])]
+    for i, (case, got) in enumerate(zip(order, chunks)):
+        want = case.expected.read_text(encoding="latin-1")
+        w, g = mask(want), mask(got)
+        tag = "%s (batch, %s)" % (case.name, "first pass" if i < len(played) else "second pass, reversed")
+        if w == g:
+            out.append(("ok", ["ok   %s (%d lines)" % (tag, w.count("\n"))]))
+        else:
+            out.append(("FAIL", ["FAIL %s" % tag] + [l.rstrip("\n") for l in difflib.unified_diff(
+                w.splitlines(True), g.splitlines(True), "sendmail", "cfkit", lineterm="\n")]))
+    return out
+
+
 def check(case, cf, args, oracle):
     """Returns (status, report lines); status is ok, FAIL, skip or show."""
     try:
@@ -278,6 +323,9 @@ def main():
     mode.add_argument("--expected", action="store_true",
                       help="compare cfkit with the saved .expected files (no daemon)")
     ap.add_argument("--save-expected", action="store_true", help="write SCRIPT.expected from the daemon")
+    ap.add_argument("--batch", action="store_true",
+                    help="with --expected: each config's scripts through one cfkit process, twice "
+                         "(in order, then reversed), as cfkit test runs many sessions")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--show", action="store_true", help=argparse.SUPPRESS)  # old flag: = --oracle-only
     ap.add_argument("paths", nargs="*", metavar="DIR|FILE")
@@ -286,6 +334,8 @@ def main():
         args.oracle_only = True
     if args.save_expected and args.expected:
         ap.error("--save-expected needs the daemon; not with --expected")
+    if args.batch and not args.expected:
+        ap.error("--batch compares with the saved transcripts: use it with --expected")
     if not args.expected and os.geteuid() != 0:
         print("sessiondiff: needs root to run the real daemon (network and mount namespaces); "
               "--expected compares with the saved transcripts without it", file=sys.stderr)
@@ -315,7 +365,20 @@ def main():
             return "FAIL", ["FAIL %s: cannot build %s: %s" % (case.name, case.mc.name, cf)]
         return check(case, cf, args, oracle)
 
+    def per_config(mc):
+        try:
+            cf = prepare(mc, oracle, base / mc.stem)
+        except (RuntimeError, OSError) as e:
+            return [("FAIL", ["FAIL %s: cannot build %s: %s" % (mc.name, mc.name, e)])]
+        return batch([c for c in cases if c.mc == mc], cf, args)
+
     try:
+        if args.batch:
+            for mc in dict.fromkeys(c.mc for c in cases):
+                for status, lines in per_config(mc):
+                    counts[status] += 1
+                    print("\n".join(lines), flush=True)
+            return finish(args, counts)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             for status, lines in pool.map(one, cases):
                 counts[status] += 1
@@ -325,6 +388,10 @@ def main():
             print("sessiondiff: work directory %s" % base, file=sys.stderr)
         else:
             shutil.rmtree(base, ignore_errors=True)
+    return finish(args, counts)
+
+
+def finish(args, counts):
     if args.oracle_only:
         print("%d transcripts, %d failed, %d skipped" % (counts["show"], counts["FAIL"], counts["skip"]))
     else:

@@ -1,0 +1,219 @@
+// See memo.hpp.
+#include "engine/rewrite/memo.hpp"
+
+#include <algorithm>
+
+#include "engine/rewrite/session.hpp"
+#include "engine/text/diagnostic.hpp"
+#include "engine/text/translate.hpp"
+
+namespace cfkit {
+
+namespace {
+constexpr std::size_t kRunsPerKey = 8;  // versions of one call kept (different answers read)
+
+// Messages while a remembered run is checked are not the run's: they are
+// counted (any makes the check fail) and dropped.
+class CountingSink : public Reporter {
+public:
+    std::uint64_t n = 0;
+    void report(Diagnostic) override { ++n; }
+};
+
+MacroId macro_of(const std::string& key, MacroNames& names) {
+    CountingSink sink;
+    return static_cast<MacroId>(macid_parse(key, 0, names, sink).id);
+}
+} // namespace
+
+bool RewriteMemo::has_added(const MapRuntime& rt, const MapDef& map) {
+    return !rt.added.empty() && rt.added.count(ascii_lower(map.name)) > 0;
+}
+
+bool RewriteMemo::stable_class(const std::string& c) {
+    static const char* const kStable[] = {"hash", "btree", "implicit", "text", "dequote", "arith",
+                                          "arpa", "regex",  "null",     "syslog", "user"};
+    return std::find_if(std::begin(kStable), std::end(kStable), [&](const char* k) { return c == k; }) !=
+           std::end(kStable);
+}
+
+std::size_t RewriteMemo::KeyHash::operator()(const Key& k) const {
+    std::uint64_t h = 1469598103934665603ull;
+    auto mix = [&](std::uint64_t v) {
+        h ^= v;
+        h *= 1099511628211ull;
+    };
+    mix(static_cast<std::uint64_t>(k.rs));
+    mix(static_cast<std::uint64_t>(k.reclevel));
+    mix(static_cast<std::uint64_t>(k.maxatom));
+    for (TokId t : k.ws) mix(t);
+    return static_cast<std::size_t>(h ^ (h >> 29));
+}
+
+bool RewriteMemo::holds(Session& s, const Run& r) {
+    struct Undo {
+        MacroId id;
+        std::optional<std::string> old;
+    };
+    std::vector<Undo> undo;
+    auto fail = [&]() {
+        for (auto u = undo.rbegin(); u != undo.rend(); ++u) s.env.macros.restore(u->id, std::move(u->old));
+        return false;
+    };
+    for (const Step& st : r.steps) {
+        switch (st.kind) {
+        case Step::Macro: {
+            const std::string* v = s.env.macros.get(st.macro);
+            if (v ? !st.value || *v != *st.value : st.value.has_value()) return fail();
+            break;
+        }
+        case Step::Open: {
+            // (a map not yet opened in this session is opened now, as the
+            // run would have: its messages are the ones the run would give)
+            MapLookupContext ctx{s.env, s.maps, *s.reporter, s.config().maps.get()};
+            if (open_map(*st.map, ctx) != st.usable) return fail();
+            // answers from the map's own data were not recorded: they hold
+            // only while the session has added none
+            if (!st.added && has_added(s.maps, *st.map)) return fail();
+            break;
+        }
+        case Step::Lookup: {
+            CountingSink sink;
+            MapLookupContext ctx{s.env, s.maps, sink, s.config().maps.get()};
+            MapResult now = lookup_map(*st.map, st.key, st.argv, ctx);
+            if (sink.n || now.status != st.status || now.value != st.value) return fail();
+            break;
+        }
+        case Step::Write: {
+            MacroId id = macro_of(st.key, s.env.names);
+            undo.push_back({id, s.env.macros.slot(id)});
+            MapLookupContext ctx{s.env, s.maps, *s.reporter, s.config().maps.get()};
+            lookup_map(*st.map, st.key, st.argv, ctx);
+            break;
+        }
+        }
+    }
+    return true;
+}
+
+bool RewriteMemo::replay(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, int& status) {
+    Key k{rs, reclevel, maxatom, ws};
+    auto it = runs_.find(k);
+    if (it != runs_.end()) {
+        for (const Run& r : it->second) {
+            if (!holds(s, r)) continue;
+            ++stats_.hits;
+            // the caller's run read and wrote what this one did
+            if (!frames_.empty())
+                for (const Step& st : r.steps) add_step(frames_.back(), st, s.env.names);
+            if (r.observer_delta && s.observer) s.observer->memo_apply(r.observer_delta);
+            ws = r.result;
+            status = r.status;
+            return true;
+        }
+    }
+    ++stats_.misses;
+    return false;
+}
+
+void RewriteMemo::begin(const IdTokens& ws, int rs, int reclevel, int maxatom, std::uint64_t messages,
+                        std::size_t obs_mark) {
+    Frame& f = frames_.emplace_back();
+    f.key = Key{rs, reclevel, maxatom, ws};
+    f.messages = messages;
+    f.obs_mark = obs_mark;
+}
+
+void RewriteMemo::end(Session& s, const IdTokens& result, int status, std::uint64_t messages) {
+    Frame f = std::move(frames_.back());
+    frames_.pop_back();
+    if (messages != f.messages) f.poisoned = true;
+    if (!frames_.empty()) {
+        Frame& p = frames_.back();
+        if (f.poisoned) p.poisoned = true;
+        for (const Step& st : f.run.steps) add_step(p, st, s.env.names);
+    }
+    if (f.poisoned) {
+        ++stats_.not_stored;
+        return;
+    }
+    f.run.result = result;
+    f.run.status = status;
+    if (s.observer) f.run.observer_delta = s.observer->memo_delta(f.obs_mark);
+    if (count_ >= max_runs_) {
+        runs_.clear();
+        count_ = 0;
+        ++stats_.flushes;
+    }
+    std::vector<Run>& v = runs_[std::move(f.key)];
+    if (v.size() >= kRunsPerKey) v.erase(v.begin());
+    else ++count_;
+    v.push_back(std::move(f.run));
+    ++stats_.stored;
+}
+
+void RewriteMemo::add_step(Frame& f, const Step& st, MacroNames& names) {
+    switch (st.kind) {
+    case Step::Macro:
+        // a value this run put there itself, or one already recorded
+        if (f.written.test(st.macro) || f.read.test(st.macro)) return;
+        f.read.set(st.macro);
+        break;
+    case Step::Open:
+        if (std::find(f.opened.begin(), f.opened.end(), st.map) != f.opened.end()) return;
+        f.opened.push_back(st.map);
+        break;
+    case Step::Lookup:
+        break;
+    case Step::Write:
+        if (MacroId id = macro_of(st.key, names)) f.written.set(id);
+        break;
+    }
+    f.run.steps.push_back(st);
+}
+
+void RewriteMemo::macro_read(MacroId id, const std::string* value) {
+    if (frames_.empty()) return;
+    Frame& f = frames_.back();
+    if (f.written.test(id) || f.read.test(id)) return;
+    Step st;
+    st.kind = Step::Macro;
+    st.macro = id;
+    if (value) st.value = *value;
+    f.read.set(id);
+    f.run.steps.push_back(std::move(st));
+}
+
+void RewriteMemo::map_opened(const MapDef& map, bool usable, bool added) {
+    if (frames_.empty()) return;
+    Frame& f = frames_.back();
+    if (std::find(f.opened.begin(), f.opened.end(), &map) != f.opened.end()) return;
+    Step st;
+    st.kind = Step::Open;
+    st.map = &map;
+    st.usable = usable;
+    st.added = added;
+    f.opened.push_back(&map);
+    f.run.steps.push_back(std::move(st));
+}
+
+void RewriteMemo::map_answer(const MapDef& map, const std::string& key, const std::vector<std::string>& argv,
+                             const MapResult& r, MacroNames& names, bool added) {
+    if (frames_.empty()) return;
+    const bool write = map.class_name == "macro";
+    if (!write && !added && stable_class(map.class_name)) return;
+    Step st;
+    st.kind = write ? Step::Write : Step::Lookup;
+    st.map = &map;
+    st.key = key;
+    st.argv = argv;
+    st.value = r.value;
+    st.status = r.status;
+    add_step(frames_.back(), st, names);
+}
+
+void RewriteMemo::poison() {
+    if (!frames_.empty()) frames_.back().poisoned = true;
+}
+
+} // namespace cfkit
