@@ -2,7 +2,10 @@
 
 #include "tools/cfkit/session_json.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -57,21 +60,35 @@ std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const c
     return config;
 }
 
-bool load_script(const std::string& path, SessionScript& out, const char* who) {
+namespace {
+
+// The whole file, with plain read(2) (cfkit test reads thousands of small ones).
+bool read_whole(const std::string& path, std::string& text) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            ::close(fd);
+            return n == 0;
+        }
+        text.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+} // namespace
+
+bool load_script(const std::string& path, SessionScript& out, const char* who, std::string& messages) {
     std::string text;
     if (path == "-") {
         std::ostringstream ss;
         ss << std::cin.rdbuf();
         text = ss.str();
-    } else {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            std::fprintf(stderr, "%s: %s: cannot open the script\n", who, path.c_str());
-            return false;
-        }
-        std::ostringstream ss;
-        ss << in.rdbuf();
-        text = ss.str();
+    } else if (!read_whole(path, text)) {
+        messages += std::string(who) + ": " + path + ": cannot open the script\n";
+        return false;
     }
     const std::string name = path == "-" ? "<stdin>" : path;
     std::vector<Diagnostic> errors;
@@ -79,7 +96,7 @@ bool load_script(const std::string& path, SessionScript& out, const char* who) {
         JsonScript js;
         std::string error;
         if (!json_session_script(text, js, error)) {
-            std::fprintf(stderr, "%s: %s\n", name.c_str(), error.c_str());
+            messages += name + ": " + error + "\n";
             return false;
         }
         if (!parse_session_script(js.text, name, out, errors)) {
@@ -87,7 +104,7 @@ bool load_script(const std::string& path, SessionScript& out, const char* who) {
             for (const Diagnostic& d : errors) {
                 std::size_t i = static_cast<std::size_t>(d.loc.line > 0 ? d.loc.line - 1 : 0);
                 std::string where = i < js.where.size() ? js.where[i] : "steps";
-                std::fprintf(stderr, "%s: %s: %s\n", name.c_str(), where.c_str(), d.message.c_str());
+                messages += name + ": " + where + ": " + d.message + "\n";
             }
             return false;
         }
@@ -95,10 +112,17 @@ bool load_script(const std::string& path, SessionScript& out, const char* who) {
     }
     if (!parse_session_script(text, name, out, errors)) {
         for (const Diagnostic& d : errors)
-            std::fprintf(stderr, "%s:%d: %s\n", d.loc.file.c_str(), d.loc.line, d.message.c_str());
+            messages += d.loc.file + ":" + std::to_string(d.loc.line) + ": " + d.message + "\n";
         return false;
     }
     return true;
+}
+
+bool load_script(const std::string& path, SessionScript& out, const char* who) {
+    std::string messages;
+    bool ok = load_script(path, out, who, messages);
+    std::fputs(messages.c_str(), stderr);
+    return ok;
 }
 
 namespace {

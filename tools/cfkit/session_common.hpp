@@ -39,6 +39,8 @@ std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const c
 // Reads and parses a script (path "-": standard input). false after
 // printing file:line messages.
 bool load_script(const std::string& path, SessionScript& out, const char* who);
+// The same, with the messages added to `messages` instead.
+bool load_script(const std::string& path, SessionScript& out, const char* who, std::string& messages);
 
 // The dialogue as the client sees it ("S: ..." / "C: ..."); with `replies_only`
 // just the reply lines; with `trace` the check rulesets under each reply.
