@@ -55,9 +55,16 @@ std::string unquoted(const std::string& s) {
 } // namespace
 
 std::optional<PasswdEntry> lookup_passwd(const std::string& user) {
-    struct passwd* pw = getpwnam(user.c_str());
-    if (!pw) return std::nullopt;
-    return PasswdEntry{pw->pw_name, pw->pw_dir ? pw->pw_dir : "", gecos_name(pw)};
+    // Remembered for the process (a suite asks for the same users in every
+    // session; getpwnam() goes through NSS each time). Bounded.
+    thread_local std::unordered_map<std::string, std::optional<PasswdEntry>> known;
+    auto it = known.find(user);
+    if (it != known.end()) return it->second;
+    if (known.size() >= 4096) known.clear();
+    std::optional<PasswdEntry> e;
+    if (struct passwd* pw = getpwnam(user.c_str())) e = PasswdEntry{pw->pw_name, pw->pw_dir ? pw->pw_dir : "", gecos_name(pw)};
+    known.emplace(user, e);
+    return e;
 }
 
 AliasFiles::AliasFiles(const Config& cfg) {

@@ -115,6 +115,7 @@ void SmtpServer::Impl::begin(SmtpReply& r) {
 
 MacroId SmtpServer::Impl::mid(const std::string& name) {
     if (name.size() == 1) return static_cast<MacroId>(static_cast<unsigned char>(name[0]));
+    if (std::optional<MacroId> known = s.env.names.find(name)) return *known;  // (what macid_parse would give)
     MacroIdResult r = macid_parse("{" + name + "}", 0, s.env.names, rep);
     return static_cast<MacroId>(r.id);
 }

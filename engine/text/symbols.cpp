@@ -107,41 +107,43 @@ bool Classes::CaseEqual::operator()(const std::string& a, const std::string& b) 
 }
 
 void Classes::add(MacroId cls, const std::string& word) {
-    auto it = words_.find(word);
-    if (it == words_.end()) {
+    Data& d = own();
+    auto it = d.words.find(word);
+    if (it == d.words.end()) {
         Entry e;
         e.spelling = word;
         e.bucket = stab_bucket(word, 1);
-        e.seq = next_seq_++;
-        it = words_.emplace(word, std::move(e)).first;
+        e.seq = d.next_seq++;
+        it = d.words.emplace(word, std::move(e)).first;
     }
     it->second.classes.set(cls);
-    max_len_[cls] = std::max(max_len_[cls], word.size());
-    quick_[cls] |= quick_bit(word);
+    d.max_len[cls] = std::max(d.max_len[cls], word.size());
+    d.quick[cls] |= quick_bit(word);
     if (!word.empty()) {
         unsigned char c = static_cast<unsigned char>(word[0]);
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-        first_bytes_[cls].set(c);
+        d.first_bytes[cls].set(c);
     }
 }
 
 bool Classes::contains(MacroId cls, const std::string& word) const {
-    if (!(quick_[cls] & quick_bit(word))) return false;
-    auto it = words_.find(word);
-    return it != words_.end() && it->second.classes.test(cls);
+    if (!(d_->quick[cls] & quick_bit(word))) return false;
+    auto it = d_->words.find(word);
+    return it != d_->words.end() && it->second.classes.test(cls);
 }
 
 void Classes::copy(MacroId from, MacroId to) {
-    for (auto& [key, e] : words_) {
+    Data& d = own();
+    for (auto& [key, e] : d.words) {
         if (e.classes.test(from)) e.classes.set(to);
     }
-    max_len_[to] = std::max(max_len_[to], max_len_[from]);
-    quick_[to] |= quick_[from];
-    first_bytes_[to] |= first_bytes_[from];
+    d.max_len[to] = std::max(d.max_len[to], d.max_len[from]);
+    d.quick[to] |= d.quick[from];
+    d.first_bytes[to] |= d.first_bytes[from];
 }
 
 bool Classes::empty(MacroId cls) const {
-    for (const auto& [key, e] : words_) {
+    for (const auto& [key, e] : d_->words) {
         if (e.classes.test(cls)) return false;
     }
     return true;
@@ -149,7 +151,7 @@ bool Classes::empty(MacroId cls) const {
 
 std::vector<std::string> Classes::dump(MacroId cls) const {
     std::vector<const Entry*> members;
-    for (const auto& [key, e] : words_) {
+    for (const auto& [key, e] : d_->words) {
         if (e.classes.test(cls)) members.push_back(&e);
     }
     std::sort(members.begin(), members.end(), [](const Entry* a, const Entry* b) {

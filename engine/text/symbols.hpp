@@ -65,6 +65,9 @@ private:
 
 // Class words. Membership is case-insensitive; the first spelling entered
 // is kept. Dumps come out in sendmail's symbol-table order.
+//
+// Copies share their data until one of them changes it: every session
+// starts with a copy of the config's classes and few ever add to them.
 class Classes {
 public:
     void add(MacroId cls, const std::string& word);
@@ -74,18 +77,18 @@ public:
     std::vector<std::string> dump(MacroId cls) const;
     bool empty(MacroId cls) const;
     // The longest member of `cls`, in bytes: a longer phrase cannot match.
-    std::size_t max_length(MacroId cls) const { return max_len_[cls]; }
+    std::size_t max_length(MacroId cls) const { return d_->max_len[cls]; }
     // Whether some member of `cls` is `length` bytes long and starts with
     // byte `first` (case-insensitive), as far as a one-word filter can
     // tell: false means none is, true that contains() must decide.
     bool may_contain(MacroId cls, unsigned char first, std::size_t length) const {
-        return (quick_[cls] & quick_bit(first, length)) != 0;
+        return (d_->quick[cls] & quick_bit(first, length)) != 0;
     }
     // Whether some member of `cls` starts with byte `c` (case-insensitive):
     // if not, no phrase starting with it can match.
     bool may_start_with(MacroId cls, unsigned char c) const {
         if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-        return first_bytes_[cls].test(c);
+        return d_->first_bytes[cls].test(c);
     }
 
 private:
@@ -103,14 +106,23 @@ private:
     struct CaseEqual {
         bool operator()(const std::string& a, const std::string& b) const noexcept;
     };
-    std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words_;
-    std::uint64_t next_seq_ = 0;
-    std::array<std::size_t, 256> max_len_{};
-    // Per class, one bit per (length, case-folded first byte) of a member:
-    // the matcher asks about many phrases that are not members, and most
-    // are turned away here without hashing the phrase.
-    std::array<std::uint64_t, 256> quick_{};
-    std::array<std::bitset<256>, 256> first_bytes_{};  // see may_start_with()
+    struct Data {
+        std::unordered_map<std::string, Entry, CaseHash, CaseEqual> words;
+        std::uint64_t next_seq = 0;
+        std::array<std::size_t, 256> max_len{};
+        // Per class, one bit per (length, case-folded first byte) of a member:
+        // the matcher asks about many phrases that are not members, and most
+        // are turned away here without hashing the phrase.
+        std::array<std::uint64_t, 256> quick{};
+        std::array<std::bitset<256>, 256> first_bytes{};  // see may_start_with()
+    };
+    // The data to change: this copy's own from now on.
+    Data& own() {
+        if (d_.use_count() > 1) d_ = std::make_shared<Data>(*d_);
+        return *d_;
+    }
+    std::shared_ptr<Data> d_ = std::make_shared<Data>();
+
     static std::uint64_t quick_bit(unsigned char first, std::size_t length) {
         std::uint32_t c = first;
         if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
