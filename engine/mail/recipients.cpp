@@ -91,7 +91,7 @@ std::optional<std::string> AliasFiles::lookup(const std::string& name, bool& una
     if (!opened_) {
         for (const std::string& f : files_) {
             std::string err;
-            dbs_.push_back(std::shared_ptr<DbFile>(DbFile::open(f + ".db", DbFile::Kind::Hash, err)));
+            dbs_.push_back(DbFile::open_shared(f + ".db", DbFile::Kind::Hash, err));
         }
         opened_ = true;
     }

@@ -1,6 +1,9 @@
 #include "engine/names/dbfile.hpp"
 
 #include <cstring>
+#include <map>
+
+#include "engine/names/safefile.hpp"
 
 #ifdef CFKIT_NO_BDB
 // Built without Berkeley DB (the WebAssembly playground, which has no libdb
@@ -81,3 +84,20 @@ std::optional<std::string> DbFile::get(const std::string& key, bool& failed) con
 
 } // namespace cfkit
 #endif // CFKIT_NO_BDB
+
+namespace cfkit {
+
+std::shared_ptr<DbFile> DbFile::open_shared(const std::string& path, Kind kind, std::string& error) {
+    if (!remembering_file_checks()) return open(path, kind, error);
+    thread_local std::map<std::pair<std::string, Kind>, std::shared_ptr<DbFile>> opened;
+    auto key = std::make_pair(path, kind);
+    auto it = opened.find(key);
+    if (it != opened.end()) return it->second;
+    std::shared_ptr<DbFile> f = open(path, kind, error);
+    if (!f) return nullptr;  // (a failure is tried again next time, as sendmail would)
+    if (opened.size() >= 256) opened.clear();
+    opened.emplace(std::move(key), f);
+    return f;
+}
+
+} // namespace cfkit

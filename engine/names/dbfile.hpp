@@ -16,6 +16,10 @@ public:
     // Opens `path` read-only. On failure returns nullptr and sets `error` to
     // libdb's or the system's message.
     static std::unique_ptr<DbFile> open(const std::string& path, Kind kind, std::string& error);
+    // The same, but while file checks are remembered (safefile.hpp:
+    // remember_file_checks) a file opened once stays open for the process
+    // and later opens share it.
+    static std::shared_ptr<DbFile> open_shared(const std::string& path, Kind kind, std::string& error);
     ~DbFile();
     DbFile(const DbFile&) = delete;
     DbFile& operator=(const DbFile&) = delete;

@@ -1132,7 +1132,7 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
             return false;
         }
         std::string error;
-        std::unique_ptr<DbFile> f = DbFile::open(path, kind, error);
+        std::shared_ptr<DbFile> f = DbFile::open_shared(path, kind, error);
         if (!f) {
             if (speak) ctx.rep.syserr(std::string("Cannot open ") + what + " database " + path + ": " + error, true);
             return false;

@@ -1,6 +1,7 @@
 #include "engine/names/safefile.hpp"
 
 #include <optional>
+#include <unordered_map>
 
 #include <grp.h>
 #include <pwd.h>
@@ -242,8 +243,39 @@ std::string sm_errstring(int err) {
     }
 }
 
+namespace {
+bool g_remember_checks = false;
+
+SafeCheck check_file(const std::string& path, const FileUser& u, unsigned flags, const DontBlame& dont_blame,
+                     bool warn);
+} // namespace
+
+void remember_file_checks(bool on) { g_remember_checks = on; }
+bool remembering_file_checks() { return g_remember_checks; }
+
 SafeCheck safefile(const std::string& path, const FileUser& u, unsigned flags, const DontBlame& dont_blame,
                    bool warn) {
+    if (!g_remember_checks) return check_file(path, u, flags, dont_blame, warn);
+    // the key: everything the answer depends on but the file system
+    std::string key = path;
+    key += '\0';
+    for (unsigned long v : {static_cast<unsigned long>(u.uid), static_cast<unsigned long>(u.gid),
+                            static_cast<unsigned long>(u.real_uid), static_cast<unsigned long>(u.euid),
+                            static_cast<unsigned long>(flags), static_cast<unsigned long>(warn)})
+        key += std::to_string(v) + ',';
+    key += u.name + '\0' + dont_blame.to_string();
+    thread_local std::unordered_map<std::string, SafeCheck> known;
+    auto it = known.find(key);
+    if (it != known.end()) return it->second;
+    if (known.size() >= 4096) known.clear();
+    SafeCheck c = check_file(path, u, flags, dont_blame, warn);
+    known.emplace(std::move(key), c);
+    return c;
+}
+
+namespace {
+SafeCheck check_file(const std::string& path, const FileUser& u, unsigned flags, const DontBlame& dont_blame,
+                     bool warn) {
     SafeCheck out;
     // a user checking files as itself is trusted with its own directories
     if (u.real_uid != 0 && u.uid == u.real_uid) flags &= ~sff::SafeDirPath;
@@ -303,6 +335,7 @@ SafeCheck safefile(const std::string& path, const FileUser& u, unsigned flags, c
     if ((flags & sff::MustOwn) && st.st_uid != u.uid && st.st_uid != 0) return fail(EACCES);
     return out;
 }
+} // namespace
 
 unsigned map_file_flags(const DontBlame& d) {
     unsigned f = sff::RootOk | sff::RegOnly | sff::NoWlink | sff::SafeDirPath;

@@ -79,6 +79,14 @@ struct SafeCheck {
 SafeCheck safefile(const std::string& path, const FileUser& user, unsigned flags, const DontBlame& dont_blame,
                    bool warn);
 
+// From now on, safefile() answers the same question the same way for the
+// rest of the process, without looking at the files again: for commands
+// that run many sessions on files that do not change meanwhile (cfkit test,
+// replay). Sendmail checks at each open; with the files unchanged the
+// answers are the same. Off by default (tests change modes between checks).
+void remember_file_checks(bool on);
+bool remembering_file_checks();
+
 // The flags sendmail uses for a map file opened for reading (hash, btree,
 // text, an alias file) and for an `F` class file, with the
 // DontBlameSendmail words that drop some of them.

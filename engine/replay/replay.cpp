@@ -96,15 +96,43 @@ std::string Replayer::script_for(const RebuiltSession& s, const std::string& hel
     return build_script(s, helo, nullptr);
 }
 
-Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline, std::string dns_lines)
-    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)), dns_lines_(std::move(dns_lines)) {}
+namespace {
+// The records of `more` after those of `to`, as if their lines came after.
+void add_records(DnsRecords& to, const DnsRecords& more) {
+    auto append = [](auto& dst, const auto& src) {
+        for (const auto& [k, v] : src) {
+            auto& d = dst[k];
+            d.insert(d.end(), v.begin(), v.end());
+        }
+    };
+    append(to.a, more.a);
+    append(to.aaaa, more.aaaa);
+    append(to.mx, more.mx);
+    append(to.ptr, more.ptr);
+    append(to.txt, more.txt);
+    to.temp.insert(more.temp.begin(), more.temp.end());
+}
+} // namespace
+
+Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline, std::string dns_lines, bool memo)
+    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)), dns_lines_(std::move(dns_lines)) {
+    // the records are read once, not with every session's script
+    SessionScript records;
+    std::vector<Diagnostic> errors;
+    if (parse_session_script("connect 192.0.2.1\n" + dns_lines_, "replay", records, errors)) dns_ = std::move(records.dns);
+    if (!memo) return;
+    memo_ = std::make_unique<RewriteMemo>(cfg);
+    if (baseline) baseline_memo_ = std::make_unique<RewriteMemo>(*baseline);
+}
 
 // The verdict of every planned step, in script order.
 std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& script_text) {
     std::vector<StepResult> out;
     SessionScript script;
     std::vector<Diagnostic> errors;
-    if (!parse_session_script(script_text + dns_lines_, "replay", script, errors)) return out;
+    if (!parse_session_script(script_text, "replay", script, errors)) return out;
+    add_records(script.dns, dns_);
+    setup_.memo = &cfg == &cfg_ ? memo_.get() : baseline_memo_.get();
     Transcript t = run_session(cfg, script, setup_);
     for (const TranscriptEntry& e : t.entries) {
         if (!e.step) continue;

@@ -8,11 +8,13 @@
 #pragma once
 
 #include <optional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/config/config.hpp"
 #include "engine/replay/maillog.hpp"
+#include "engine/rewrite/memo.hpp"
 #include "engine/smtp/server.hpp"
 
 namespace cfkit::replay {
@@ -51,7 +53,10 @@ public:
     // `dns_lines`: `dns NAME TYPE DATA` script lines put in front of every
     // session (the records the log cannot give; a session script's own DNS
     // is what the server asks).
-    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr, std::string dns_lines = "");
+    // `memo`: ruleset runs remembered across sessions (engine/rewrite/memo.hpp;
+    // the verdicts are the same without).
+    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr, std::string dns_lines = "",
+             bool memo = true);
     SessionOutcome replay(const RebuiltSession& s);
 
     // The script text for a session (HELO as given).
@@ -64,6 +69,8 @@ private:
     const Config* baseline_;
     ServerSetup setup_;
     std::string dns_lines_;
+    DnsRecords dns_;  // dns_lines_ read
+    std::unique_ptr<RewriteMemo> memo_, baseline_memo_;
 };
 
 // The HELO name a replay uses when the log has none: the client's name,

@@ -91,10 +91,12 @@ const ScriptReader::Keyword ScriptReader::kKeywords[] = {
 
 bool ScriptReader::read(const std::string& text) {
     out_.path = path_;
-    std::istringstream in(text);
-    for (std::string l; std::getline(in, l);) {
-        if (!l.empty() && l.back() == '\r') l.pop_back();
-        lines_.push_back(l);
+    for (std::size_t p = 0; p < text.size();) {
+        std::size_t e = text.find('\n', p);
+        if (e == std::string::npos) e = text.size();
+        std::size_t end = e > p && text[e - 1] == '\r' ? e - 1 : e;
+        lines_.emplace_back(text, p, end - p);
+        p = e + 1;
     }
     std::size_t before = errors_.size();
     while (next_ < lines_.size()) {
@@ -102,15 +104,16 @@ bool ScriptReader::read(const std::string& text) {
         const std::string& text_line = lines_[next_++];
         std::vector<std::string> w = split_words(text_line);
         if (w.empty() || w[0][0] == '#') continue;
-        Line l{no, text_line, w, ascii_lower(w[0])};
+        std::string cmd = ascii_lower(w[0]);
+        Line l{no, text_line, std::move(w), std::move(cmd)};
         const Keyword* k = nullptr;
         for (const Keyword& kw : kKeywords)
-            if (l.cmd == kw.name) k = &kw;
+            if (l.cmd[0] == kw.name[0] && l.cmd == kw.name) k = &kw;
         if (k && !k->before_connect && !connected_) {
-            fail(no, "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
+            fail(no, "'" + l.w[0] + "' before connect: SMTP commands come after `connect ADDR`");
         } else if (!k) {
-            fail(no, connected_ ? "unknown command '" + w[0] + "'"
-                                : "'" + w[0] + "' before connect: SMTP commands come after `connect ADDR`");
+            fail(no, connected_ ? "unknown command '" + l.w[0] + "'"
+                                : "'" + l.w[0] + "' before connect: SMTP commands come after `connect ADDR`");
         } else {
             (this->*k->handle)(l);
         }

@@ -1,3 +1,4 @@
+#include "engine/names/safefile.hpp"
 #include "engine/smtp/tls_peer.hpp"
 
 #include <sys/stat.h>
@@ -139,7 +140,10 @@ bool server_tls_usable(const std::string& cert, const std::string& key, const st
     static std::mutex lock;
     static std::map<std::string, bool> known;
     std::string k;
-    for (const std::string* f : {&cert, &key, &ca_file, &ca_path}) k += *f + "\n" + file_signature(*f) + "\n";
+    // (while file checks are remembered, safefile.hpp, the files are taken as unchanged)
+    const bool unchanged = remembering_file_checks();
+    for (const std::string* f : {&cert, &key, &ca_file, &ca_path})
+        k += *f + "\n" + (unchanged ? std::string() : file_signature(*f)) + "\n";
     std::lock_guard<std::mutex> hold(lock);
     auto it = known.find(k);
     if (it != known.end()) return it->second;

@@ -17,6 +17,7 @@
 
 #include "engine/replay/maillog.hpp"
 #include "engine/replay/replay.hpp"
+#include "engine/names/safefile.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/dns_input.hpp"
 #include "engine/text/json_text.hpp"
@@ -141,7 +142,7 @@ int cmd_replay(int argc, char** argv) {
     app.name("cfkit replay");
     ServerConfigOptions o;
     std::vector<std::string> logs;
-    bool no_interfaces = false, json = false;
+    bool no_interfaces = false, json = false, no_memo = false;
     std::string switch_spec = "files dns", baseline_path, sessions_dir, dns_file;
     int examples = 3;
     app.add_option("config", o.cf, "the .cf (or .mc) to replay the log through")->required();
@@ -153,6 +154,7 @@ int cmd_replay(int argc, char** argv) {
     app.add_option("--sessions", sessions_dir, "write each differing session as a cfkit test case in this directory");
     app.add_option("--examples", examples, "examples shown per kind of difference")->capture_default_str();
     app.add_flag("--json", json, "every difference as a JSON line, then a summary line");
+    app.add_flag("--no-memo", no_memo, "work out every ruleset run afresh (slower; the verdicts are the same)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -197,7 +199,9 @@ int cmd_replay(int argc, char** argv) {
     }
     if (!load_server_files(o, setup, kWho)) return 2;
 
-    Replayer replayer(*config, setup, baseline.get(), dns_lines);
+    // the files are taken as unchanged while the sessions run (safefile.hpp)
+    remember_file_checks(true);
+    Replayer replayer(*config, setup, baseline.get(), dns_lines, !no_memo);
     Totals t;
     std::size_t case_no = 0;
     auto on_session = [&](RebuiltSession&& s) {

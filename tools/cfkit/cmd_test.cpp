@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/rewrite/memo.hpp"
+#include "engine/names/safefile.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
 #include "tools/cfkit/dns_input.hpp"
@@ -337,6 +338,8 @@ int cmd_test(int argc, char** argv) {
     }
     // Cases are read, run and printed one at a time: memory does not grow
     // with their number (the memo forgets at its limit).
+    // the files are taken as unchanged while the sessions run (safefile.hpp)
+    remember_file_checks(true);
     RewriteMemo memo(*config);
     CaseRunner runner(*config, base, no_memo ? nullptr : &memo, verbose);
     const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), files.size()));
