@@ -66,5 +66,26 @@ TEST_CASE("safefile: a missing file, a directory where a file should be") {
     rmdir(dir.c_str());
 }
 
+TEST_CASE("safefile: remembered answers stay as they were until remembering stops") {
+    char tmpl[] = "/tmp/cfkit-safefile-XXXXXX";
+    REQUIRE(mkdtemp(tmpl));
+    std::string dir = tmpl;
+    REQUIRE(chmod(dir.c_str(), 0755) == 0);
+    const std::string file = dir + "/later";
+    FileUser user = FileUser::current();
+    DontBlame sticky;
+    sticky.set(dbs::TrustStickyBit);
+    const unsigned flags = map_file_flags(sticky);
+    CHECK_FALSE(remembering_file_checks());
+    remember_file_checks(true);
+    CHECK(safefile(file, user, flags, sticky, false).error == ENOENT);
+    REQUIRE(mkdir(file.c_str(), 0755) == 0);  // now there, but not a file
+    CHECK(safefile(file, user, flags, sticky, false).error == ENOENT);  // the remembered answer
+    remember_file_checks(false);
+    CHECK(safefile(file, user, flags, sticky, false).error == sm_err::RegOnly);
+    rmdir(file.c_str());
+    rmdir(dir.c_str());
+}
+
 } // namespace
 } // namespace cfkit
