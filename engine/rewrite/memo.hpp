@@ -16,7 +16,8 @@
 // Runs that report a message, hit a limit, or look a session-dependent
 // map up after writing a macro are not remembered. Sessions turn the memo
 // off when their scripts change classes or map entries (session_run.cpp);
-// test mode never uses it (its prescan array is shared state).
+// test mode clears it when a `.C` line adds to a class, and does not keep
+// runs that write into its shared prescan array (session.hpp).
 // rewrite.cpp calls it. memo_test.cpp runs calls with and without it;
 // tools/oracle/sessiondiff.py --batch plays each config's sessions through
 // one process (one memo), forward and reversed, against the daemon's replies.
@@ -50,6 +51,12 @@ public:
         std::uint64_t hits = 0, misses = 0, stored = 0, not_stored = 0, flushes = 0;
     };
     const Stats& stats() const { return stats_; }
+    // Forgets every run (after a change the runs do not record, such as a
+    // class member added).
+    void clear() {
+        runs_.clear();
+        count_ = 0;
+    }
 
     // --- called by the interpreter ---
     // A remembered run of `rs` on `ws` that holds now: `ws` becomes its

@@ -7,6 +7,7 @@
 #include "engine/rewrite/rewrite.hpp"
 #include "engine/rewrite/session.hpp"
 #include "engine/testing/test_support.hpp"
+#include "engine/testmode/testmode.hpp"
 
 namespace cfkit {
 namespace {
@@ -145,6 +146,55 @@ TEST_CASE("memo: it forgets everything when full") {
     CHECK(messages == 0);
     CHECK(small.stats().flushes == 1);
     CHECK(small.stats().hits == 0);  // "a" was forgotten with the rest
+}
+
+} // namespace
+} // namespace cfkit
+
+namespace cfkit {
+namespace {
+
+// Test mode remembers called rulesets' runs: its output must be the same
+// as with every run worked out, across .D and .C lines that change what
+// the runs read.
+std::string bt_output(const std::string& cf, const std::string& input, bool memo) {
+    std::string out;
+    TextReporter rep;
+    rep.out = &out;
+    CompileOptions co;
+    co.host = testing::fixed_host();
+    co.display_path = "t.cf";
+    auto config = compile_cf(parse_cf(cf, "t.cf"), co, rep);
+    TestMode tm(*config, rep);
+    if (!memo) tm.no_memo();
+    std::size_t p = 0;
+    while (p < input.size()) {
+        std::size_t e = input.find('\n', p);
+        out += "> ";
+        if (!tm.line(input.substr(p, e - p))) break;
+        p = e + 1;
+    }
+    return out;
+}
+
+TEST_CASE("memo in test mode: called rulesets replayed with their output, .D and .C respected") {
+    const char* cf =
+        "V10\nMlocal, P=/bin/true, A=x\nKput macro\n"
+        "Sinner\nR$=W\t$@ class $1\nR$&x\t$@ macro\nR$*\t$@ plain $1\n"
+        "Souter\nR$*\t$: $>inner $1\nR$*\t$@ <$1>\n"
+        // a called ruleset whose $& value is prescanned into the shared array
+        "Sdollar\nR$*\t$@ $&y $1\n"
+        "Searly\nR$*\t$: $>dollar $1\nR$*\t$: $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1 $1\n"
+        "R$*\t$: $1 $1 $1 $1 $1 $1 $1 $1 $1 $1\n";
+    const std::string input =
+        "outer a\nouter a\n.Dxa\nouter a\nouter b\n.CWb\nouter b\nouter a\n.Dx\nouter a\n"
+        ".Dyq r s\nearly z\nearly z\n.Dyt\nearly z\nouter a\n";
+    const std::string with = bt_output(cf, input, true), without = bt_output(cf, input, false);
+    CHECK(with == without);
+    // (the cases above do what they say)
+    CHECK(without.find("outer            returns: < macro >") != std::string::npos);
+    CHECK(without.find("outer            returns: < class b >") != std::string::npos);
+    CHECK(without.find("dollar           returns: q r s z") != std::string::npos);
 }
 
 } // namespace

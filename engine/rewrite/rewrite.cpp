@@ -366,6 +366,7 @@ int Rewriter::run_rules(IdTokens& ws, int rs, int reclevel, int maxatom, bool in
             ScanResult r = prescan(*mval, s_.tables().external, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
             if (r.truncated_input) s_.env.macros.set(id, mval->substr(0, limits::kMaxName));
+            if (memo_ && s_.array_shared) memo_->poison();
             const IdTokens ids = s_.record_prescan(r);
             if (!r.ok) return early(EX_DATAERR);  // errors, or no tokens at all: both NULL in sendmail
             for (TokId t : ids) {
@@ -526,6 +527,7 @@ bool Rewriter::lookups(IdTokens& npvp, int maxatom, int& rstat, int& err) {
             so.bufsize = limits::kPsBufSize;
             ScanResult r = prescan(*replac, external ? s_.tables().external : s_.tables().internal, so);
             for (const std::string& e : r.errors) rep_.usrerr(e);
+            if (memo_ && s_.array_shared) memo_->poison();
             IdTokens ids = s_.record_prescan(r);
             if (!r.ok) {
                 err = EX_DATAERR;
@@ -608,7 +610,8 @@ int Rewriter::callsubr(IdTokens& npvp, int reclevel, const Rule& rule) {
 
 int rewrite(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, bool in_prescan_array) {
     // Runs are remembered only where nothing watches them rule by rule.
-    const bool memo = s.memo && &s.memo->config() == &s.config() && !in_prescan_array && s.debug[21] == 0 && s.debug[60] == 0 &&
+    // (a run in the prescan array is not, but the rulesets it calls are: run())
+    const bool memo = s.memo && &s.memo->config() == &s.config() && s.debug[21] == 0 && s.debug[60] == 0 &&
                       (!s.observer || s.observer->memo_safe());
     if (!memo) {
         Rewriter r(s, nullptr);
@@ -616,7 +619,7 @@ int rewrite(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, bool in
     }
     CountingReporter counter(*s.reporter);
     Rewriter r(s, &counter);
-    return r.run(ws, rs, reclevel, maxatom, false);
+    return r.run(ws, rs, reclevel, maxatom, in_prescan_array);
 }
 
 int rewrite(Session& s, Tokens& ws, int rs, int reclevel, int maxatom) {

@@ -58,8 +58,11 @@ public:
     Reporter* reporter = nullptr;       // required while rules run
     RewriteObserver* observer = nullptr;
     // Whole ruleset runs remembered across sessions (memo.hpp); null: none.
-    // Not for test mode, whose prescan array the runs share.
     RewriteMemo* memo = nullptr;
+    // Test mode: the top-level run works in the prescan array, and a called
+    // ruleset's prescan (a $& value, a map's answer) writes over it, which
+    // the caller can see on an early return. Such runs are not remembered.
+    bool array_shared = false;
 
     // sendmail's debug levels (-dC.L), one per category; only category 21
     // (rewriting) produces output in cfkit.

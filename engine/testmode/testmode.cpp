@@ -61,6 +61,16 @@ public:
         if (next_) next_->debug_line(text);
     }
     bool wants_rule_events() const override { return next_ && next_->wants_rule_events(); }
+    // A remembered run (memo.hpp) gives back the lines it printed; with a
+    // watcher (cfkit explain) every event is wanted, so runs are worked out.
+    bool memo_safe() const override { return !next_; }
+    std::size_t memo_mark() const override { return out_.size(); }
+    std::shared_ptr<const void> memo_delta(std::size_t mark) const override {
+        return std::make_shared<const std::string>(mark <= out_.size() ? out_.substr(mark) : std::string());
+    }
+    void memo_apply(const std::shared_ptr<const void>& delta) override {
+        out_ += *static_cast<const std::string*>(delta.get());
+    }
 
 private:
     void line(const std::string& name, const char* what, const IdTokens& ws) {
@@ -91,8 +101,12 @@ void TextReporter::report(Diagnostic d) {
     }
 }
 
-TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg) {
+TestMode::TestMode(const Config& cfg, TextReporter& rep) : cfg_(cfg), rep_(rep), session_(cfg), memo_(cfg) {
     session_.reporter = &rep_;
+    // Called rulesets' runs are remembered; a run that leaves tokens in the
+    // prescan array, which the calling run may see, is not (session.hpp).
+    session_.array_shared = true;
+    session_.memo = &memo_;
     session_.env.macros.freeze_base();  // the blank envelope, under the main one
     // After reading the file main.c switches to the main envelope
     // (newenvelope() defines {quarantine} empty), then test mode sets
@@ -203,6 +217,7 @@ void TestMode::dot_command(const std::string& line) {
         session_.env.macros.set(static_cast<MacroId>(id.id), v);
     } else if (k == 'C') {
         if (line.size() == 2) return;
+        memo_.clear();  // (remembered runs do not record class lookups)
         MacroIdResult id = macid_parse(line, 2, session_.env.names, rep_);
         if (id.id == 0) return;
         std::string v = translate_dollars(std::string_view(line).substr(id.end), cfg_.config_level,

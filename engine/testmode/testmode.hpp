@@ -9,6 +9,7 @@
 
 #include "engine/config/config.hpp"
 #include "engine/config/headers.hpp"
+#include "engine/rewrite/memo.hpp"
 #include "engine/rewrite/session.hpp"
 
 namespace cfkit {
@@ -52,6 +53,8 @@ public:
     int exit_status() const;
 
     Session& session() { return session_; }
+    // Work every ruleset run out afresh (the output is the same).
+    void no_memo() { session_.memo = nullptr; }
     // Sees every rewrite() event of the lines that follow (besides the -bt
     // trace TestMode prints): cfkit explain's recorder.
     RewriteObserver* watcher = nullptr;
@@ -78,6 +81,7 @@ private:
     const Config& cfg_;
     TextReporter& rep_;
     Session session_;
+    RewriteMemo memo_;
     int verbose_ = 2;
     bool tryflags_header_ = false;  // /tryflags: header vs envelope address
     bool tryflags_sender_ = false;  // sender vs recipient

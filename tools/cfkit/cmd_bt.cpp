@@ -80,7 +80,7 @@ int cmd_bt(int argc, char** argv) {
     std::string cf;
     std::optional<std::string> hostname;
     bool no_interfaces = false;
-    bool verbose = false;
+    bool verbose = false, no_memo = false;
     std::string hosts_file = "/etc/hosts";
     std::vector<std::string> options;
     std::vector<std::string> debug;
@@ -102,6 +102,7 @@ int cmd_bt(int argc, char** argv) {
     app.add_option("-O", options, "set an option as on sendmail's command line (Name=value)");
     app.add_option("-d", debug, "debug flags, as sendmail's -d (0: start-up, 21: rewriting, 60: map lookups)");
     app.add_flag("-v", verbose, "echo each input line (sendmail's verbose mode)");
+    app.add_flag("--no-memo", no_memo, "work out every called ruleset's run afresh (slower; the output is the same)");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -167,6 +168,7 @@ int cmd_bt(int argc, char** argv) {
         return *config->stopped_with;
     }
     TestMode tm(*config, rep);
+    if (no_memo) tm.no_memo();
     // Without --dns-records the session keeps its hosts-file resolver (the
     // switch's "hosts files").
     std::unique_ptr<NameService> names;

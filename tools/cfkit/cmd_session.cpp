@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "engine/rewrite/memo.hpp"
+#include "engine/names/safefile.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/config_input.hpp"
 #include "tools/cfkit/dns_input.hpp"
@@ -64,6 +65,8 @@ int cmd_session(int argc, char** argv) {
     // Several scripts share one memo: what one session worked out, the
     // next need not (the results are the same either way).
     RewriteMemo memo(*config);
+    // several sessions: the files are taken as unchanged while they run (safefile.hpp)
+    if (scripts.size() > 1) remember_file_checks(true);
     if (!no_memo) setup.memo = &memo;
     const bool several = scripts.size() > 1;
     bool problems = false;
