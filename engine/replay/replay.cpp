@@ -134,6 +134,7 @@ std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& scri
     add_records(script.dns, dns_);
     setup_.memo = &cfg == &cfg_ ? memo_.get() : baseline_memo_.get();
     Transcript t = run_session(cfg, script, setup_);
+    out.reserve(t.entries.size());
     for (const TranscriptEntry& e : t.entries) {
         if (!e.step) continue;
         StepResult r;

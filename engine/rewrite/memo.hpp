@@ -43,8 +43,9 @@ class Session;
 class RewriteMemo {
 public:
     // For sessions on `cfg` only. The memo forgets everything when it holds
-    // `max_runs` runs (memory stays bounded however many sessions use it).
-    explicit RewriteMemo(const Config& cfg, std::size_t max_runs = 200000) : cfg_(&cfg), max_runs_(max_runs) {}
+    // `max_runs` runs (memory stays bounded however many sessions use it: a
+    // few MB at the default).
+    explicit RewriteMemo(const Config& cfg, std::size_t max_runs = 20000) : cfg_(&cfg), max_runs_(max_runs) {}
     const Config& config() const { return *cfg_; }
 
     struct Stats {

@@ -156,8 +156,9 @@ def row_test(args, work, rows):
                      goal, met and status == 0))
     n1, _, rss1, _ = results[(small, 1)]
     n2, _, rss2, _ = results[(big, 1)]
-    rows.append(("  peak RSS, %d vs %d cases" % (n1, n2), "", "%d vs %d KiB" % (rss1, rss2), "", "flat (< 1.5x)",
-                 rss2 < 1.5 * rss1))
+    rows.append(("  peak RSS, %d vs %d cases" % (n1, n2), "",
+                 "%d vs %d KiB (%+.0f B/case)" % (rss1, rss2, 1024.0 * (rss2 - rss1) / max(n2 - n1, 1)), "",
+                 "flat (< 1.5x for 10x)", rss2 < 1.5 * rss1))
 
 
 def row_replay(args, oracle, work, rows):
