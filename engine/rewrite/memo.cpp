@@ -37,17 +37,17 @@ bool RewriteMemo::stable_class(const std::string& c) {
            std::end(kStable);
 }
 
-std::size_t RewriteMemo::KeyHash::operator()(const Key& k) const {
+std::uint64_t RewriteMemo::hash(int rs, int reclevel, int maxatom, const IdTokens& ws) {
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&](std::uint64_t v) {
         h ^= v;
         h *= 1099511628211ull;
     };
-    mix(static_cast<std::uint64_t>(k.rs));
-    mix(static_cast<std::uint64_t>(k.reclevel));
-    mix(static_cast<std::uint64_t>(k.maxatom));
-    for (TokId t : k.ws) mix(t);
-    return static_cast<std::size_t>(h ^ (h >> 29));
+    mix(static_cast<std::uint64_t>(rs));
+    mix(static_cast<std::uint64_t>(reclevel));
+    mix(static_cast<std::uint64_t>(maxatom));
+    for (TokId t : ws) mix(t);
+    return h ^ (h >> 29);
 }
 
 bool RewriteMemo::holds(Session& s, const Run& r) {
@@ -97,10 +97,13 @@ bool RewriteMemo::holds(Session& s, const Run& r) {
 }
 
 bool RewriteMemo::replay(Session& s, IdTokens& ws, int rs, int reclevel, int maxatom, int& status) {
-    Key k{rs, reclevel, maxatom, ws};
-    auto it = runs_.find(k);
-    if (it != runs_.end()) {
-        for (const Run& r : it->second) {
+    auto it = runs_.find(hash(rs, reclevel, maxatom, ws));
+    const Slot* slot = nullptr;
+    if (it != runs_.end())
+        for (const Slot& sl : it->second)
+            if (sl.key.same(rs, reclevel, maxatom, ws)) slot = &sl;
+    if (slot) {
+        for (const Run& r : slot->runs) {
             if (!holds(s, r)) continue;
             ++stats_.hits;
             // the caller's run read and wrote what this one did
@@ -145,7 +148,15 @@ void RewriteMemo::end(Session& s, const IdTokens& result, int status, std::uint6
         count_ = 0;
         ++stats_.flushes;
     }
-    std::vector<Run>& v = runs_[std::move(f.key)];
+    std::vector<Slot>& slots = runs_[hash(f.key.rs, f.key.reclevel, f.key.maxatom, f.key.ws)];
+    Slot* slot = nullptr;
+    for (Slot& sl : slots)
+        if (sl.key.same(f.key.rs, f.key.reclevel, f.key.maxatom, f.key.ws)) slot = &sl;
+    if (!slot) {
+        slots.push_back(Slot{std::move(f.key), {}});
+        slot = &slots.back();
+    }
+    std::vector<Run>& v = slot->runs;
     if (v.size() >= kRunsPerKey) v.erase(v.begin());
     else ++count_;
     v.push_back(std::move(f.run));

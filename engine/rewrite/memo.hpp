@@ -103,12 +103,15 @@ private:
     struct Key {
         int rs = 0, reclevel = 0, maxatom = 0;
         IdTokens ws;
-        bool operator==(const Key& o) const {
-            return rs == o.rs && reclevel == o.reclevel && maxatom == o.maxatom && ws == o.ws;
+        bool same(int r, int l, int m, const IdTokens& w) const {
+            return rs == r && reclevel == l && maxatom == m && ws == w;
         }
     };
-    struct KeyHash {
-        std::size_t operator()(const Key& k) const;
+    static std::uint64_t hash(int rs, int reclevel, int maxatom, const IdTokens& ws);
+    // The runs of one call (rs, level, limit, workspace).
+    struct Slot {
+        Key key;
+        std::vector<Run> runs;
     };
     struct Frame {
         Key key;
@@ -127,7 +130,9 @@ private:
     // adds a step to frame `f` (a read already known to it is left out)
     void add_step(Frame& f, const Step& st, MacroNames& names);
 
-    std::unordered_map<Key, std::vector<Run>, KeyHash> runs_;
+    // by the key's hash (looked up without copying the workspace); slots
+    // whose keys share a hash sit side by side
+    std::unordered_map<std::uint64_t, std::vector<Slot>> runs_;
     std::size_t count_ = 0;
     const Config* cfg_;
     std::size_t max_runs_;
