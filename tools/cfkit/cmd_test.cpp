@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 
 #include <CLI/CLI.hpp>
@@ -72,7 +73,7 @@ bool collect_cases(const std::vector<std::string>& args, std::vector<std::string
             std::fprintf(stderr, "cfkit test: %s: no .case or .session files in it\n", a.c_str());
             return false;
         }
-        out.insert(out.end(), found.begin(), found.end());
+        out.insert(out.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     }
     return true;
 }
