@@ -70,6 +70,17 @@ def timed(argv):
     return p, dt, cpu, kib
 
 
+def prepare(work):
+    """base.mc's config built in `work` (as replaydiff.py builds it) and a
+    DNS records file with the sample sessions' records: (cf, records)."""
+    cf = sessiondiff.prepare(DATA / "base.mc", difftest.oracle_dir(), work / "base")
+    dns = work / "records.dns"
+    dns.write_text("".join(sorted({l[4:].strip() + "\n" for s in (DATA / "sessions").glob("*.session")
+                                   for l in s.read_text(encoding="latin-1").splitlines()
+                                   if l.startswith("dns ")})))
+    return cf, dns
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cfkit", default=str(ROOT / "build/cfkit"))
@@ -78,11 +89,7 @@ def main():
     cfkit = str(pathlib.Path(args.cfkit).resolve())
     work = workdir.make("bench-replay-")
     try:
-        cf = sessiondiff.prepare(DATA / "base.mc", difftest.oracle_dir(), work / "base")
-        dns = work / "records.dns"
-        dns.write_text("".join(sorted({l[4:].strip() + "\n" for s in (DATA / "sessions").glob("*.session")
-                                       for l in s.read_text(encoding="latin-1").splitlines()
-                                       if l.startswith("dns ")})))
+        cf, dns = prepare(work)
         results = []
         for n in (max(1, args.lines // 10), args.lines):
             log = work / ("replay-%d.log" % n)

@@ -161,20 +161,16 @@ def row_test(args, work, rows):
                  "flat (< 1.5x for 10x)", rss2 < 1.5 * rss1))
 
 
-def row_replay(args, oracle, work, rows):
-    data = bench_replay.DATA
-    cf = sessiondiff.prepare(data / "base.mc", oracle, work / "replay-base")
-    dns = work / "records.dns"
-    dns.write_text("".join(sorted({l[4:].strip() + "\n" for s in (data / "sessions").glob("*.session")
-                                   for l in s.read_text(encoding="latin-1").splitlines() if l.startswith("dns ")})))
+def row_replay(args, work, rows):
+    cf, dns = bench_replay.prepare(work)
     res = {}
     for n in (max(1, args.lines // 10), args.lines):
         log = work / ("replay-%d.log" % n)
         print("bench: cfkit replay, %d lines" % n, file=sys.stderr, flush=True)
         bench_replay.make_log(log, n)
-        argv = [args.cfkit, "replay", "--json", str(cf), "--dns-records", str(dns), "--hostname", HOST,
-                "--no-interfaces", str(log)]
-        res[n] = timed_cmd(argv, cwd=str(work))
+        p, dt, _, kib = bench_replay.timed([args.cfkit, "replay", "--json", str(cf), "--dns-records", str(dns),
+                                            "--hostname", HOST, "--no-interfaces", str(log)])
+        res[n] = (dt, kib, p.returncode)
         log.unlink()
     small, big = max(1, args.lines // 10), args.lines
     dt, rss, status = res[big]
@@ -217,7 +213,7 @@ def main():
         if "test" in only:
             row_test(args, work, rows)
         if "replay" in only:
-            row_replay(args, oracle, work, rows)
+            row_replay(args, work, rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     head = ("what", "sendmail 8.17", "cfkit", "ratio", "goal", "met")
