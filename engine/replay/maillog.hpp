@@ -88,7 +88,6 @@ public:
     explicit SessionRebuilder(std::function<void(RebuiltSession&&)> done) : done_(std::move(done)) {}
     void add(const LogLine& l, std::size_t lineno);
     void finish();  // every open session
-    std::size_t open_sessions() const { return open_.size(); }
 
 private:
     RebuiltSession& session_for(const LogLine& l, std::size_t lineno, const std::optional<Relay>& relay);

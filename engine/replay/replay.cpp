@@ -92,10 +92,6 @@ std::string default_helo(const RebuiltSession& s) {
     return "[" + (s.client.addr.empty() ? std::string("192.0.2.1") : s.client.addr) + "]";
 }
 
-std::string Replayer::script_for(const RebuiltSession& s, const std::string& helo) {
-    return build_script(s, helo, nullptr);
-}
-
 namespace {
 // The records of `more` after those of `to`, as if their lines came after.
 void add_records(DnsRecords& to, const DnsRecords& more) {
@@ -114,12 +110,8 @@ void add_records(DnsRecords& to, const DnsRecords& more) {
 }
 } // namespace
 
-Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline, std::string dns_lines, bool memo)
-    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)), dns_lines_(std::move(dns_lines)) {
-    // the records are read once, not with every session's script
-    SessionScript records;
-    std::vector<Diagnostic> errors;
-    if (parse_session_script("connect 192.0.2.1\n" + dns_lines_, "replay", records, errors)) dns_ = std::move(records.dns);
+Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline, DnsRecords dns, bool memo)
+    : cfg_(cfg), baseline_(baseline), setup_(std::move(setup)), dns_(std::move(dns)) {
     if (!memo) return;
     memo_ = std::make_unique<RewriteMemo>(cfg);
     if (baseline) baseline_memo_ = std::make_unique<RewriteMemo>(*baseline);

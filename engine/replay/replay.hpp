@@ -55,12 +55,9 @@ public:
     // is what the server asks).
     // `memo`: ruleset runs remembered across sessions (engine/rewrite/memo.hpp;
     // the verdicts are the same without).
-    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr, std::string dns_lines = "",
+    Replayer(const Config& cfg, ServerSetup setup, const Config* baseline = nullptr, DnsRecords dns = {},
              bool memo = true);
     SessionOutcome replay(const RebuiltSession& s);
-
-    // The script text for a session (HELO as given).
-    static std::string script_for(const RebuiltSession& s, const std::string& helo);
 
 private:
     std::vector<StepResult> run(const Config& cfg, const std::string& script);
@@ -68,8 +65,7 @@ private:
     const Config& cfg_;
     const Config* baseline_;
     ServerSetup setup_;
-    std::string dns_lines_;
-    DnsRecords dns_;  // dns_lines_ read
+    DnsRecords dns_;  // added to every session's own records
     std::unique_ptr<RewriteMemo> memo_, baseline_memo_;
 };
 

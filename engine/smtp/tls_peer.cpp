@@ -1,4 +1,3 @@
-#include "engine/names/safefile.hpp"
 #include "engine/smtp/tls_peer.hpp"
 
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 #include <cstring>
 #include <memory>
 
+#include "engine/names/safefile.hpp"
 #include "engine/smtp/sasl.hpp"
 
 namespace cfkit {
@@ -117,7 +117,7 @@ std::optional<TlsPeer> tls_peer_with_cert(const std::string& cert_pem, const std
 
 namespace {
 
-// A file's identity and version, for the cache below ("" when missing).
+// A file's identity and version, for the cache below ("-" when missing).
 std::string file_signature(const std::string& path) {
     struct stat st;
     if (::stat(path.c_str(), &st) < 0) return "-";

@@ -7,7 +7,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <string>
@@ -15,12 +17,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/names/safefile.hpp"
 #include "engine/replay/maillog.hpp"
 #include "engine/replay/replay.hpp"
-#include "engine/names/safefile.hpp"
+#include "engine/text/json_text.hpp"
 #include "tools/cfkit/commands.hpp"
 #include "tools/cfkit/dns_input.hpp"
-#include "engine/text/json_text.hpp"
 #include "tools/cfkit/progress.hpp"
 #include "tools/cfkit/session_common.hpp"
 
@@ -58,6 +60,12 @@ public:
         }
         return !line.empty();
     }
+    // Why reading stopped early ("" at a clean end): a damaged .gz file.
+    std::string error() {
+        int code = Z_OK;
+        const char* m = gzerror(f_, &code);
+        return code == Z_OK || code == Z_STREAM_END ? std::string() : std::string(m);
+    }
     long long offset() { return gzoffset(f_); }  // compressed bytes read (for progress)
 
 private:
@@ -80,11 +88,10 @@ std::string plural(std::size_t n, const std::string& word) {
 
 // "would reject 3 recipients that were accepted"
 std::string kind_sentence(const std::string& what, Verdict::Kind before, Verdict::Kind after, std::size_t n) {
-    const std::string noun = what == "connection" ? "connection" : what;
     const char* verb = after == Verdict::Kind::Accepted ? "accept"
                        : after == Verdict::Kind::TempFailed ? "tempfail"
                                                             : (what == "connection" ? "refuse" : "reject");
-    return std::string("would ") + verb + " " + plural(n, noun) + " that " + (n == 1 ? "was " : "were ") +
+    return std::string("would ") + verb + " " + plural(n, what) + " that " + (n == 1 ? "was " : "were ") +
            verdict_word(before);
 }
 
@@ -164,14 +171,20 @@ int cmd_replay(int argc, char** argv) {
     for (const std::string& l : logs) {
         struct stat st;
         if (::stat(l.c_str(), &st) < 0 || !S_ISREG(st.st_mode)) {
-            std::fprintf(stderr, "%s: %s: %s\n", kWho, l.c_str(), ::stat(l.c_str(), &st) < 0 ? "No such file or directory" : "not a file");
+            std::fprintf(stderr, "%s: %s: %s\n", kWho, l.c_str(),
+                         ::stat(l.c_str(), &st) < 0 ? std::strerror(errno) : "not a file");
             return 2;
         }
     }
     if (!sessions_dir.empty()) {
         struct stat st;
         if (::stat(sessions_dir.c_str(), &st) < 0 && ::mkdir(sessions_dir.c_str(), 0755) < 0) {
-            std::fprintf(stderr, "%s: --sessions %s: cannot make the directory\n", kWho, sessions_dir.c_str());
+            std::fprintf(stderr, "%s: --sessions %s: cannot make the directory: %s\n", kWho, sessions_dir.c_str(),
+                         std::strerror(errno));
+            return 2;
+        }
+        if (::stat(sessions_dir.c_str(), &st) < 0 || !S_ISDIR(st.st_mode) || ::access(sessions_dir.c_str(), W_OK) < 0) {
+            std::fprintf(stderr, "%s: --sessions %s: not a directory this user can write\n", kWho, sessions_dir.c_str());
             return 2;
         }
     }
@@ -186,24 +199,20 @@ int cmd_replay(int argc, char** argv) {
     }
     ServerSetup setup;
     setup.hosts_switch = hosts_switch_for(*config, app.count("--hosts-switch") > 0, switch_spec);
-    std::string dns_lines;  // the records as script lines, for every session
+    DnsRecords records;  // for every session
     if (!dns_file.empty()) {
-        if (!read_dns_records(dns_file)) return 2;  // (its messages: file:line)
-        std::ifstream in(dns_file);
-        std::string l;
-        while (std::getline(in, l)) {
-            const std::size_t b = l.find_first_not_of(" \t");
-            if (b == std::string::npos || l[b] == '#') continue;
-            dns_lines += "dns " + l.substr(b) + "\n";
-        }
+        std::optional<DnsRecords> r = read_dns_records(dns_file);
+        if (!r) return 2;  // (its messages: file:line)
+        records = std::move(*r);
     }
     if (!load_server_files(o, setup, kWho)) return 2;
 
     // the files are taken as unchanged while the sessions run (safefile.hpp)
     remember_file_checks(true);
-    Replayer replayer(*config, setup, baseline.get(), dns_lines, !no_memo);
+    Replayer replayer(*config, setup, baseline.get(), std::move(records), !no_memo);
     Totals t;
     std::size_t case_no = 0;
+    std::string unwritten;  // the first --sessions file that could not be written
     auto on_session = [&](RebuiltSession&& s) {
         if (!s.have_client) return;  // lines of a process that served no client (a queue run)
         ++t.sessions;
@@ -227,7 +236,9 @@ int cmd_replay(int argc, char** argv) {
         if (!sessions_dir.empty() && !counted.empty()) {
             char name[64];
             std::snprintf(name, sizeof name, "/replay-%05zu.case", ++case_no);
-            std::ofstream(sessions_dir + name) << case_file(s, out, counted, baseline != nullptr);
+            std::ofstream f(sessions_dir + name);
+            f << case_file(s, out, counted, baseline != nullptr);
+            if (!f.flush() && unwritten.empty()) unwritten = sessions_dir + name;
         }
     };
     SessionRebuilder rebuilder(on_session);
@@ -237,7 +248,6 @@ int cmd_replay(int argc, char** argv) {
         if (::stat(l.c_str(), &st) == 0) total_bytes += st.st_size;
     }
     Progress progress("replaying", total_bytes / 1024);
-    long long done_bytes = 0;
     for (const std::string& path : logs) {
         LineSource src(path);
         if (!src.ok()) {
@@ -258,11 +268,19 @@ int cmd_replay(int argc, char** argv) {
                 last = off;
             }
         }
-        struct stat st;
-        if (::stat(path.c_str(), &st) == 0) done_bytes += st.st_size;
+        if (!src.error().empty()) {
+            std::fprintf(stderr, "%s: %s\n", kWho, src.error().c_str());  // (zlib's text names the file)
+            return 2;
+        }
     }
     rebuilder.finish();
     progress.finish();
+    // the summary is still printed; the exit status says a case file is missing
+    auto status = [&]() {
+        if (unwritten.empty()) return t.differences ? 1 : 0;
+        std::fprintf(stderr, "%s: --sessions: cannot write %s\n", kWho, unwritten.c_str());
+        return 2;
+    };
 
     const char* against = baseline ? "the baseline config's" : "the logged";
     if (json) {
@@ -275,7 +293,7 @@ int cmd_replay(int argc, char** argv) {
             .num("differences", static_cast<long long>(t.differences))
             .num("helo_dependent", static_cast<long long>(t.helo_dependent));
         put(sum.text() + "\n");
-        return t.differences ? 1 : 0;
+        return status();
     }
     std::string out = "cfkit replay: " + plural(t.lines, "line") + " (" + std::to_string(t.sendmail_lines) +
                       " of sendmail), " + plural(t.sessions, "session") + ", " + plural(t.steps, "verdict") +
@@ -300,7 +318,7 @@ int cmd_replay(int argc, char** argv) {
                " depend on the HELO name, which the log does not carry (sendmail logs it from LogLevel 14 on, "
                "see README): not counted (--json lists them)\n";
     put(out);
-    return t.differences ? 1 : 0;
+    return status();
 }
 
 }  // namespace cfkit
