@@ -13,10 +13,10 @@
 // the recorded answer; the run would then take the same path to the same
 // result. Its writes (`macro` map) are made again.
 //
-// Runs that report a message, hit a limit, or look a session-dependent
-// map up after writing a macro are not remembered. Sessions turn the memo
-// off when their scripts change classes or map entries (session_run.cpp);
-// test mode clears it when a `.C` line adds to a class, and does not keep
+// Runs that report a message or hit a limit are not remembered. A map the
+// session added entries to (a script's `map` lines) has its answers
+// recorded like a host map's (has_added); sessions turn the memo off when
+// their scripts change classes (session_run.cpp); test mode clears it when a `.C` line adds to a class, and does not keep
 // runs that write into its shared prescan array (session.hpp).
 // rewrite.cpp calls it. memo_test.cpp runs calls with and without it;
 // tools/oracle/sessiondiff.py --batch plays each config's sessions through

@@ -66,7 +66,8 @@ public:
     bool memo_safe() const override { return !next_; }
     std::size_t memo_mark() const override { return out_.size(); }
     std::shared_ptr<const void> memo_delta(std::size_t mark) const override {
-        return std::make_shared<const std::string>(mark <= out_.size() ? out_.substr(mark) : std::string());
+        if (mark >= out_.size()) return nullptr;  // (printed nothing: replay() skips a null delta)
+        return std::make_shared<const std::string>(out_.substr(mark));
     }
     void memo_apply(const std::shared_ptr<const void>& delta) override {
         out_ += *static_cast<const std::string*>(delta.get());

@@ -2,6 +2,7 @@
 // pass, 1 when any fails, 2 for unusable input (a script that does not parse
 // is reported in its place and the others still run).
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
@@ -89,8 +90,8 @@ struct Outcome {
 
 class CaseRunner {
 public:
-    CaseRunner(const Config& cfg, const ServerSetup& base, RewriteMemo* memo, bool verbose)
-        : cfg_(cfg), base_(base), memo_(memo), verbose_(verbose) {}
+    // `base`: every case's server set-up (its memo included)
+    CaseRunner(const Config& cfg, const ServerSetup& base, bool verbose) : cfg_(cfg), base_(base), verbose_(verbose) {}
 
     Outcome run(const std::string& file) {
         Outcome o;
@@ -102,9 +103,7 @@ public:
                     "\">\n    <error message=\"unusable script\">" + xml_escape(o.err) + "</error>\n  </testcase>\n";
             return o;
         }
-        ServerSetup setup = base_;
-        setup.memo = memo_;
-        Transcript t = run_session(cfg_, s, std::move(setup));
+        Transcript t = run_session(cfg_, s, base_);
         std::vector<ExpectFailure> fails = check_expectations(t);
         std::size_t nexpect = 0;
         for (const ScriptStep& st : s.steps) nexpect += st.expect.size();
@@ -135,7 +134,6 @@ public:
 private:
     const Config& cfg_;
     const ServerSetup& base_;
-    RewriteMemo* memo_;
     bool verbose_;
 };
 
@@ -163,7 +161,7 @@ void put_all(int fd, const std::string& b) {
     while (off < b.size()) {
         ssize_t n = ::write(fd, b.data() + off, b.size() - off);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) ::_exit(3);  // the parent is gone
+        if (n <= 0) ::_exit(3);  // (a closed pipe: SIGPIPE has ended the worker already)
         off += static_cast<std::size_t>(n);
     }
 }
@@ -206,15 +204,25 @@ bool run_parallel(const std::vector<std::string>& files, int jobs, CaseRunner& r
     std::fflush(stdout);
     std::fflush(stderr);
     std::vector<Worker> workers(static_cast<std::size_t>(jobs));
-    for (int k = 0; k < jobs; ++k) {
-        int p[2];
-        if (::pipe(p) != 0) {
-            std::fprintf(stderr, "cfkit test: cannot start worker processes: %s\n", std::strerror(errno));
-            return false;
+    // the workers started so far stopped and reaped (a failed start, a failed poll)
+    auto stop_all = [&]() {
+        for (Worker& w : workers) {
+            if (w.fd >= 0) ::close(w.fd);
+            w.fd = -1;
+            if (w.pid > 0) {
+                ::kill(w.pid, SIGKILL);
+                while (::waitpid(w.pid, nullptr, 0) < 0 && errno == EINTR) {
+                }
+            }
         }
-        pid_t pid = ::fork();
-        if (pid < 0) {
+    };
+    for (int k = 0; k < jobs; ++k) {
+        int p[2] = {-1, -1};
+        pid_t pid = -1;
+        if (::pipe(p) != 0 || (pid = ::fork()) < 0) {
             std::fprintf(stderr, "cfkit test: cannot start worker processes: %s\n", std::strerror(errno));
+            if (pid < 0 && p[0] >= 0) ::close(p[0]), ::close(p[1]);
+            stop_all();
             return false;
         }
         if (pid == 0) {
@@ -250,7 +258,9 @@ bool run_parallel(const std::vector<std::string>& files, int jobs, CaseRunner& r
             if (w.fd >= 0) fds.push_back(pollfd{w.fd, POLLIN, 0});
         if (::poll(fds.data(), fds.size(), -1) < 0) {
             if (errno == EINTR) continue;
-            break;
+            std::fprintf(stderr, "cfkit test: waiting for the worker processes: %s\n", std::strerror(errno));
+            stop_all();
+            return false;
         }
         for (Worker& w : workers) {
             if (w.fd < 0) continue;
@@ -276,7 +286,8 @@ bool run_parallel(const std::vector<std::string>& files, int jobs, CaseRunner& r
     bool ok = true;
     for (Worker& w : workers) {
         int status = 0;
-        ::waitpid(w.pid, &status, 0);
+        while (::waitpid(w.pid, &status, 0) < 0 && errno == EINTR) {
+        }
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
             if (WIFSIGNALED(status))
                 std::fprintf(stderr, "cfkit test: a worker process was killed by signal %d\n", WTERMSIG(status));
@@ -284,8 +295,11 @@ bool run_parallel(const std::vector<std::string>& files, int jobs, CaseRunner& r
             ok = false;
         }
     }
-    if (ok && next != files.size()) {
-        std::fprintf(stderr, "cfkit test: the worker processes reported %zu of %zu cases\n", next, files.size());
+    if (next != files.size()) {
+        // the outcomes already in are printed; the first missing case is named
+        for (auto& [i, o] : ready) report.add(o);
+        std::fprintf(stderr, "cfkit test: the worker processes reported %zu of %zu cases; no result for %s\n",
+                     next + ready.size(), files.size(), files[next].c_str());
         ok = false;
     }
     return ok;
@@ -342,7 +356,8 @@ int cmd_test(int argc, char** argv) {
     // the files are taken as unchanged while the sessions run (safefile.hpp)
     remember_file_checks(true);
     RewriteMemo memo(*config);
-    CaseRunner runner(*config, base, no_memo ? nullptr : &memo, verbose);
+    if (!no_memo) base.memo = &memo;
+    CaseRunner runner(*config, base, verbose);
     const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(jobs), files.size()));
     if (workers > 1) {
         if (!run_parallel(files, workers, runner, report)) return 2;

@@ -2,11 +2,7 @@
 
 #include "tools/cfkit/session_json.hpp"
 
-#include <cerrno>
 #include <cstdio>
-#include <fcntl.h>
-#include <unistd.h>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -60,35 +56,20 @@ std::unique_ptr<Config> load_server_config(const ServerConfigOptions& o, const c
     return config;
 }
 
-namespace {
-
-// The whole file, with plain read(2) (cfkit test reads thousands of small ones).
-bool read_whole(const std::string& path, std::string& text) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
-    char buf[16384];
-    for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            ::close(fd);
-            return n == 0;
-        }
-        text.append(buf, static_cast<std::size_t>(n));
-    }
-}
-
-} // namespace
-
 bool load_script(const std::string& path, SessionScript& out, const char* who, std::string& messages) {
     std::string text;
     if (path == "-") {
         std::ostringstream ss;
         ss << std::cin.rdbuf();
         text = ss.str();
-    } else if (!read_whole(path, text)) {
-        messages += std::string(who) + ": " + path + ": cannot open the script\n";
-        return false;
+    } else {
+        std::string error;
+        std::optional<std::string> t = read_text_file(path, error);
+        if (!t) {
+            messages += std::string(who) + ": " + path + ": cannot open the script\n";
+            return false;
+        }
+        text = std::move(*t);
     }
     const std::string name = path == "-" ? "<stdin>" : path;
     std::vector<Diagnostic> errors;
