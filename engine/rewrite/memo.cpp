@@ -20,6 +20,8 @@ public:
     void report(Diagnostic) override { ++n; }
 };
 
+// (by name, in the session at hand: a long name a session interned itself
+// may have another id in the next session, so a Write keeps the name)
 MacroId macro_of(const std::string& key, MacroNames& names) {
     CountingSink sink;
     return static_cast<MacroId>(macid_parse(key, 0, names, sink).id);
@@ -211,7 +213,15 @@ void RewriteMemo::map_opened(const MapDef& map, bool usable, bool added) {
 void RewriteMemo::map_answer(const MapDef& map, const std::string& key, const std::vector<std::string>& argv,
                              const MapResult& r, MacroNames& names, bool added) {
     if (frames_.empty()) return;
-    const bool write = map.class_name == "macro";
+    // A program or socket map does something each time it is asked (and a
+    // sequence or switch may ask one): checking a recorded answer would ask
+    // again, so such runs are worked out every time, as sendmail does.
+    const std::string& c = map.class_name;
+    if (c == "program" || c == "socket" || c == "sequence" || c == "switch") {
+        poison();
+        return;
+    }
+    const bool write = c == "macro";
     if (!write && !added && stable_class(map.class_name)) return;
     Step st;
     st.kind = write ? Step::Write : Step::Lookup;

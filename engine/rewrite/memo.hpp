@@ -13,7 +13,8 @@
 // the recorded answer; the run would then take the same path to the same
 // result. Its writes (`macro` map) are made again.
 //
-// Runs that report a message or hit a limit are not remembered. A map the
+// Runs that report a message, hit a limit or ask a program or socket map
+// are not remembered. A map the
 // session added entries to (a script's `map` lines) has its answers
 // recorded like a host map's (has_added); sessions turn the memo off when
 // their scripts change classes (session_run.cpp); test mode clears it when a `.C` line adds to a class, and does not keep

@@ -22,7 +22,9 @@ const char* kCf =
     "Sinner\nR$*\t$@ $&y\n"
     "Souter\nR$*\t$: $>inner $1\nR$*\t$@ o $1\n"
     "Snoisy\nR$*\t$@ $>nosuch $1\n"
-    "Spure\nR$*\t$@ $(fix $1 $)\n";
+    "Spure\nR$*\t$@ $(fix $1 $)\n"
+    "Kprog program /bin/echo\n"
+    "Sprog\nR$*\t$@ $(prog $1 $)\n";
 
 struct World {
     Diagnostics load;
@@ -127,6 +129,10 @@ TEST_CASE("memo: a run that gave a message is not remembered; file and pure maps
     // ("\x99" is $> as the workspace holds it)
     play({{"noisy", {}, "a", "\x99 nosuch a", nullptr}, {"noisy", {}, "a", "\x99 nosuch a", nullptr}}, {0, 0, 2});
     play({{"pure", {}, "\"a\"", "a", nullptr}, {"pure", {"x=b"}, "\"a\"", "a", nullptr}}, {1, 1, 0});
+}
+
+TEST_CASE("memo: a run that asks a program map is worked out every time (the program runs each time)") {
+    play({{"prog", {}, "a", "a", nullptr}, {"prog", {}, "a", "a", nullptr}}, {0, 0, 2});
 }
 
 TEST_CASE("memo: it forgets everything when full") {
