@@ -41,8 +41,11 @@ int cmd_session(int argc, char** argv) {
     o.probe_interfaces = !no_interfaces;
     if (script_paths.empty()) script_paths.push_back("-");
     std::vector<SessionScript> scripts(script_paths.size());
+    // every script read first, each bad one reported, before any runs
+    bool unusable = false;
     for (std::size_t i = 0; i < scripts.size(); ++i)
-        if (!load_script(script_paths[i], scripts[i], "cfkit session")) return 2;
+        if (!load_script(script_paths[i], scripts[i], "cfkit session")) unusable = true;
+    if (unusable) return 2;
     std::unique_ptr<Config> config = load_server_config(o, "cfkit session");
     if (!config) return 2;
     ServerSetup setup;
@@ -65,10 +68,10 @@ int cmd_session(int argc, char** argv) {
     // Several scripts share one memo: what one session worked out, the
     // next need not (the results are the same either way).
     RewriteMemo memo(*config);
-    // several sessions: the files are taken as unchanged while they run (safefile.hpp)
-    if (scripts.size() > 1) remember_file_checks(true);
     if (!no_memo) setup.memo = &memo;
     const bool several = scripts.size() > 1;
+    // several sessions: the files are taken as unchanged while they run (safefile.hpp)
+    if (several) remember_file_checks(true);
     bool problems = false;
     if (several && json) std::fputs("[\n", stdout);
     for (std::size_t i = 0; i < scripts.size(); ++i) {
