@@ -3,6 +3,8 @@
 // envelope.c's (logsender), as sendmail 8.17 writes them.
 #include "engine/replay/maillog.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <cctype>
 #include <cstdlib>
 
@@ -221,22 +223,16 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
     const std::string& m = l.msg;
     if (m.rfind("connect from ", 0) == 0) {
         close(l.pid);
-        RebuiltSession& s = session_for(l, lineno, parse_relay(m.substr(13)));
-        (void)s;
+        session_for(l, lineno, parse_relay(m.substr(13)));
         return;
     }
     // LogLevel 14 and up: the commands as received ("<-- EHLO name")
     if (m.rfind("<-- ", 0) == 0) {
-        auto it = open_.find(l.pid);
-        if (it == open_.end()) {
-            RebuiltSession& s = session_for(l, lineno, std::nullopt);
-            it = open_.find(s.pid);
-        }
+        RebuiltSession& s = session_for(l, lineno, std::nullopt);
         const std::string cmd = m.substr(4);
         if (cmd.size() > 5 && (cmd.compare(0, 5, "EHLO ") == 0 || cmd.compare(0, 5, "HELO ") == 0 ||
                                cmd.compare(0, 5, "ehlo ") == 0 || cmd.compare(0, 5, "helo ") == 0))
-            it->second.helo = cmd.substr(5);
-        last_seen_[l.pid] = lineno;
+            s.helo = cmd.substr(5);
         return;
     }
     // "QID: <a@b>... User unknown": a recipient refused outside the rulesets
@@ -258,18 +254,25 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         if (it != open_.end()) it->second.lost = true;
         return;
     }
+    // the kinds below; other lines are not split into fields
+    static const char* const kFielded[] = {"ruleset=", "from=", "to=", "AUTH=server", "STARTTLS=server"};
+    if (std::none_of(std::begin(kFielded), std::end(kFielded), [&m](const char* p) { return m.rfind(p, 0) == 0; }))
+        return;
     const auto f = log_fields(m);
     auto field = [&f](const char* k) -> const std::string* {
         auto it = f.find(k);
         return it == f.end() ? nullptr : &it->second;
     };
-    const std::string* relay_v = field("relay");
+    // the client, from relay= (a to= line's relay= is where the mail went)
+    auto client = [&field]() -> std::optional<Relay> {
+        const std::string* r = field("relay");
+        return r ? parse_relay(*r) : std::nullopt;
+    };
     if (m.rfind("ruleset=", 0) == 0) {
         const std::string* rs = field("ruleset");
         const std::string* reject = field("reject");
         if (!rs || !reject) return;
-        std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
-        RebuiltSession& s = session_for(l, lineno, rel);
+        RebuiltSession& s = session_for(l, lineno, client());
         const std::string arg1 = field("arg1") ? strip_angles(*field("arg1")) : std::string();
         if (*rs == "check_relay") {
             s.connect = rejection(*reject, *rs);
@@ -287,8 +290,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         return;
     }
     if (m.rfind("from=", 0) == 0 && !l.qid.empty()) {
-        std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
-        RebuiltSession& s = session_for(l, lineno, rel);
+        RebuiltSession& s = session_for(l, lineno, client());
         const std::string sender = strip_angles(*field("from"));
         Transaction* t = &txn_for(s, l.qid);
         // a MAIL refused by check_mail keeps its envelope (and queue id):
@@ -321,16 +323,14 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         return;
     }
     if (m.rfind("AUTH=server", 0) == 0) {
-        std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
-        RebuiltSession& s = session_for(l, lineno, rel);
+        RebuiltSession& s = session_for(l, lineno, client());
         if (const std::string* a = field("authid")) s.auth_id = *a;
         s.auth_at = s.txns.size();
         if (const std::string* mech = field("mech")) s.auth_mech = *mech;
         return;
     }
     if (m.rfind("STARTTLS=server", 0) == 0) {
-        std::optional<Relay> rel = relay_v ? parse_relay(*relay_v) : std::nullopt;
-        RebuiltSession& s = session_for(l, lineno, rel);
+        RebuiltSession& s = session_for(l, lineno, client());
         if (const std::string* v = field("verify")) s.tls_verify = *v;
         return;
     }
