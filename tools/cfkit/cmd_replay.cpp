@@ -220,15 +220,14 @@ int cmd_replay(int argc, char** argv) {
         t.steps += static_cast<std::size_t>(out.steps);
         std::vector<Difference> counted;
         for (Difference& d : out.differences) {
+            if (json) put(difference_json(d) + "\n");  // (every one, HELO-dependent too)
             if (d.helo_dependent) {
                 ++t.helo_dependent;
-                if (json) put(difference_json(d) + "\n");
                 continue;
             }
             ++t.differences;
             const std::string key = kind_key(d);
             ++t.by_kind[key];
-            if (json) put(difference_json(d) + "\n");
             auto& ex = t.examples[key];
             if (static_cast<int>(ex.size()) < examples) ex.push_back(d);
             counted.push_back(d);
