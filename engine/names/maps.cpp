@@ -39,22 +39,25 @@ struct ClassInfo {
     Parser parser;
     bool optional_file;  // MCF_OPTFILE: no file name needed
     bool alias_ok;       // MCF_ALIASOK: an AliasFile entry may be of this class
+    MapDef::Answers answers;
 };
+
+constexpr auto F = MapDef::Answers::Fixed, S = MapDef::Answers::PerSession, A = MapDef::Answers::Acting;
 
 // The classes compiled into Debian's sendmail 8.17.1.9, in its order.
 const ClassInfo kClasses[] = {
-    {"hash", Parser::Generic, false, true},      {"btree", Parser::Generic, false, true},
-    {"nis", Parser::Generic, false, true},       {"nisplus", Parser::Generic, false, true},
-    {"ldap", Parser::Generic, true, true},       {"dns", Parser::Dns, true, false},
-    {"bestmx", Parser::Generic, true, false},    {"host", Parser::Host, true, false},
-    {"text", Parser::Generic, false, true},      {"stab", Parser::Generic, false, true},
-    {"implicit", Parser::Generic, false, true},  {"user", Parser::Generic, true, false},
-    {"dequote", Parser::Dequote, true, false},   {"regex", Parser::Regex, true, false},
-    {"userdb", Parser::Generic, false, false},   {"program", Parser::Generic, false, true},
-    {"sequence", Parser::Sequence, true, true},  {"switch", Parser::Generic, false, true},
-    {"null", Parser::Generic, true, true},       {"syslog", Parser::Syslog, true, false},
-    {"macro", Parser::Dequote, true, false},     {"arith", Parser::Dequote, true, false},
-    {"arpa", Parser::Dequote, true, false},      {"socket", Parser::Generic, false, true},
+    {"hash", Parser::Generic, false, true, F},      {"btree", Parser::Generic, false, true, F},
+    {"nis", Parser::Generic, false, true, S},       {"nisplus", Parser::Generic, false, true, S},
+    {"ldap", Parser::Generic, true, true, S},       {"dns", Parser::Dns, true, false, S},
+    {"bestmx", Parser::Generic, true, false, S},    {"host", Parser::Host, true, false, S},
+    {"text", Parser::Generic, false, true, F},      {"stab", Parser::Generic, false, true, S},
+    {"implicit", Parser::Generic, false, true, F},  {"user", Parser::Generic, true, false, F},
+    {"dequote", Parser::Dequote, true, false, F},   {"regex", Parser::Regex, true, false, F},
+    {"userdb", Parser::Generic, false, false, S},   {"program", Parser::Generic, false, true, A},
+    {"sequence", Parser::Sequence, true, true, A},  {"switch", Parser::Generic, false, true, A},
+    {"null", Parser::Generic, true, true, F},       {"syslog", Parser::Syslog, true, false, F},
+    {"macro", Parser::Dequote, true, false, S},     {"arith", Parser::Dequote, true, false, F},
+    {"arpa", Parser::Dequote, true, false, F},      {"socket", Parser::Generic, false, true, A},
 };
 
 const ClassInfo* find_class(const std::string& name) {
@@ -909,6 +912,7 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
     MapDef m;
     m.name = name;
     m.class_name = info.name;
+    m.answers = info.answers;
     // Only map_parseargs() (the generic parser) defaults -S to BlankSub;
     // the other init functions leave it 0, and a key is then joined with
     // the BlankSub in force at lookup time.

@@ -100,6 +100,11 @@ MxAnswer getmxrr_punt(const Resolver& r, const std::string& host, bool trycanon,
 struct MapDef {
     std::string name;        // as written on the K line
     std::string class_name;  // lower-cased
+    // How the class's answers may be remembered (engine/rewrite/memo.hpp):
+    // Fixed: the same for a key for the whole process (files read once,
+    // pure functions); PerSession: they can differ between sessions (host,
+    // dns ...); Acting: each lookup does something (a program runs).
+    enum class Answers : unsigned char { Fixed, PerSession, Acting } answers = Answers::PerSession;
     bool valid = false;      // the class's parse routine accepted the line
     bool optional = false;   // -o
     bool keep_quotes = false;  // -q (and dequote-style maps)

@@ -32,13 +32,6 @@ bool RewriteMemo::has_added(const MapRuntime& rt, const MapDef& map) {
     return !rt.added.empty() && rt.added.count(ascii_lower(map.name)) > 0;
 }
 
-bool RewriteMemo::stable_class(const std::string& c) {
-    static const char* const kStable[] = {"hash", "btree", "implicit", "text", "dequote", "arith",
-                                          "arpa", "regex",  "null",     "syslog", "user"};
-    return std::find_if(std::begin(kStable), std::end(kStable), [&](const char* k) { return c == k; }) !=
-           std::end(kStable);
-}
-
 std::uint64_t RewriteMemo::hash(int rs, int reclevel, int maxatom, const IdTokens& ws) {
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&](std::uint64_t v) {
@@ -216,13 +209,12 @@ void RewriteMemo::map_answer(const MapDef& map, const std::string& key, const st
     // A program or socket map does something each time it is asked (and a
     // sequence or switch may ask one): checking a recorded answer would ask
     // again, so such runs are worked out every time, as sendmail does.
-    const std::string& c = map.class_name;
-    if (c == "program" || c == "socket" || c == "sequence" || c == "switch") {
+    if (map.answers == MapDef::Answers::Acting) {
         poison();
         return;
     }
-    const bool write = c == "macro";
-    if (!write && !added && stable_class(map.class_name)) return;
+    const bool write = map.class_name == "macro";
+    if (!write && !added && map.answers == MapDef::Answers::Fixed) return;
     Step st;
     st.kind = write ? Step::Write : Step::Lookup;
     st.map = &map;

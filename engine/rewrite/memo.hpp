@@ -77,9 +77,6 @@ public:
                     const MapResult& r, MacroNames& names, bool added);
     void poison();  // the current run cannot be replayed
 
-    // Whether a map class's answers depend only on the key, its arguments
-    // and files that do not change during a run of cfkit.
-    static bool stable_class(const std::string& class_name);
     static bool has_added(const MapRuntime& rt, const MapDef& map);
 
 private:
