@@ -89,15 +89,24 @@ namespace cfkit {
 
 std::shared_ptr<DbFile> DbFile::open_shared(const std::string& path, Kind kind, std::string& error) {
     if (!remembering_file_checks()) return open(path, kind, error);
-    thread_local std::map<std::pair<std::string, Kind>, std::shared_ptr<DbFile>> opened;
+    // A file that could not be opened is remembered too (with why): the
+    // files are taken as unchanged for the run, and most sessions of a
+    // suite ask for the same missing aliases.db.
+    struct Opened {
+        std::shared_ptr<DbFile> file;
+        std::string error;
+    };
+    thread_local std::map<std::pair<std::string, Kind>, Opened> opened;
     auto key = std::make_pair(path, kind);
     auto it = opened.find(key);
-    if (it != opened.end()) return it->second;
-    std::shared_ptr<DbFile> f = open(path, kind, error);
-    if (!f) return nullptr;  // (a failure is tried again next time, as sendmail would)
-    if (opened.size() >= 256) opened.clear();
-    opened.emplace(std::move(key), f);
-    return f;
+    if (it == opened.end()) {
+        if (opened.size() >= 256) opened.clear();
+        Opened o;
+        o.file = open(path, kind, o.error);
+        it = opened.emplace(std::move(key), std::move(o)).first;
+    }
+    if (!it->second.file) error = it->second.error;
+    return it->second.file;
 }
 
 } // namespace cfkit

@@ -18,7 +18,8 @@ public:
     static std::unique_ptr<DbFile> open(const std::string& path, Kind kind, std::string& error);
     // The same, but while file checks are remembered (safefile.hpp:
     // remember_file_checks) a file opened once stays open for the process
-    // and later opens share it.
+    // and later opens share it; one that failed fails again with the same
+    // error, without trying.
     static std::shared_ptr<DbFile> open_shared(const std::string& path, Kind kind, std::string& error);
     ~DbFile();
     DbFile(const DbFile&) = delete;

@@ -36,6 +36,7 @@ enum class Parser { Generic, Dequote, Host, Regex, Sequence, Syslog, Dns };
 
 struct ClassInfo {
     const char* name;
+    MapClass cls;
     Parser parser;
     bool optional_file;  // MCF_OPTFILE: no file name needed
     bool alias_ok;       // MCF_ALIASOK: an AliasFile entry may be of this class
@@ -46,18 +47,18 @@ constexpr auto F = MapDef::Answers::Fixed, S = MapDef::Answers::PerSession, A = 
 
 // The classes compiled into Debian's sendmail 8.17.1.9, in its order.
 const ClassInfo kClasses[] = {
-    {"hash", Parser::Generic, false, true, F},      {"btree", Parser::Generic, false, true, F},
-    {"nis", Parser::Generic, false, true, S},       {"nisplus", Parser::Generic, false, true, S},
-    {"ldap", Parser::Generic, true, true, S},       {"dns", Parser::Dns, true, false, S},
-    {"bestmx", Parser::Generic, true, false, S},    {"host", Parser::Host, true, false, S},
-    {"text", Parser::Generic, false, true, F},      {"stab", Parser::Generic, false, true, S},
-    {"implicit", Parser::Generic, false, true, F},  {"user", Parser::Generic, true, false, F},
-    {"dequote", Parser::Dequote, true, false, F},   {"regex", Parser::Regex, true, false, F},
-    {"userdb", Parser::Generic, false, false, S},   {"program", Parser::Generic, false, true, A},
-    {"sequence", Parser::Sequence, true, true, A},  {"switch", Parser::Generic, false, true, A},
-    {"null", Parser::Generic, true, true, F},       {"syslog", Parser::Syslog, true, false, F},
-    {"macro", Parser::Dequote, true, false, S},     {"arith", Parser::Dequote, true, false, F},
-    {"arpa", Parser::Dequote, true, false, F},      {"socket", Parser::Generic, false, true, A},
+    {"hash", MapClass::Hash, Parser::Generic, false, true, F},      {"btree", MapClass::Btree, Parser::Generic, false, true, F},
+    {"nis", MapClass::Nis, Parser::Generic, false, true, S},       {"nisplus", MapClass::Nisplus, Parser::Generic, false, true, S},
+    {"ldap", MapClass::Ldap, Parser::Generic, true, true, S},       {"dns", MapClass::Dns, Parser::Dns, true, false, S},
+    {"bestmx", MapClass::Bestmx, Parser::Generic, true, false, S},    {"host", MapClass::Host, Parser::Host, true, false, S},
+    {"text", MapClass::Text, Parser::Generic, false, true, F},      {"stab", MapClass::Stab, Parser::Generic, false, true, S},
+    {"implicit", MapClass::Implicit, Parser::Generic, false, true, F},  {"user", MapClass::User, Parser::Generic, true, false, F},
+    {"dequote", MapClass::Dequote, Parser::Dequote, true, false, F},   {"regex", MapClass::Regex, Parser::Regex, true, false, F},
+    {"userdb", MapClass::Userdb, Parser::Generic, false, false, S},   {"program", MapClass::Program, Parser::Generic, false, true, A},
+    {"sequence", MapClass::Sequence, Parser::Sequence, true, true, A},  {"switch", MapClass::Switch, Parser::Generic, false, true, A},
+    {"null", MapClass::Null, Parser::Generic, true, true, F},       {"syslog", MapClass::Syslog, Parser::Syslog, true, false, F},
+    {"macro", MapClass::Macro, Parser::Dequote, true, false, S},     {"arith", MapClass::Arith, Parser::Dequote, true, false, F},
+    {"arpa", MapClass::Arpa, Parser::Dequote, true, false, F},      {"socket", MapClass::Socket, Parser::Generic, false, true, A},
 };
 
 const ClassInfo* find_class(const std::string& name) {
@@ -878,7 +879,7 @@ MapResult dns_lookup(const MapDef& m, const Extra& x, const std::string& key, co
 // form has been found once.
 MapResult db_lookup(const MapDef& m, const std::string& key, const std::vector<std::string>& argv,
                     MapLookupContext& ctx) {
-    auto it = ctx.runtime.dbs.find(ascii_lower(m.name));
+    auto it = ctx.runtime.dbs.find(m.key);
     if (it == ctx.runtime.dbs.end() || !it->second.file) return {std::nullopt, ex::NOTFOUND};
     DbState& d = it->second;
     std::string k = key.substr(0, static_cast<std::size_t>(limits::kMaxName));
@@ -911,7 +912,9 @@ MapDef make_map(const std::string& name, const ClassInfo& info, const std::strin
                 const std::map<std::string, MapDef>& maps_, Reporter& rep) {
     MapDef m;
     m.name = name;
+    m.key = ascii_lower(name);
     m.class_name = info.name;
+    m.cls = info.cls;
     m.answers = info.answers;
     // Only map_parseargs() (the generic parser) defaults -S to BlankSub;
     // the other init functions leave it 0, and a key is then joined with
@@ -1117,7 +1120,6 @@ bool text_file_safe(const MapDef& m, MapLookupContext& ctx, bool speak) {
 
 // A class's open routine; false: could not open (messages as sendmail's).
 bool class_open(const MapDef& m, MapLookupContext& ctx) {
-    const std::string& c = m.class_name;
     // db_map_open(): the file name gets ".db" unless it has it; `quiet`
     // for the implicit class, which tries quietly.
     auto open_db = [&](DbFile::Kind kind, const char* what, bool quiet) {
@@ -1141,15 +1143,16 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
             if (speak) ctx.rep.syserr(std::string("Cannot open ") + what + " database " + path + ": " + error, true);
             return false;
         }
-        DbState& d = ctx.runtime.dbs[ascii_lower(m.name)];
+        DbState& d = ctx.runtime.dbs[m.key];
         d.file = std::move(f);
         d.try_no_null = m.try_no_null;
         d.try_null = m.try_null;
         return true;
     };
-    if (c == "hash") return open_db(DbFile::Kind::Hash, "hash", false);
-    if (c == "btree") return open_db(DbFile::Kind::Btree, "btree", false);
-    if (c == "implicit") {
+    switch (m.cls) {
+    case MapClass::Hash: return open_db(DbFile::Kind::Hash, "hash", false);
+    case MapClass::Btree: return open_db(DbFile::Kind::Btree, "btree", false);
+    case MapClass::Implicit: {
         if (open_db(DbFile::Kind::Hash, "hash", true)) return true;
         // impl_map_open(): an alias file falls back to its text version
         // (which cfkit does not read: the map stays unusable)
@@ -1157,7 +1160,7 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
             ctx.rep.message("WARNING: cannot open alias database " + m.file + "; reading text version");
         return false;
     }
-    if (c == "text") {
+    case MapClass::Text: {
         if (m.file.empty()) {
             ctx.rep.syserr("text map \"" + m.name + "\": file name required");
             return false;
@@ -1168,20 +1171,24 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
         }
         return text_file_safe(m, ctx, !m.optional);
     }
-    if (c == "nis") {
+    case MapClass::Nis: {
         ctx.rep.syserr("NIS map " + m.file + " specified, but NIS not running");
         return false;
     }
-    if (c == "stab" || c == "userdb" || c == "ldap" || c == "socket" || c == "nisplus")
+    case MapClass::Stab:
+    case MapClass::Userdb:
+    case MapClass::Ldap:
+    case MapClass::Socket:
+    case MapClass::Nisplus:
         return false;
-    if (c == "user") {
+    case MapClass::User: {
         if (user_column(extra(m).value_col) < 0) {
             ctx.rep.syserr("User map " + m.name + ": unknown column name " + extra(m).value_col);
             return false;
         }
         return true;
     }
-    if (c == "switch") {
+    case MapClass::Switch: {
         std::vector<std::string> svc = switch_services(m.file);
         if (svc.empty()) return false;
         for (const std::string& s : svc) {
@@ -1190,14 +1197,16 @@ bool class_open(const MapDef& m, MapLookupContext& ctx) {
         }
         return true;
     }
-    return true;
+    default:
+        return true;
+    }
 }
 
 } // namespace
 
 bool open_map(const MapDef& map, MapLookupContext& ctx) {
     if (!map.valid) return false;
-    int& st = ctx.runtime.open_state[ascii_lower(map.name)];
+    int& st = ctx.runtime.open_state[map.key];
     if (st == kOpen || st == kBogus) return true;
     if (st == kClosed) return false;
     if (class_open(map, ctx)) {
@@ -1212,10 +1221,10 @@ bool open_map(const MapDef& map, MapLookupContext& ctx) {
 
 MapResult lookup_map(const MapDef& map, const std::string& key, const std::vector<std::string>& argv,
                      MapLookupContext& ctx) {
-    auto it = ctx.runtime.open_state.find(ascii_lower(map.name));
+    auto it = ctx.runtime.open_state.find(map.key);
     if (it != ctx.runtime.open_state.end() && it->second == kBogus) return {std::nullopt, ex::TEMPFAIL};
     if (!ctx.runtime.added.empty()) {
-        auto m = ctx.runtime.added.find(ascii_lower(map.name));
+        auto m = ctx.runtime.added.find(map.key);
         if (m != ctx.runtime.added.end()) {
             auto e = m->second.find(map.no_fold ? key : ascii_lower(key));
             if (e != m->second.end()) {
@@ -1225,31 +1234,33 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
         }
     }
     const Extra& x = extra(map);
-    const std::string& c = map.class_name;
-    if (c == "dequote") return dequote_lookup(map, key);
-    if (c == "macro") return macro_lookup(key, argv, ctx);
-    if (c == "arith") return arith_lookup(key, argv);
-    if (c == "arpa") return arpa_lookup(map, key, argv);
-    if (c == "regex") return regex_lookup(map, x, key, argv, ctx.rep);
-    if (c == "null") return {std::nullopt, ex::NOTFOUND};
-    if (c == "syslog") return {std::string(), ex::OK};
-    if (c == "user") return user_lookup(map, x, key, argv, ctx.rep);
-    if (c == "program") return program_lookup(map, x, key, argv);
-    if (c == "text") {
+    switch (map.cls) {
+    case MapClass::Dequote: return dequote_lookup(map, key);
+    case MapClass::Macro: return macro_lookup(key, argv, ctx);
+    case MapClass::Arith: return arith_lookup(key, argv);
+    case MapClass::Arpa: return arpa_lookup(map, key, argv);
+    case MapClass::Regex: return regex_lookup(map, x, key, argv, ctx.rep);
+    case MapClass::Null: return {std::nullopt, ex::NOTFOUND};
+    case MapClass::Syslog: return {std::string(), ex::OK};
+    case MapClass::User: return user_lookup(map, x, key, argv, ctx.rep);
+    case MapClass::Program: return program_lookup(map, x, key, argv);
+    case MapClass::Text:
         // the file is checked again at every lookup; now unsafe, the map closes
         if (!text_file_safe(map, ctx, false)) {
-            ctx.runtime.open_state[ascii_lower(map.name)] = kClosed;
+            ctx.runtime.open_state[map.key] = kClosed;
             return {std::nullopt, ex::UNAVAILABLE};
         }
         return text_lookup(map, x, key, argv);
-    }
-    if (c == "host") return host_lookup(map, key, argv, ctx);
-    if (c == "bestmx") return bestmx_lookup(map, x, key, argv, ctx);
-    if (c == "dns") return dns_lookup(map, x, key, argv, ctx);
-    if (c == "hash" || c == "btree" || c == "implicit") return db_lookup(map, key, argv, ctx);
-    if (c == "sequence" || c == "switch") {
+    case MapClass::Host: return host_lookup(map, key, argv, ctx);
+    case MapClass::Bestmx: return bestmx_lookup(map, x, key, argv, ctx);
+    case MapClass::Dns: return dns_lookup(map, x, key, argv, ctx);
+    case MapClass::Hash:
+    case MapClass::Btree:
+    case MapClass::Implicit: return db_lookup(map, key, argv, ctx);
+    case MapClass::Sequence:
+    case MapClass::Switch: {
         std::vector<std::string> members = x.members;
-        if (c == "switch") {
+        if (map.cls == MapClass::Switch) {
             members.clear();
             for (const std::string& s : switch_services(map.file)) members.push_back(map.name + "." + s);
         }
@@ -1267,7 +1278,8 @@ MapResult lookup_map(const MapDef& map, const std::string& key, const std::vecto
         if (tempfail) return {std::nullopt, ex::TEMPFAIL};
         return {std::nullopt, status == ex::OK ? ex::NOTFOUND : status};
     }
-    return {std::nullopt, ex::NOTFOUND};
+    default: return {std::nullopt, ex::NOTFOUND};
+    }
 }
 
 FileClassResult MapTable::file_class_lookup(const std::string& name, const std::string& cls, const std::string& spec,

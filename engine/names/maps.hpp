@@ -97,9 +97,18 @@ MxAnswer getmxrr_punt(const Resolver& r, const std::string& host, bool trycanon,
 
 // Parsed K line. Flag fields follow map_parseargs(); class-specific options
 // are kept by the class's own parser in `impl`.
+// The map classes compiled into Debian's sendmail, in its order: lookups
+// dispatch on this, not on the class's name.
+enum class MapClass : unsigned char {
+    Hash, Btree, Nis, Nisplus, Ldap, Dns, Bestmx, Host, Text, Stab, Implicit, User, Dequote, Regex,
+    Userdb, Program, Sequence, Switch, Null, Syslog, Macro, Arith, Arpa, Socket
+};
+
 struct MapDef {
     std::string name;        // as written on the K line
+    std::string key;         // the name lower-cased: the key of MapRuntime's tables
     std::string class_name;  // lower-cased
+    MapClass cls = MapClass::Null;
     // How the class's answers may be remembered (engine/rewrite/memo.hpp):
     // Fixed: the same for a key for the whole process (files read once,
     // pure functions); PerSession: they can differ between sessions (host,

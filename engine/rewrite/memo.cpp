@@ -29,7 +29,7 @@ MacroId macro_of(const std::string& key, MacroNames& names) {
 } // namespace
 
 bool RewriteMemo::has_added(const MapRuntime& rt, const MapDef& map) {
-    return !rt.added.empty() && rt.added.count(ascii_lower(map.name)) > 0;
+    return !rt.added.empty() && rt.added.count(map.key) > 0;
 }
 
 std::uint64_t RewriteMemo::hash(int rs, int reclevel, int maxatom, const IdTokens& ws) {
@@ -213,7 +213,7 @@ void RewriteMemo::map_answer(const MapDef& map, const std::string& key, const st
         poison();
         return;
     }
-    const bool write = map.class_name == "macro";
+    const bool write = map.cls == MapClass::Macro;
     if (!write && !added && map.answers == MapDef::Answers::Fixed) return;
     Step st;
     st.kind = write ? Step::Write : Step::Lookup;

@@ -16,6 +16,7 @@
 #include "engine/smtp/collect.hpp"
 #include "engine/smtp/sasl.hpp"
 #include "engine/smtp/server_state.hpp"
+#include "engine/text/limits.hpp"
 #include "engine/text/metachar.hpp"
 #include "engine/text/textutil.hpp"
 #include "engine/text/tokenizer.hpp"
@@ -116,6 +117,12 @@ void SmtpServer::Impl::begin(SmtpReply& r) {
 MacroId SmtpServer::Impl::mid(const std::string& name) {
     if (name.size() == 1) return static_cast<MacroId>(static_cast<unsigned char>(name[0]));
     if (std::optional<MacroId> known = s.env.names.find(name)) return *known;  // (what macid_parse would give)
+    // A plain name (all the server's own are) is interned as macid_parse
+    // would, without building "{name}" and parsing it again.
+    bool plain = name.size() <= static_cast<std::size_t>(limits::kMaxMacroNameLen);
+    for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
+    if (plain && !name.empty())
+        if (std::optional<MacroId> id = s.env.names.intern(name)) return *id;
     MacroIdResult r = macid_parse("{" + name + "}", 0, s.env.names, rep);
     return static_cast<MacroId>(r.id);
 }

@@ -10,13 +10,14 @@
 #include <sstream>
 
 #include "engine/text/symbols.hpp"
+#include "grammar/comments.hpp"
 #include "engine/text/textutil.hpp"
 
 namespace cfkit {
 
 namespace {
 
-std::string rest_after(const std::string& line, std::size_t words) {
+std::string rest_after(std::string_view line, std::size_t words) {
     std::size_t p = 0;
     for (std::size_t i = 0; i < words; ++i) {
         p = line.find_first_not_of(" \t", p);
@@ -25,7 +26,7 @@ std::string rest_after(const std::string& line, std::size_t words) {
         if (p == std::string::npos) return std::string();
     }
     p = line.find_first_not_of(" \t", p);
-    return p == std::string::npos ? std::string() : line.substr(p);
+    return p == std::string::npos ? std::string() : std::string(line.substr(p));
 }
 
 // One script being read: a handler per line kind (the first word), as
@@ -40,7 +41,7 @@ public:
 private:
     struct Line {
         int no;
-        const std::string& text;
+        std::string_view text;
         std::vector<std::string> w;  // the words
         std::string cmd;             // the first, lower case
     };
@@ -70,7 +71,7 @@ private:
     const std::string& path_;
     SessionScript& out_;
     std::vector<Diagnostic>& errors_;
-    std::vector<std::string> lines_;
+    std::vector<std::string_view> lines_;  // (into the text being read)
     std::size_t next_ = 0;  // the line after the one being read (data reads on)
     bool connected_ = false;
 };
@@ -95,13 +96,17 @@ bool ScriptReader::read(const std::string& text) {
         std::size_t e = text.find('\n', p);
         if (e == std::string::npos) e = text.size();
         std::size_t end = e > p && text[e - 1] == '\r' ? e - 1 : e;
-        lines_.emplace_back(text, p, end - p);
+        lines_.emplace_back(text.data() + p, end - p);
         p = e + 1;
     }
     std::size_t before = errors_.size();
     while (next_ < lines_.size()) {
         int no = static_cast<int>(next_ + 1);
-        const std::string& text_line = lines_[next_++];
+        std::string_view text_line = lines_[next_++];
+        // blank lines and comments (cases are mostly comment) without splitting them
+        std::size_t first = 0;
+        while (first < text_line.size() && is_space(static_cast<unsigned char>(text_line[first]))) ++first;
+        if (first == text_line.size() || text_line[first] == '#') continue;
         std::vector<std::string> w = split_words(text_line);
         if (w.empty() || w[0][0] == '#') continue;
         std::string cmd = ascii_lower(w[0]);
@@ -324,7 +329,7 @@ void ScriptReader::early(const Line& l) {
 void ScriptReader::data(const Line& l) {
     ScriptStep st = step(l, ScriptStep::Kind::Data);
     st.smtp = "DATA";
-    for (; next_ < lines_.size() && lines_[next_] != "."; ++next_) st.body.push_back(lines_[next_]);
+    for (; next_ < lines_.size() && lines_[next_] != "."; ++next_) st.body.emplace_back(lines_[next_]);
     if (next_ >= lines_.size()) return fail(l.no, "data: the message has no end (a line with a single \".\")");
     ++next_;  // the "."
     out_.steps.push_back(st);

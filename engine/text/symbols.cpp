@@ -45,30 +45,54 @@ MacroNames::MacroNames() {
     // Before any file is read: initmacros() binds {opMode} to the fixed id
     // 0x82 (MID_OPMODE); setdefaults() has already used {deliveryMode} (the
     // first long id, 0xA0) and sm_getla() then {load_avg} (0xA1).
-    names_[0x82] = "opMode";
-    ids_.emplace("opMode", static_cast<MacroId>(0x82));
+    d_->names[0x82] = "opMode";
+    d_->ids.emplace("opMode", static_cast<MacroId>(0x82));
     intern("deliveryMode");
     intern("load_avg");  // sm_getla(), also before the file is read
 }
 
 std::optional<MacroId> MacroNames::intern(const std::string& name) {
-    auto it = ids_.find(name);
-    if (it != ids_.end()) return it->second;
+    if (std::optional<MacroId> known = find(name)) return known;
     if (next_ > limits::kMaxMacroId) return std::nullopt;
     MacroId id = static_cast<MacroId>(next_++);
-    names_[id] = name;
-    ids_.emplace(name, id);
+    if (d_.use_count() == 1) {
+        d_->names[id] = name;
+        d_->ids.emplace(name, id);
+        return id;
+    }
+    added_.push_back(id);
+    added_names_.push_back(name);
+    if (added_.size() > 32) {  // a copy that keeps adding: give it its own table
+        auto own = std::make_shared<Data>(*d_);
+        for (std::size_t i = 0; i < added_.size(); ++i) {
+            own->names[added_[i]] = added_names_[i];
+            own->ids.emplace(added_names_[i], added_[i]);
+        }
+        d_ = std::move(own);
+        added_.clear();
+        added_names_.clear();
+    }
     return id;
 }
 
 std::optional<MacroId> MacroNames::find(const std::string& name) const {
-    auto it = ids_.find(name);
-    if (it == ids_.end()) return std::nullopt;
-    return it->second;
+    auto it = d_->ids.find(name);
+    if (it != d_->ids.end()) return it->second;
+    for (std::size_t i = 0; i < added_.size(); ++i) {
+        if (added_names_[i] == name) return added_[i];
+    }
+    return std::nullopt;
+}
+
+const std::string& MacroNames::name_of(MacroId id) const {
+    for (std::size_t i = 0; i < added_.size(); ++i) {
+        if (added_[i] == id) return added_names_[i];
+    }
+    return d_->names[id];
 }
 
 std::string MacroNames::display(MacroId id) const {
-    if (id >= limits::kFirstLongMacroId) return "{" + names_[id] + "}";
+    if (id >= limits::kFirstLongMacroId) return "{" + name_of(id) + "}";
     return std::string(1, static_cast<char>(id));
 }
 

@@ -28,13 +28,21 @@ public:
     std::optional<MacroId> intern(const std::string& name);
     std::optional<MacroId> find(const std::string& name) const;
     // The long name of an id (empty for single-character ids).
-    const std::string& name_of(MacroId id) const { return names_[id]; }
+    const std::string& name_of(MacroId id) const;
     // How sendmail's macname() shows an id: `x` or `{name}`.
     std::string display(MacroId id) const;
 
 private:
-    std::array<std::string, 256> names_;
-    std::unordered_map<std::string, MacroId> ids_;  // case-sensitive
+    // Copies share the names known when they were made (every session
+    // starts with a copy of the config's); names a copy adds while it is
+    // shared go to a short list of its own, folded in when it grows.
+    struct Data {
+        std::array<std::string, 256> names;
+        std::unordered_map<std::string, MacroId> ids;  // case-sensitive
+    };
+    std::shared_ptr<Data> d_ = std::make_shared<Data>();
+    std::vector<MacroId> added_;  // ids (with their names in added_names_) not in d_
+    std::vector<std::string> added_names_;
     int next_ = 0xA0;
 };
 
