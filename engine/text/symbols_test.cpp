@@ -35,5 +35,36 @@ TEST_CASE("classes: a copy and its original each keep their own changes") {
     CHECK_FALSE(b.may_start_with('w', 'l'));
 }
 
+TEST_CASE("macro names: copies share the known names and each allocates its own after") {
+    MacroNames base;
+    MacroId client = *base.intern("client_addr");  // 0xA2, after deliveryMode and load_avg
+    CHECK(client == 0xA2);
+    MacroNames a = base;
+    MacroNames b = base;
+    // each copy goes on from the same next id, as each daemon child does
+    CHECK(*a.intern("auth_type") == 0xA3);
+    CHECK(*b.intern("verify") == 0xA3);
+    CHECK(*a.find("auth_type") == 0xA3);
+    CHECK_FALSE(b.find("auth_type"));
+    CHECK_FALSE(base.find("verify"));
+    CHECK(a.name_of(0xA3) == "auth_type");
+    CHECK(b.name_of(0xA3) == "verify");
+    CHECK(base.name_of(0xA3).empty());
+    CHECK(a.display(0xA3) == "{auth_type}");
+    CHECK(*a.intern("client_addr") == client);
+    // many more names: the copy folds them into a table of its own, same ids
+    for (int i = 0; i < 60; ++i) a.intern("n" + std::to_string(i));
+    CHECK(*a.find("n0") == 0xA4);
+    CHECK(*a.find("n59") == 0xA4 + 59);
+    CHECK(a.name_of(0xA4 + 59) == "n59");
+    CHECK(*a.find("auth_type") == 0xA3);
+    CHECK_FALSE(base.find("n0"));
+    CHECK_FALSE(b.find("n0"));
+    // until the 96 long ids are used up
+    for (int i = 60; i < 96; ++i) a.intern("n" + std::to_string(i));
+    CHECK_FALSE(a.intern("one_too_many"));
+    CHECK(*b.intern("still_room") == 0xA4);
+}
+
 } // namespace
 } // namespace cfkit
