@@ -20,10 +20,10 @@ namespace {
 // The mechanisms AuthOptions leaves the library offering: `p` no
 // plain-text ones until TLS is on, `y` no ANONYMOUS, `a` and `f` none,
 // `c` only the plain-text ones, `d` only SCRAM, `m` SCRAM and DIGEST-MD5.
-bool allowed(const std::string& mech, const std::string& auth_options, bool tls) {
+bool allowed(const std::string& mech, const std::vector<std::string>& auth_options, bool tls) {
     bool plain = mech == "PLAIN" || mech == "LOGIN";
     bool scram = mech.compare(0, 6, "SCRAM-") == 0;
-    for (const std::string& w : split_words_on(auth_options, ", \t")) {
+    for (const std::string& w : auth_options) {
         switch (w[0]) {
         case 'p': if (plain && !tls) return false; break;
         case 'y': if (mech == "ANONYMOUS") return false; break;
@@ -66,7 +66,7 @@ std::string SmtpServer::Impl::sasl_realm() {
 SmtpServer::Impl::MechList SmtpServer::Impl::auth_mechanisms() {
     MechList m;
     std::vector<std::string> lib = setup.sasl_mechs ? *setup.sasl_mechs : installed_sasl_mechs();
-    std::string opts = option("AuthOptions");
+    std::vector<std::string> opts = split_words_on(option("AuthOptions"), ", \t");
     lib.erase(std::remove_if(lib.begin(), lib.end(), [&](const std::string& x) { return !allowed(x, opts, tls_active); }),
               lib.end());
     // EXTERNAL: once a client certificate verified (its subject is the id)

@@ -99,7 +99,8 @@ void DecidingRule::memo_apply(const std::shared_ptr<const void>& delta) {
 
 SmtpServer::Impl::Impl(const Config& c, ServerSetup st)
     : cfg(c), setup(std::move(st)), s(c),
-      resolver(NameServiceSetup{c.host.hosts, setup.dns, setup.hosts_switch, c.host.hostname, {}}, &s.env),
+      // (the records move to the resolver, their only reader)
+      resolver(NameServiceSetup{c.host.hosts, std::move(setup.dns), setup.hosts_switch, c.host.hostname, {}}, &s.env),
       aliases(c), rcpt_list(s, aliases) {
     s.reporter = &rep;
     s.maps.resolver = &resolver;
@@ -137,7 +138,9 @@ std::string SmtpServer::Impl::option(const std::string& name) const {
     return it == cfg.options.raw.end() ? std::string() : it->second;
 }
 bool SmtpServer::Impl::privacy(const std::string& flag) const {
-    std::string p = ascii_lower(option("PrivacyOptions"));
+    auto it = cfg.options.raw.find("PrivacyOptions");
+    if (it == cfg.options.raw.end()) return false;
+    std::string p = ascii_lower(it->second);
     for (const std::string& w : split_words_on(p, ", \t")) {
         if (w == flag) return true;
         if (w == "goaway" && (flag == "noexpn" || flag == "novrfy" || flag == "noverb" || flag == "noetrn" ||

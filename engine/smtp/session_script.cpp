@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstring>
 #include <map>
+#include <utility>
 #include <regex>
 #include <sstream>
 
@@ -99,6 +100,7 @@ bool ScriptReader::read(const std::string& text) {
         lines_.emplace_back(text.data() + p, end - p);
         p = e + 1;
     }
+    out_.steps.reserve(lines_.size());  // (steps are big: no moving them as the vector grows)
     std::size_t before = errors_.size();
     while (next_ < lines_.size()) {
         int no = static_cast<int>(next_ + 1);
@@ -247,7 +249,7 @@ void ScriptReader::setting(const Line& l) {
     if (cmd == "macro") st.words = {l.w[0], l.w[1], rest_after(l.text, 2)};
     if (cmd == "map") st.words = {l.w[0], l.w[1], l.w[2], rest_after(l.text, 3)};
     out_.cfkit_only = true;
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::auth(const Line& l) {
@@ -285,7 +287,7 @@ void ScriptReader::starttls(const Line& l) {
     if (!st.cert.empty() && !st.tls_macros.empty())
         return fail(l.no, "starttls: cert= shows a real certificate; verify=, subject= ... set the macros without one");
     if (!st.tls_macros.empty()) out_.cfkit_only = true;  // no real client can be told what to verify to
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::account(const Line& l) {
@@ -297,19 +299,19 @@ void ScriptReader::smtp(const Line& l) {
     std::string arg = rest_after(l.text, 1);
     ScriptStep st = step(l, ScriptStep::Kind::Smtp);
     st.smtp = ascii_upper(l.cmd) + (arg.empty() ? "" : " " + arg);
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::mail_rcpt(const Line& l) {
     ScriptStep st = step(l, ScriptStep::Kind::Smtp);
     st.smtp = (l.cmd == "mail" ? "MAIL FROM:" : "RCPT TO:") + rest_after(l.text, 1);
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::send(const Line& l) {
     ScriptStep st = step(l, ScriptStep::Kind::Smtp);
     st.smtp = rest_after(l.text, 1);
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 // A line the client sends before it has read the greeting (greet_pause
@@ -322,7 +324,7 @@ void ScriptReader::early(const Line& l) {
     ScriptStep st = step(l, ScriptStep::Kind::Smtp);
     st.smtp = raw;
     st.early = true;
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 // The message lines up to a line with a single ".".
@@ -332,7 +334,7 @@ void ScriptReader::data(const Line& l) {
     for (; next_ < lines_.size() && lines_[next_] != "."; ++next_) st.body.emplace_back(lines_[next_]);
     if (next_ >= lines_.size()) return fail(l.no, "data: the message has no end (a line with a single \".\")");
     ++next_;  // the "."
-    out_.steps.push_back(st);
+    out_.steps.push_back(std::move(st));
 }
 
 } // namespace
