@@ -55,39 +55,46 @@ std::optional<MacroId> MacroNames::intern(const std::string& name) {
     if (std::optional<MacroId> known = find(name)) return known;
     if (next_ > limits::kMaxMacroId) return std::nullopt;
     MacroId id = static_cast<MacroId>(next_++);
-    if (d_.use_count() == 1) {
+    if (d_.use_count() == 1 && added_names_.empty()) {
         d_->names[id] = name;
         d_->ids.emplace(name, id);
+        first_added_ = next_;
         return id;
     }
-    added_.push_back(id);
     added_names_.push_back(name);
-    if (added_.size() > 32) {  // a copy that keeps adding: give it its own table
+    if (added_names_.size() > 32) {  // a copy that keeps adding: give it its own table
         auto own = std::make_shared<Data>(*d_);
-        for (std::size_t i = 0; i < added_.size(); ++i) {
-            own->names[added_[i]] = added_names_[i];
-            own->ids.emplace(added_names_[i], added_[i]);
+        for (std::size_t i = 0; i < added_names_.size(); ++i) {
+            MacroId a = static_cast<MacroId>(first_added_ + static_cast<int>(i));
+            own->names[a] = added_names_[i];
+            own->ids.emplace(added_names_[i], a);
         }
         d_ = std::move(own);
-        added_.clear();
         added_names_.clear();
+        first_added_ = next_;
     }
     return id;
 }
 
 std::optional<MacroId> MacroNames::find(const std::string& name) const {
+    MacroId& r = recent_[recent_slot(name)];
+    if (r != 0 && name_of(r) == name) return r;
+    std::optional<MacroId> id = find_slow(name);
+    if (id) r = *id;
+    return id;
+}
+
+std::optional<MacroId> MacroNames::find_slow(const std::string& name) const {
     auto it = d_->ids.find(name);
     if (it != d_->ids.end()) return it->second;
-    for (std::size_t i = 0; i < added_.size(); ++i) {
-        if (added_names_[i] == name) return added_[i];
+    for (std::size_t i = 0; i < added_names_.size(); ++i) {
+        if (added_names_[i] == name) return static_cast<MacroId>(first_added_ + static_cast<int>(i));
     }
     return std::nullopt;
 }
 
 const std::string& MacroNames::name_of(MacroId id) const {
-    for (std::size_t i = 0; i < added_.size(); ++i) {
-        if (added_[i] == id) return added_names_[i];
-    }
+    if (id >= first_added_ && id < next_) return added_names_[id - first_added_];
     return d_->names[id];
 }
 
