@@ -82,22 +82,26 @@ std::map<std::string, std::string> log_fields(std::string_view msg) {
     // a field starts at the beginning or after ", ", with NAME=
     auto field_at = [&](std::size_t i) {
         std::size_t k = i;
-        while (k < msg.size() && (std::isalnum(static_cast<unsigned char>(msg[k])) || msg[k] == '_' || msg[k] == '-'))
+        while (k < msg.size()) {
+            const unsigned char c = static_cast<unsigned char>(msg[k]);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                break;
             ++k;
+        }
         return k > i && k < msg.size() && msg[k] == '=' ? k : std::string_view::npos;
     };
+    // one pass: each ", " followed by NAME= ends a field
     std::size_t i = 0;
+    std::size_t k = msg.find(", ");
     while (i < msg.size()) {
+        while (k != std::string_view::npos && field_at(k + 2) == std::string_view::npos) k = msg.find(", ", k + 1);
+        const std::size_t end = k == std::string_view::npos ? msg.size() : k;
         const std::size_t eq = field_at(i);
-        std::size_t end = msg.size();
-        for (std::size_t k = msg.find(", ", i); k != std::string_view::npos; k = msg.find(", ", k + 1))
-            if (field_at(k + 2) != std::string_view::npos) {
-                end = k;
-                break;
-            }
-        if (eq != std::string_view::npos)
+        if (eq != std::string_view::npos && eq < end)
             out[std::string(msg.substr(i, eq - i))] = std::string(msg.substr(eq + 1, end - eq - 1));
-        i = end == msg.size() ? end : end + 2;
+        if (k == std::string_view::npos) break;
+        i = k + 2;
+        k = msg.find(", ", i);
     }
     return out;
 }

@@ -45,6 +45,25 @@ TEST_CASE("log_fields and parse_relay") {
     CHECK(f["relay"] == "x.example [192.0.2.1] (may be forged)");
     CHECK(f["reject"] == "550 5.7.1 <a@b>... Relaying denied, really");
     CHECK(log_fields("to=<a@b>,<c@d>, delay=00:00:00")["to"] == "<a@b>,<c@d>");
+    // whole results, edge cases of the ", NAME=" split included
+    using Fields = std::map<std::string, std::string>;
+    struct FieldsRow {
+        const char* in;
+        Fields want;
+    } field_rows[] = {
+        {"", {}},
+        {"no fields here", {}},
+        {"lead text, a=1, b=2", {{"a", "1"}, {"b", "2"}}},
+        {"a=1, , b=2", {{"a", "1, "}, {"b", "2"}}},
+        {"a=x, y, b=, c-d_e=3", {{"a", "x, y"}, {"b", ""}, {"c-d_e", "3"}}},
+        {"a=1, b=2, ", {{"a", "1"}, {"b", "2, "}}},
+        {"a=1, =2, b=3", {{"a", "1, =2"}, {"b", "3"}}},
+        {"a=1, a=2", {{"a", "2"}}},
+    };
+    for (const FieldsRow& r : field_rows) {
+        CAPTURE(r.in);
+        CHECK(log_fields(r.in) == r.want);
+    }
     struct Row {
         const char* in;
         const char* name;
