@@ -55,7 +55,9 @@ private:
     static const Keyword kKeywords[];
 
     void fail(int line, const std::string& msg);
-    ScriptStep step(const Line& l, ScriptStep::Kind kind) const;
+    // words: whether the step keeps the line's words (run_session reads
+    // them for connect, auth, macro, class and map; a command has its text)
+    ScriptStep step(const Line& l, ScriptStep::Kind kind, bool words = true) const;
     void expect(const Line& l);
     void dns(const Line& l);
     void connect(const Line& l);
@@ -143,11 +145,11 @@ void ScriptReader::fail(int line, const std::string& msg) {
     errors_.push_back(d);
 }
 
-ScriptStep ScriptReader::step(const Line& l, ScriptStep::Kind kind) const {
+ScriptStep ScriptReader::step(const Line& l, ScriptStep::Kind kind, bool words) const {
     ScriptStep st;
     st.kind = kind;
     st.line = l.no;
-    st.words = l.w;
+    if (words) st.words = l.w;
     return st;
 }
 
@@ -297,19 +299,19 @@ void ScriptReader::account(const Line& l) {
 
 void ScriptReader::smtp(const Line& l) {
     std::string arg = rest_after(l.text, 1);
-    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp, false);
     st.smtp = ascii_upper(l.cmd) + (arg.empty() ? "" : " " + arg);
     out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::mail_rcpt(const Line& l) {
-    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp, false);
     st.smtp = (l.cmd == "mail" ? "MAIL FROM:" : "RCPT TO:") + rest_after(l.text, 1);
     out_.steps.push_back(std::move(st));
 }
 
 void ScriptReader::send(const Line& l) {
-    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp, false);
     st.smtp = rest_after(l.text, 1);
     out_.steps.push_back(std::move(st));
 }
@@ -321,7 +323,7 @@ void ScriptReader::early(const Line& l) {
         return fail(l.no, "early: only right after connect (the client talks before the greeting)");
     std::string raw = rest_after(l.text, 1);
     if (raw.empty()) return fail(l.no, "early: expected the line the client sends (early EHLO x.example)");
-    ScriptStep st = step(l, ScriptStep::Kind::Smtp);
+    ScriptStep st = step(l, ScriptStep::Kind::Smtp, false);
     st.smtp = raw;
     st.early = true;
     out_.steps.push_back(std::move(st));
@@ -329,7 +331,7 @@ void ScriptReader::early(const Line& l) {
 
 // The message lines up to a line with a single ".".
 void ScriptReader::data(const Line& l) {
-    ScriptStep st = step(l, ScriptStep::Kind::Data);
+    ScriptStep st = step(l, ScriptStep::Kind::Data, false);
     st.smtp = "DATA";
     for (; next_ < lines_.size() && lines_[next_] != "."; ++next_) st.body.emplace_back(lines_[next_]);
     if (next_ >= lines_.size()) return fail(l.no, "data: the message has no end (a line with a single \".\")");

@@ -56,7 +56,7 @@ struct ScriptStep {
     Kind kind = Kind::Smtp;
     int line = 0;
     std::string smtp;                     // Smtp: the command line as sent
-    std::vector<std::string> words;       // the script words
+    std::vector<std::string> words;       // the script words (not kept for Smtp and Data steps)
     std::vector<std::string> body;        // Data: the message lines
     std::vector<Expectation> expect;      // checks on this step's reply
     bool early = false;                   // Smtp: sent before the greeting was read
