@@ -8,7 +8,7 @@
 set -eu
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
-PKGS="build-essential cmake tao-pegtl-dev nlohmann-json3-dev doctest-dev libcli11-dev libdb5.3-dev m4 libwrap0 python3 python3-jsonschema util-linux iproute2 time python3-dnslib sasl2-bin libsasl2-modules libsasl2-dev libssl-dev openssl zlib1g-dev emscripten chromium"
+PKGS="build-essential cmake tao-pegtl-dev nlohmann-json3-dev doctest-dev libcli11-dev libdb5.3-dev m4 libwrap0 python3 python3-jsonschema util-linux iproute2 time python3-dnslib sasl2-bin libsasl2-modules libsasl2-dev libssl-dev openssl zlib1g-dev libmimalloc-dev emscripten chromium"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
