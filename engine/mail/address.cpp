@@ -141,11 +141,13 @@ std::string remote_name(Session& s, const std::string& name, const Mailer& m, un
     for (const std::string& e : sr.errors) s.reporter->usrerr(e);
     // "Address too long" also cut the caller's string to MAXNAME bytes
     if (!sr.ok) return sr.truncated_input && name.size() > limits::kMaxName ? name.substr(0, limits::kMaxName) : name;
-    Tokens ws = sr.tokens;
-    if (rewrite(s, ws, 3) == kExTempfail) status = kExTempfail;
-    if (rewrite(s, ws, sender ? 1 : 2) == kExTempfail) status = kExTempfail;
-    if (rwset > 0 && rewrite(s, ws, rwset) == kExTempfail) status = kExTempfail;
-    if (rewrite(s, ws, 4) == kExTempfail) status = kExTempfail;
+    // (the rulesets on token ids: texts again only at the end)
+    IdTokens ids = intern_tokens(sr.tokens);
+    if (rewrite(s, ids, 3) == kExTempfail) status = kExTempfail;
+    if (rewrite(s, ids, sender ? 1 : 2) == kExTempfail) status = kExTempfail;
+    if (rwset > 0 && rewrite(s, ids, rwset) == kExTempfail) status = kExTempfail;
+    if (rewrite(s, ids, 4) == kExTempfail) status = kExTempfail;
+    Tokens ws = token_texts(ids);
     std::string g = join_tokens(s, ws, 0, std::string::npos, '\0', false, kLbufSize);
     MacroId gid = static_cast<MacroId>('g');
     std::optional<std::string> old;
@@ -223,12 +225,13 @@ ParsedAddress parse_address(Session& s, const std::string& text, int delim, unsi
     col.to = paddr;
     Reporter* saved = s.reporter;
     s.reporter = &col;
-    Tokens ws = sr.tokens;
     // qup: only rulesets 3 and 0 queue the address; an `error` mailer's
     // 4xx makes it bad (buildaddr), not queued.
     bool qup = false;
-    if (rewrite(s, ws, 3) == kExTempfail) qup = true;
-    if (rewrite(s, ws, 0) == kExTempfail) qup = true;
+    IdTokens ids = intern_tokens(sr.tokens);
+    if (rewrite(s, ids, 3) == kExTempfail) qup = true;
+    if (rewrite(s, ids, 0) == kExTempfail) qup = true;
+    Tokens ws = token_texts(ids);
     out.tempfail = qup;
 
     Address a;

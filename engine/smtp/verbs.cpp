@@ -119,10 +119,11 @@ void SmtpServer::Impl::define_sender(const std::string& addr, const Address& a) 
     ScanOptions so;
     so.delim = ' ';
     ScanResult sr = prescan(addr, s.tables().internal, so);
-    Tokens ws = sr.tokens;
-    rewrite(s, ws, 3);
-    rewrite(s, ws, 1);
-    rewrite(s, ws, 4);
+    IdTokens ids = intern_tokens(sr.tokens);
+    rewrite(s, ids, 3);
+    rewrite(s, ids, 1);
+    rewrite(s, ids, 4);
+    Tokens ws = token_texts(ids);
     // setsender(): buf[MAXNAME + 2], size - 2
     std::string f = join_tokens(s, ws, 0, std::string::npos, '\0', false, limits::kMaxName);
     if (!f.empty() && f[0] == '@' && !(a.mailer && a.mailer->flags.find('<') != std::string::npos)) f = "<" + f + ">";
