@@ -202,10 +202,11 @@ std::optional<Tokens> SmtpServer::Impl::run_ruleset(const std::string& name, con
     const TokenTable& table = rmcomm ? s.tables().internal : s.tables().nocomment;
     ScanResult sr = prescan(buf, table, so);
     if (!sr.ok) return std::nullopt;
-    Tokens ws = sr.tokens;
+    IdTokens ids = intern_tokens(sr.tokens);
     rep.got.clear();
     decider.reset();
-    rewrite(s, ws, rs);
+    rewrite(s, ids, rs);
+    Tokens ws = token_texts(ids);
     run.result = ws;
     record_decider(run);
     return ws;
