@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 
 namespace cfkit::replay {
@@ -168,24 +169,32 @@ std::vector<std::string> address_list(const std::string& v) {
 
 }  // namespace
 
+SessionRebuilder::Key SessionRebuilder::key_of(const std::string& host, long pid) {
+    auto it = hosts_.find(host);
+    if (it == hosts_.end()) it = hosts_.emplace(host, static_cast<Key>(hosts_.size())).first;
+    return (it->second << 32) | static_cast<Key>(static_cast<std::uint32_t>(pid));
+}
+
 RebuiltSession& SessionRebuilder::session_for(const LogLine& l, std::size_t lineno, const std::optional<Relay>& relay) {
-    auto it = open_.find(l.pid);
+    const Key k = key_of(l.host, l.pid);
+    auto it = open_.find(k);
     if (it != open_.end() && relay && !same_client(it->second, *relay)) {
-        close(l.pid);  // the process (a new one of the same number) serves another client
+        close(k);  // the process (a new one of the same number) serves another client
         it = open_.end();
     }
     if (it == open_.end()) {
         RebuiltSession s;
+        s.host = l.host;
         s.pid = l.pid;
         s.first_line = lineno;
         s.stamp = l.stamp;
-        it = open_.emplace(l.pid, std::move(s)).first;
+        it = open_.emplace(k, std::move(s)).first;
     }
     if (relay && !it->second.have_client) {
         it->second.client = *relay;
         it->second.have_client = true;
     }
-    last_seen_[l.pid] = lineno;
+    last_seen_[k] = lineno;
     return it->second;
 }
 
@@ -200,13 +209,13 @@ Transaction& SessionRebuilder::txn_for(RebuiltSession& s, const std::string& qid
     return s.txns.back();
 }
 
-void SessionRebuilder::close(long pid) {
-    auto it = open_.find(pid);
+void SessionRebuilder::close(Key key) {
+    auto it = open_.find(key);
     if (it == open_.end()) return;
     RebuiltSession s = std::move(it->second);
     open_.erase(it);
-    last_seen_.erase(pid);
-    auto own = owned_.find(pid);
+    last_seen_.erase(key);
+    auto own = owned_.find(key);
     if (own != owned_.end()) {
         for (const std::string& q : own->second) owner_.erase(q);
         owned_.erase(own);
@@ -216,17 +225,20 @@ void SessionRebuilder::close(long pid) {
 
 void SessionRebuilder::expire(std::size_t lineno) {
     if (lineno % 1024 != 0) return;
-    std::vector<long> old;
-    for (const auto& [pid, seen] : last_seen_)
-        if (lineno - seen > kExpireLines) old.push_back(pid);
-    for (long pid : old) close(pid);
+    std::vector<Key> old;
+    for (const auto& [key, seen] : last_seen_)
+        if (lineno - seen > kExpireLines) old.push_back(key);
+    for (Key key : old) close(key);
 }
 
 void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
     expire(lineno);
     const std::string& m = l.msg;
+    const Key proc = key_of(l.host, l.pid);
+    // a queue id as the owner map keys it: the same id may come from two hosts
+    const std::string hq = l.host + ' ' + l.qid;
     if (m.rfind("connect from ", 0) == 0) {
-        close(l.pid);
+        close(proc);
         session_for(l, lineno, parse_relay(m.substr(13)));
         return;
     }
@@ -241,7 +253,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
     }
     // "QID: <a@b>... User unknown": a recipient refused outside the rulesets
     if (!m.empty() && m[0] == '<' && m.find(">... ") != std::string::npos) {
-        auto it = open_.find(l.pid);
+        auto it = open_.find(proc);
         if (it == open_.end() || l.qid.empty()) return;
         const std::size_t e = m.find(">... ");
         Transaction& t = txn_for(it->second, l.qid);
@@ -249,12 +261,12 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         v.kind = Verdict::Kind::Rejected;
         v.reply = m;
         t.rcpts.push_back({m.substr(1, e - 1), v});
-        if (l.qid != "NOQUEUE" && owner_.emplace(l.qid, it->second.pid).second) owned_[it->second.pid].push_back(l.qid);
-        last_seen_[l.pid] = lineno;
+        if (l.qid != "NOQUEUE" && owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
+        last_seen_[proc] = lineno;
         return;
     }
     if (m.rfind("lost input channel from ", 0) == 0) {
-        auto it = open_.find(l.pid);
+        auto it = open_.find(proc);
         if (it != open_.end()) it->second.lost = true;
         return;
     }
@@ -288,8 +300,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         } else if (*rs == "check_rcpt") {
             Transaction& t = txn_for(s, l.qid);
             t.rcpts.push_back({arg1, rejection(*reject, *rs)});
-            if (!l.qid.empty() && l.qid != "NOQUEUE" && owner_.emplace(l.qid, s.pid).second)
-                owned_[s.pid].push_back(l.qid);
+            if (!l.qid.empty() && l.qid != "NOQUEUE" && owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
         }
         return;
     }
@@ -307,17 +318,17 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         }
         t->sender = sender;
         t->has_sender = true;
-        if (owner_.emplace(l.qid, s.pid).second) owned_[s.pid].push_back(l.qid);
+        if (owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
         return;
     }
     if (m.rfind("to=", 0) == 0 && !l.qid.empty()) {
         // a queued (or delivered) message's recipients: from the SMTP
         // process (-odq) or the one delivering it, by its queue id
-        auto owner = owner_.find(l.qid);
-        long pid = owner != owner_.end() ? owner->second : l.pid;
-        auto it = open_.find(pid);
+        auto owner = owner_.find(hq);
+        const Key key = owner != owner_.end() ? owner->second : proc;
+        auto it = open_.find(key);
         if (it == open_.end()) return;
-        last_seen_[pid] = lineno;
+        last_seen_[key] = lineno;
         Transaction& t = txn_for(it->second, l.qid);
         for (const std::string& a : address_list(*field("to"))) {
             bool known = false;

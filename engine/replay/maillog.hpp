@@ -66,6 +66,7 @@ struct Transaction {
 };
 
 struct RebuiltSession {
+    std::string host;  // the syslog host that logged it (logs of several hosts may be merged)
     long pid = 0;
     std::size_t first_line = 0;  // of the log (counting from 1, over all files)
     std::string stamp;
@@ -92,14 +93,19 @@ public:
 private:
     RebuiltSession& session_for(const LogLine& l, std::size_t lineno, const std::optional<Relay>& relay);
     Transaction& txn_for(RebuiltSession& s, const std::string& qid);
-    void close(long pid);
+    // A process is known by its host and pid: logs of several hosts
+    // merged into one reuse each other's process numbers.
+    using Key = long long;
+    Key key_of(const std::string& host, long pid);
+    void close(Key key);
     void expire(std::size_t lineno);
 
     std::function<void(RebuiltSession&&)> done_;
-    std::map<long, RebuiltSession> open_;
-    std::map<long, std::size_t> last_seen_;
-    std::map<std::string, long> owner_;  // queue id -> the process of its session
-    std::map<long, std::vector<std::string>> owned_;  // and back, to forget them at close
+    std::map<std::string, Key> hosts_;  // host -> its number, the high half of a Key
+    std::map<Key, RebuiltSession> open_;
+    std::map<Key, std::size_t> last_seen_;
+    std::map<std::string, Key> owner_;  // "host qid" -> the process of its session
+    std::map<Key, std::vector<std::string>> owned_;  // and back, to forget them at close
 };
 
 }  // namespace cfkit::replay

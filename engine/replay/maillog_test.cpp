@@ -122,6 +122,42 @@ TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, reject
     CHECK(c.txns[0].mail.ruleset == "check_mail");
 }
 
+TEST_CASE("SessionRebuilder: two hosts' logs merged, the same pid and queue id on each") {
+    std::vector<RebuiltSession> got;
+    SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
+    const char* lines[] = {
+        "Dec  7 20:10:00 mx1 sm-mta[11]: NOQUEUE: connect from a.example [198.51.100.1]",
+        "Dec  7 20:10:00 mx2 sm-mta[11]: NOQUEUE: connect from b.example [198.51.100.2]",
+        "Dec  7 20:10:01 mx1 sm-mta[11]: Q1aaaaaaaaa011: from=<s1@a.example>, size=9, class=0, nrcpts=1, "
+        "proto=ESMTP, daemon=MTA, relay=a.example [198.51.100.1]",
+        "Dec  7 20:10:01 mx2 sm-mta[11]: Q1aaaaaaaaa011: from=<s2@b.example>, size=9, class=0, nrcpts=1, "
+        "proto=ESMTP, daemon=MTA, relay=b.example [198.51.100.2]",
+        "Dec  7 20:10:02 mx2 sm-mta[12]: Q1aaaaaaaaa011: to=<r2@here.example>, delay=00:00:01, mailer=local, "
+        "pri=1, stat=Sent",
+        "Dec  7 20:10:02 mx1 sm-mta[13]: Q1aaaaaaaaa011: to=<r1@here.example>, delay=00:00:01, mailer=local, "
+        "pri=1, stat=Sent",
+    };
+    std::size_t n = 0;
+    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
+    b.finish();
+    REQUIRE(got.size() == 2);  // one session per host, though both were process 11
+    const RebuiltSession& one = got[0].host == "mx1" ? got[0] : got[1];
+    const RebuiltSession& two = got[0].host == "mx1" ? got[1] : got[0];
+    CHECK(one.host == "mx1");
+    CHECK(two.host == "mx2");
+    CHECK(one.client.name == "a.example");
+    CHECK(two.client.name == "b.example");
+    REQUIRE(one.txns.size() == 1);
+    REQUIRE(two.txns.size() == 1);
+    CHECK(one.txns[0].sender == "s1@a.example");
+    CHECK(two.txns[0].sender == "s2@b.example");
+    // each host's delivery line finds its own host's session by the queue id
+    REQUIRE(one.txns[0].rcpts.size() == 1);
+    REQUIRE(two.txns[0].rcpts.size() == 1);
+    CHECK(one.txns[0].rcpts[0].address == "r1@here.example");
+    CHECK(two.txns[0].rcpts[0].address == "r2@here.example");
+}
+
 TEST_CASE("SessionRebuilder: the HELO name at LogLevel 14, User unknown, AUTH in its place") {
     std::vector<RebuiltSession> got;
     SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
