@@ -118,11 +118,15 @@ Replayer::Replayer(const Config& cfg, ServerSetup setup, const Config* baseline,
 }
 
 // The verdict of every planned step, in script order.
-std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& script_text) {
+std::vector<StepResult> Replayer::run(const Config& cfg, const std::string& script_text, std::string* problem) {
     std::vector<StepResult> out;
     SessionScript script;
     std::vector<Diagnostic> errors;
-    if (!parse_session_script(script_text, "replay", script, errors)) return out;
+    if (!parse_session_script(script_text, "replay", script, errors)) {
+        // the first error says why (the rest follow from it: no connect, no commands)
+        if (problem) *problem = errors.empty() ? "the rebuilt session script did not read" : errors.front().message;
+        return out;
+    }
     add_records(script.dns, dns_);
     setup_.memo = &cfg == &cfg_ ? memo_.get() : baseline_memo_.get();
     Transcript t = run_session(cfg, script, setup_);
@@ -164,7 +168,8 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
     SessionOutcome o;
     std::vector<PlannedStep> plan;
     o.script = build_script(s, default_helo(s), &plan);
-    const std::vector<StepResult> now = run(cfg_, o.script);
+    const std::vector<StepResult> now = run(cfg_, o.script, &o.not_replayed);
+    if (!o.not_replayed.empty()) return o;
     std::vector<StepResult> before;
     if (baseline_) before = run(*baseline_, o.script);
     std::vector<std::vector<StepResult>> probes;  // the session with other HELO names, run only if needed

@@ -44,6 +44,9 @@ struct SessionOutcome {
     std::vector<Difference> differences;
     std::string script;  // the session script that was run (for --sessions)
     int steps = 0;       // verdicts compared
+    // Why the session was not run ("" when it was): its rebuilt script did
+    // not read (a client address that is none, say).
+    std::string not_replayed;
 };
 
 class Replayer {
@@ -60,7 +63,8 @@ public:
     SessionOutcome replay(const RebuiltSession& s);
 
 private:
-    std::vector<StepResult> run(const Config& cfg, const std::string& script);
+    // `problem` (if given) gets why the script could not be run.
+    std::vector<StepResult> run(const Config& cfg, const std::string& script, std::string* problem = nullptr);
 
     const Config& cfg_;
     const Config* baseline_;

@@ -74,6 +74,7 @@ private:
 
 struct Totals {
     std::size_t lines = 0, sendmail_lines = 0, sessions = 0, steps = 0, differences = 0, helo_dependent = 0;
+    std::size_t not_replayed = 0;  // sessions whose rebuilt script did not read (each said on stderr)
     std::map<std::string, std::size_t> by_kind;            // "recipient accepted -> rejected"
     std::map<std::string, std::vector<Difference>> examples;  // the first few of each kind
 };
@@ -217,6 +218,13 @@ int cmd_replay(int argc, char** argv) {
         if (!s.have_client) return;  // lines of a process that served no client (a queue run)
         ++t.sessions;
         SessionOutcome out = replayer.replay(s);
+        if (!out.not_replayed.empty()) {
+            ++t.not_replayed;
+            std::fprintf(stderr, "%s: log line %zu: session of %s [%s] not replayed: %s\n", kWho, s.first_line,
+                         s.client.name.empty() ? "(no name)" : s.client.name.c_str(), s.client.addr.c_str(),
+                         out.not_replayed.c_str());
+            return;
+        }
         t.steps += static_cast<std::size_t>(out.steps);
         std::vector<Difference> counted;
         for (Difference& d : out.differences) {
@@ -276,7 +284,7 @@ int cmd_replay(int argc, char** argv) {
     progress.finish();
     // the summary is still printed; the exit status says a case file is missing
     auto status = [&]() {
-        if (unwritten.empty()) return t.differences ? 1 : 0;
+        if (unwritten.empty()) return t.differences || t.not_replayed ? 1 : 0;
         std::fprintf(stderr, "%s: --sessions: cannot write %s\n", kWho, unwritten.c_str());
         return 2;
     };
@@ -290,7 +298,8 @@ int cmd_replay(int argc, char** argv) {
             .num("sessions", static_cast<long long>(t.sessions))
             .num("verdicts", static_cast<long long>(t.steps))
             .num("differences", static_cast<long long>(t.differences))
-            .num("helo_dependent", static_cast<long long>(t.helo_dependent));
+            .num("helo_dependent", static_cast<long long>(t.helo_dependent))
+            .num("not_replayed", static_cast<long long>(t.not_replayed));
         put(sum.text() + "\n");
         return status();
     }
@@ -316,6 +325,9 @@ int cmd_replay(int argc, char** argv) {
         out += plural(t.helo_dependent, "other difference") +
                " depend on the HELO name, which the log does not carry (sendmail logs it from LogLevel 14 on, "
                "see README): not counted (--json lists them)\n";
+    if (t.not_replayed)
+        out += plural(t.not_replayed, "session") + " not replayed: the log did not give a session cfkit could run "
+               "(each is named on stderr)\n";
     put(out);
     return status();
 }
