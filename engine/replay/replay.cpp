@@ -203,6 +203,7 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
         d.client_name = s.client.name;
         d.stamp = s.stamp;
         d.line = s.first_line;
+        d.script_line = p.index;
         if (s.helo.empty()) {
             if (probes.empty()) {
                 std::vector<std::string> names{kProbeHelo};
@@ -223,5 +224,27 @@ SessionOutcome Replayer::replay(const RebuiltSession& s) {
     }
     return o;
 }
+
+std::string case_text(const RebuiltSession& s, const SessionOutcome& o, const std::vector<Difference>& diffs,
+                      bool baseline) {
+    // the script with, after each differing step, what it answered before
+    std::string out = "# rebuilt by cfkit replay from log line " + std::to_string(s.first_line) + " (" + s.stamp +
+                      "); expectations: the " + (baseline ? "baseline config's" : "logged") + " verdicts\n";
+    std::size_t pos = 0;
+    for (std::size_t index = 0; pos < o.script.size(); ++index) {
+        std::size_t nl = o.script.find('\n', pos);
+        const std::string line = o.script.substr(pos, nl - pos);
+        pos = nl + 1;
+        out += line + "\n";
+        for (const Difference& d : diffs) {
+            if (d.script_line != index) continue;  // (by place: a recipient may come in two transactions)
+            const char* cls = d.before == Verdict::Kind::Accepted ? "2" : d.before == Verdict::Kind::TempFailed ? "4" : "5";
+            if (d.what == "connection") out += "# the connection was " + std::string(verdict_word(d.before)) + "\n";
+            else out += "expect /^" + std::string(cls) + "/\n";
+        }
+    }
+    return out;
+}
+
 
 }  // namespace cfkit::replay

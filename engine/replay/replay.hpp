@@ -38,6 +38,7 @@ struct Difference {
     // the session, for reports
     std::string client_addr, client_name, stamp, sender;
     std::size_t line = 0;
+    std::size_t script_line = 0;  // the line of SessionOutcome::script it is about (from 0)
 };
 
 struct SessionOutcome {
@@ -72,6 +73,12 @@ private:
     DnsRecords dns_;  // added to every session's own records
     std::unique_ptr<RewriteMemo> memo_, baseline_memo_;
 };
+
+// A `cfkit test` case of a replayed session (`--sessions`): its script with,
+// after each step that differs, what it answered before (the logged
+// verdict, or the baseline config's with `baseline`).
+std::string case_text(const RebuiltSession& s, const SessionOutcome& o, const std::vector<Difference>& diffs,
+                      bool baseline);
 
 // The HELO name a replay uses when the log has none: the client's name,
 // else its address literal.

@@ -119,30 +119,6 @@ std::string difference_json(const Difference& d) {
     return j.text();
 }
 
-std::string case_file(const RebuiltSession& s, const SessionOutcome& o, const std::vector<Difference>& diffs,
-                      bool baseline) {
-    // the script with, after each differing step, what it answered before
-    std::string out = "# rebuilt by cfkit replay from log line " + std::to_string(s.first_line) + " (" + s.stamp +
-                      "); expectations: the " + (baseline ? "baseline config's" : "logged") + " verdicts\n";
-    std::size_t pos = 0;
-    while (pos < o.script.size()) {
-        std::size_t nl = o.script.find('\n', pos);
-        const std::string line = o.script.substr(pos, nl - pos);
-        pos = nl + 1;
-        out += line + "\n";
-        for (const Difference& d : diffs) {
-            const bool here = (d.what == "connection" && line.rfind("connect ", 0) == 0) ||
-                              (d.what == "sender" && line == "mail <" + d.address + ">") ||
-                              (d.what == "recipient" && line == "rcpt <" + d.address + ">");
-            if (!here) continue;
-            const char* cls = d.before == Verdict::Kind::Accepted ? "2" : d.before == Verdict::Kind::TempFailed ? "4" : "5";
-            if (d.what == "connection") out += "# the connection was " + std::string(verdict_word(d.before)) + "\n";
-            else out += "expect /^" + std::string(cls) + "/\n";
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
@@ -244,7 +220,7 @@ int cmd_replay(int argc, char** argv) {
             char name[64];
             std::snprintf(name, sizeof name, "/replay-%05zu.case", ++case_no);
             std::ofstream f(sessions_dir + name);
-            f << case_file(s, out, counted, baseline != nullptr);
+            f << case_text(s, out, counted, baseline != nullptr);
             if (!f.flush() && unwritten.empty()) unwritten = sessions_dir + name;
         }
     };
