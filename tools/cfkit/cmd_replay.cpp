@@ -182,6 +182,14 @@ int cmd_replay(int argc, char** argv) {
         if (!r) return 2;  // (its messages: file:line)
         records = std::move(*r);
     }
+    // The log has no passwords: a logged AUTH is replayed as the success it
+    // was (an `auth` line without accounts), which a sasldb would turn into
+    // an exchange without a password, failing, and false differences.
+    if (!o.sasldb.empty()) {
+        std::fprintf(stderr, "%s: --sasldb %s is not used: the log has no passwords; a logged AUTH is replayed as "
+                             "the success it was\n", kWho, o.sasldb.c_str());
+        o.sasldb.clear();
+    }
     if (!load_server_files(o, setup, kWho)) return 2;
 
     // the files are taken as unchanged while the sessions run (safefile.hpp)
