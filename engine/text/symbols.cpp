@@ -77,14 +77,6 @@ std::optional<MacroId> MacroNames::intern(const std::string& name) {
 }
 
 std::optional<MacroId> MacroNames::find(const std::string& name) const {
-    MacroId& r = recent_[recent_slot(name)];
-    if (r != 0 && name_of(r) == name) return r;
-    std::optional<MacroId> id = find_slow(name);
-    if (id) r = *id;
-    return id;
-}
-
-std::optional<MacroId> MacroNames::find_slow(const std::string& name) const {
     auto it = d_->ids.find(name);
     if (it != d_->ids.end()) return it->second;
     for (std::size_t i = 0; i < added_names_.size(); ++i) {

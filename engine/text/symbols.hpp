@@ -46,17 +46,6 @@ private:
     std::vector<std::string> added_names_;
     int first_added_ = 0xA0;
     int next_ = 0xA0;
-    // The server looks the same few dozen names up in every session: the
-    // id last found for a name, by a cheap hash of it (checked against the
-    // name: ids are never given back, so an entry stays right).
-    mutable std::array<MacroId, 64> recent_{};
-    static std::size_t recent_slot(const std::string& name) {
-        std::size_t n = name.size();
-        if (n == 0) return 0;
-        return (n * 31 + static_cast<unsigned char>(name[0]) * 7 + static_cast<unsigned char>(name[n / 2]) * 3 +
-                static_cast<unsigned char>(name[n - 1])) & 63;
-    }
-    std::optional<MacroId> find_slow(const std::string& name) const;
 };
 
 class Macros {
