@@ -117,15 +117,7 @@ void SmtpServer::Impl::begin(SmtpReply& r) {
 
 MacroId SmtpServer::Impl::mid(const std::string& name) {
     if (name.size() == 1) return static_cast<MacroId>(static_cast<unsigned char>(name[0]));
-    if (std::optional<MacroId> known = s.env.names.find(name)) return *known;  // (what macid_parse would give)
-    // A plain name (all the server's own are) is interned as macid_parse
-    // would, without building "{name}" and parsing it again.
-    bool plain = name.size() <= static_cast<std::size_t>(limits::kMaxMacroNameLen);
-    for (char c : name) plain = plain && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
-    if (plain && !name.empty())
-        if (std::optional<MacroId> id = s.env.names.intern(name)) return *id;
-    MacroIdResult r = macid_parse("{" + name + "}", 0, s.env.names, rep);
-    return static_cast<MacroId>(r.id);
+    return static_cast<MacroId>(macid_of_name(name, s.env.names, rep));
 }
 void SmtpServer::Impl::define(const std::string& name, const std::string& v) { s.env.macros.set(mid(name), v); }
 void SmtpServer::Impl::undefine(const std::string& name) { s.env.macros.unset(mid(name)); }

@@ -10,6 +10,10 @@
 
 namespace cfkit {
 
+namespace {
+bool macro_name_char(unsigned char c) { return c < 0x80 && (std::isalnum(c) || c == '_'); }
+} // namespace
+
 MacroIdResult macid_parse(std::string_view s, std::size_t pos, MacroNames& names, Reporter& rep) {
     auto at = [&](std::size_t i) -> unsigned char {
         return i < s.size() ? static_cast<unsigned char>(s[i]) : 0;
@@ -29,7 +33,7 @@ MacroIdResult macid_parse(std::string_view s, std::size_t pos, MacroNames& names
     std::size_t p = pos;
     while (at(++p) != 0 && at(p) != '}' && name.size() < static_cast<std::size_t>(limits::kMaxMacroNameLen)) {
         unsigned char c = at(p);
-        if (c < 0x80 && (std::isalnum(c) || c == '_')) {
+        if (macro_name_char(c)) {
             name.push_back(static_cast<char>(c));
         } else {
             rep.syserr(std::string("Invalid macro/class character ") + static_cast<char>(c));
@@ -60,6 +64,15 @@ MacroIdResult macid_parse(std::string_view s, std::size_t pos, MacroNames& names
     }
     r.id = mid;
     return r;
+}
+
+int macid_of_name(const std::string& name, MacroNames& names, Reporter& rep) {
+    if (std::optional<MacroId> known = names.find(name)) return *known;
+    bool plain = name.size() >= 2 && name.size() <= static_cast<std::size_t>(limits::kMaxMacroNameLen);
+    for (char c : name) plain = plain && macro_name_char(static_cast<unsigned char>(c));
+    if (plain)
+        if (std::optional<MacroId> id = names.intern(name)) return *id;
+    return macid_parse("{" + name + "}", 0, names, rep).id;  // (its messages, as sendmail's)
 }
 
 std::string quote_internal_chars(std::string_view in) {

@@ -18,6 +18,10 @@ struct MacroIdResult {
 
 // Parses a macro/class name at s[pos]: one byte, or `{name}`.
 MacroIdResult macid_parse(std::string_view s, std::size_t pos, MacroNames& names, Reporter& rep);
+// The id of a long name given without braces (the server's "client_addr"),
+// as macid_parse gives `{name}`'s; 0 when it gives none. A well-formed name
+// (most are) is interned without building and parsing "{name}".
+int macid_of_name(const std::string& name, MacroNames& names, Reporter& rep);
 
 // A .cf line (or a -bt `.D`/`.C` value) to internal form: raw meta bytes are
 // quoted, '#' comments go (config_level >= 3), `$$` becomes `$`, `$x` becomes

@@ -48,6 +48,21 @@ TEST_CASE("macid_parse: names and sendmail's messages") {
     }
 }
 
+TEST_CASE("macid_of_name: the id and messages macid_parse gives {name}, for every kind of name") {
+    const char* names_in[] = {"client_addr", "x_1", "opMode", "a-b", "abcdefghijklmnopqrstuvwxyz", "ab}c", "n"};
+    for (const char* n : names_in) {
+        CAPTURE(n);
+        MacroNames fast_names, slow_names;
+        CollectingReporter fast_rep, slow_rep;
+        const int fast = macid_of_name(n, fast_names, fast_rep);
+        const int slow = macid_parse("{" + std::string(n) + "}", 0, slow_names, slow_rep).id;
+        CHECK(fast == slow);
+        CHECK(messages(fast_rep) == messages(slow_rep));
+        // and the next name gets the same id either way
+        CHECK(macid_of_name("after", fast_names, fast_rep) == macid_parse("{after}", 0, slow_names, slow_rep).id);
+    }
+}
+
 TEST_CASE("macid_parse: long names get ids from 0xA2 up ({deliveryMode} 0xA0, {load_avg} 0xA1, {opMode} 0x82)") {
     MacroNames names;
     CollectingReporter rep;
