@@ -12,18 +12,10 @@ namespace cfkit {
 namespace {
 constexpr std::size_t kRunsPerKey = 8;  // versions of one call kept (different answers read)
 
-// Messages while a remembered run is checked are not the run's: they are
-// counted (any makes the check fail) and dropped.
-class CountingSink : public Reporter {
-public:
-    std::uint64_t n = 0;
-    void report(Diagnostic) override { ++n; }
-};
-
 // (by name, in the session at hand: a long name a session interned itself
 // may have another id in the next session, so a Write keeps the name)
 MacroId macro_of(const std::string& key, MacroNames& names) {
-    CountingSink sink;
+    CollectingReporter sink;  // (the run already said anything there was to say)
     return static_cast<MacroId>(macid_parse(key, 0, names, sink).id);
 }
 } // namespace
@@ -73,10 +65,12 @@ bool RewriteMemo::holds(Session& s, const Run& r) {
             break;
         }
         case Step::Lookup: {
-            CountingSink sink;
+            // messages while a remembered run is checked are not the run's:
+            // any makes the check fail, and they are dropped
+            CollectingReporter sink;
             MapLookupContext ctx{s.env, s.maps, sink, s.config().maps.get()};
             MapResult now = lookup_map(*st.map, st.key, st.argv, ctx);
-            if (sink.n || now.status != st.status || now.value != st.value) return fail();
+            if (!sink.diagnostics.empty() || now.status != st.status || now.value != st.value) return fail();
             break;
         }
         case Step::Write: {

@@ -14,10 +14,10 @@
 // result. Its writes (`macro` map) are made again.
 //
 // Runs that report a message, hit a limit or ask a program or socket map
-// are not remembered. A map the
-// session added entries to (a script's `map` lines) has its answers
-// recorded like a host map's (has_added); sessions turn the memo off when
-// their scripts change classes (session_run.cpp); test mode clears it when a `.C` line adds to a class, and does not keep
+// are not remembered. A map the session added entries to (a script's `map`
+// lines) has its answers recorded like a host map's (has_added). Sessions
+// turn the memo off when their scripts change classes (session_run.cpp);
+// test mode clears it when a `.C` line adds to a class, and does not keep
 // runs that write into its shared prescan array (session.hpp).
 // rewrite.cpp calls it. memo_test.cpp runs calls with and without it;
 // tools/oracle/sessiondiff.py --batch plays each config's sessions through
