@@ -246,6 +246,30 @@ std::string sm_errstring(int err) {
 namespace {
 bool g_remember_checks = false;
 
+// What a remembered answer depends on but the file system (compared as
+// is: building a text key per call cost more than the check it saved).
+struct CheckKey {
+    std::string path, user;
+    uid_t uid, real_uid, euid;
+    gid_t gid;
+    unsigned flags;
+    bool warn;
+    unsigned long long dont_blame;
+    bool operator==(const CheckKey& o) const {
+        return path == o.path && uid == o.uid && real_uid == o.real_uid && euid == o.euid && gid == o.gid &&
+               flags == o.flags && warn == o.warn && dont_blame == o.dont_blame && user == o.user;
+    }
+};
+struct CheckKeyHash {
+    std::size_t operator()(const CheckKey& k) const {
+        std::size_t h = std::hash<std::string>()(k.path);
+        for (unsigned long long v : {static_cast<unsigned long long>(k.uid), static_cast<unsigned long long>(k.flags),
+                                     k.dont_blame, static_cast<unsigned long long>(k.warn)})
+            h = (h ^ v) * 1099511628211ull;
+        return h;
+    }
+};
+
 SafeCheck check_file(const std::string& path, const FileUser& u, unsigned flags, const DontBlame& dont_blame,
                      bool warn);
 } // namespace
@@ -256,15 +280,8 @@ bool remembering_file_checks() { return g_remember_checks; }
 SafeCheck safefile(const std::string& path, const FileUser& u, unsigned flags, const DontBlame& dont_blame,
                    bool warn) {
     if (!g_remember_checks) return check_file(path, u, flags, dont_blame, warn);
-    // the key: everything the answer depends on but the file system
-    std::string key = path;
-    key += '\0';
-    for (unsigned long v : {static_cast<unsigned long>(u.uid), static_cast<unsigned long>(u.gid),
-                            static_cast<unsigned long>(u.real_uid), static_cast<unsigned long>(u.euid),
-                            static_cast<unsigned long>(flags), static_cast<unsigned long>(warn)})
-        key += std::to_string(v) + ',';
-    key += u.name + '\0' + dont_blame.to_string();
-    thread_local std::unordered_map<std::string, SafeCheck> known;
+    CheckKey key{path, u.name, u.uid, u.real_uid, u.euid, u.gid, flags, warn, dont_blame.to_ullong()};
+    thread_local std::unordered_map<CheckKey, SafeCheck, CheckKeyHash> known;
     auto it = known.find(key);
     if (it != known.end()) return it->second;
     if (known.size() >= 4096) known.clear();

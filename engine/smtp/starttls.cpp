@@ -17,26 +17,12 @@ bool SmtpServer::Impl::tls_offered() {
         std::string ca = setup.tls_ca.empty() ? option("CACertFile") : setup.tls_ca;
         std::string cert = option("ServerCertFile"), key = option("ServerKeyFile"), ca_path = option("CACertPath");
         const DontBlame& dbs = cfg.options.dont_blame;
-        // While file checks are remembered (safefile.hpp) the answer depends
-        // on the names alone: the last one is kept for the next session.
-        struct Last {
-            std::string cert, key, ca, ca_path;
-            DontBlame dbs;
-            bool usable;
-        };
-        thread_local std::optional<Last> last;
-        if (remembering_file_checks() && last && last->cert == cert && last->key == key && last->ca == ca &&
-            last->ca_path == ca_path && last->dbs == dbs) {
-            tls_usable = last->usable;
-        } else {
-            // inittls(): each file must pass safefile() before it is loaded
-            bool safe = true;
-            for (const auto& [file, is_key] : {std::pair<const std::string&, bool>{cert, false}, {key, true}, {ca, false}})
-                safe = safe && !file.empty() &&
-                       safefile(file, FileUser::root(), tls_file_flags(dbs, is_key), dbs, false).error == 0;
-            tls_usable = safe && server_tls_usable(cert, key, ca, ca_path);
-            if (remembering_file_checks()) last = Last{cert, key, ca, ca_path, dbs, *tls_usable};
-        }
+        // inittls(): each file must pass safefile() before it is loaded
+        bool safe = true;
+        for (const auto& [file, is_key] : {std::pair<const std::string&, bool>{cert, false}, {key, true}, {ca, false}})
+            safe = safe && !file.empty() &&
+                   safefile(file, FileUser::root(), tls_file_flags(dbs, is_key), dbs, false).error == 0;
+        tls_usable = safe && server_tls_usable(cert, key, ca, ca_path);
     }
     return *tls_usable;
 }
