@@ -175,8 +175,8 @@ SessionRebuilder::Key SessionRebuilder::key_of(const std::string& host, long pid
     return (it->second << 32) | static_cast<Key>(static_cast<std::uint32_t>(pid));
 }
 
-RebuiltSession& SessionRebuilder::session_for(const LogLine& l, std::size_t lineno, const std::optional<Relay>& relay) {
-    const Key k = key_of(l.host, l.pid);
+RebuiltSession& SessionRebuilder::session_for(const LogLine& l, Key k, std::size_t lineno,
+                                              const std::optional<Relay>& relay) {
     auto it = open_.find(k);
     if (it != open_.end() && relay && !same_client(it->second, *relay)) {
         close(k);  // the process (a new one of the same number) serves another client
@@ -236,15 +236,20 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
     const std::string& m = l.msg;
     const Key proc = key_of(l.host, l.pid);
     // a queue id as the owner map keys it: the same id may come from two hosts
-    const std::string hq = l.host + ' ' + l.qid;
+    auto hq = [&l]() { return l.host + ' ' + l.qid; };
+    // the queue id is this process's (forgotten when the session closes)
+    auto own_qid = [&]() {
+        auto r = owner_.emplace(hq(), proc);
+        if (r.second) owned_[proc].push_back(r.first->first);
+    };
     if (m.rfind("connect from ", 0) == 0) {
         close(proc);
-        session_for(l, lineno, parse_relay(m.substr(13)));
+        session_for(l, proc, lineno, parse_relay(m.substr(13)));
         return;
     }
     // LogLevel 14 and up: the commands as received ("<-- EHLO name")
     if (m.rfind("<-- ", 0) == 0) {
-        RebuiltSession& s = session_for(l, lineno, std::nullopt);
+        RebuiltSession& s = session_for(l, proc, lineno, std::nullopt);
         const std::string cmd = m.substr(4);
         if (cmd.size() > 5 && (cmd.compare(0, 5, "EHLO ") == 0 || cmd.compare(0, 5, "HELO ") == 0 ||
                                cmd.compare(0, 5, "ehlo ") == 0 || cmd.compare(0, 5, "helo ") == 0))
@@ -261,7 +266,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         v.kind = Verdict::Kind::Rejected;
         v.reply = m;
         t.rcpts.push_back({m.substr(1, e - 1), v});
-        if (l.qid != "NOQUEUE" && owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
+        if (l.qid != "NOQUEUE") own_qid();
         last_seen_[proc] = lineno;
         return;
     }
@@ -288,7 +293,7 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         const std::string* rs = field("ruleset");
         const std::string* reject = field("reject");
         if (!rs || !reject) return;
-        RebuiltSession& s = session_for(l, lineno, client());
+        RebuiltSession& s = session_for(l, proc, lineno, client());
         const std::string arg1 = field("arg1") ? strip_angles(*field("arg1")) : std::string();
         if (*rs == "check_relay") {
             s.connect = rejection(*reject, *rs);
@@ -300,12 +305,12 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         } else if (*rs == "check_rcpt") {
             Transaction& t = txn_for(s, l.qid);
             t.rcpts.push_back({arg1, rejection(*reject, *rs)});
-            if (!l.qid.empty() && l.qid != "NOQUEUE" && owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
+            if (!l.qid.empty() && l.qid != "NOQUEUE") own_qid();
         }
         return;
     }
     if (m.rfind("from=", 0) == 0 && !l.qid.empty()) {
-        RebuiltSession& s = session_for(l, lineno, client());
+        RebuiltSession& s = session_for(l, proc, lineno, client());
         const std::string sender = strip_angles(*field("from"));
         Transaction* t = &txn_for(s, l.qid);
         // a MAIL refused by check_mail keeps its envelope (and queue id):
@@ -318,13 +323,13 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         }
         t->sender = sender;
         t->has_sender = true;
-        if (owner_.emplace(hq, proc).second) owned_[proc].push_back(hq);
+        own_qid();
         return;
     }
     if (m.rfind("to=", 0) == 0 && !l.qid.empty()) {
         // a queued (or delivered) message's recipients: from the SMTP
         // process (-odq) or the one delivering it, by its queue id
-        auto owner = owner_.find(hq);
+        auto owner = owner_.find(hq());
         const Key key = owner != owner_.end() ? owner->second : proc;
         auto it = open_.find(key);
         if (it == open_.end()) return;
@@ -338,14 +343,14 @@ void SessionRebuilder::add(const LogLine& l, std::size_t lineno) {
         return;
     }
     if (m.rfind("AUTH=server", 0) == 0) {
-        RebuiltSession& s = session_for(l, lineno, client());
+        RebuiltSession& s = session_for(l, proc, lineno, client());
         if (const std::string* a = field("authid")) s.auth_id = *a;
         s.auth_at = s.txns.size();
         if (const std::string* mech = field("mech")) s.auth_mech = *mech;
         return;
     }
     if (m.rfind("STARTTLS=server", 0) == 0) {
-        RebuiltSession& s = session_for(l, lineno, client());
+        RebuiltSession& s = session_for(l, proc, lineno, client());
         if (const std::string* v = field("verify")) s.tls_verify = *v;
         return;
     }

@@ -91,11 +91,11 @@ public:
     void finish();  // every open session
 
 private:
-    RebuiltSession& session_for(const LogLine& l, std::size_t lineno, const std::optional<Relay>& relay);
-    Transaction& txn_for(RebuiltSession& s, const std::string& qid);
     // A process is known by its host and pid: logs of several hosts
     // merged into one reuse each other's process numbers.
     using Key = long long;
+    RebuiltSession& session_for(const LogLine& l, Key k, std::size_t lineno, const std::optional<Relay>& relay);
+    Transaction& txn_for(RebuiltSession& s, const std::string& qid);
     Key key_of(const std::string& host, long pid);
     void close(Key key);
     void expire(std::size_t lineno);

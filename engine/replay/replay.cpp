@@ -246,5 +246,4 @@ std::string case_text(const RebuiltSession& s, const SessionOutcome& o, const st
     return out;
 }
 
-
 }  // namespace cfkit::replay

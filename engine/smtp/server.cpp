@@ -130,9 +130,7 @@ std::string SmtpServer::Impl::option(const std::string& name) const {
     return it == cfg.options.raw.end() ? std::string() : it->second;
 }
 bool SmtpServer::Impl::privacy(const std::string& flag) const {
-    auto it = cfg.options.raw.find("PrivacyOptions");
-    if (it == cfg.options.raw.end()) return false;
-    std::string p = ascii_lower(it->second);
+    std::string p = ascii_lower(option("PrivacyOptions"));
     for (const std::string& w : split_words_on(p, ", \t")) {
         if (w == flag) return true;
         if (w == "goaway" && (flag == "noexpn" || flag == "novrfy" || flag == "noverb" || flag == "noetrn" ||

@@ -85,25 +85,6 @@ int wait_child(int pid) {
 }
 
 namespace {
-std::string arpadate_uncached(std::time_t t);
-}
-
-std::string arpadate(std::time_t t) {
-    // Every session asks for the date of the same second or so: keep the
-    // last answer (with the TZ it was made under).
-    thread_local std::time_t last_t = -1;
-    thread_local std::string last_tz, last;
-    const char* tz = std::getenv("TZ");
-    std::string_view tzv = tz ? tz : "\x01";  // (unset differs from empty)
-    if (t != last_t || tzv != last_tz) {
-        last = arpadate_uncached(t);
-        last_t = t;
-        last_tz = std::string(tzv);
-    }
-    return last;
-}
-
-namespace {
 std::string arpadate_uncached(std::time_t t) {
     char ud[32];
     ctime_r(&t, ud);  // "Sun Sep 16 01:03:52 1973\n"
@@ -139,6 +120,21 @@ std::string arpadate_uncached(std::time_t t) {
     return b;  // the Linux build has no TZ_TYPE: no "(zone name)" after the offset
 }
 } // namespace
+
+std::string arpadate(std::time_t t) {
+    // Every session asks for the date of the same second or so: keep the
+    // last answer (with the TZ it was made under).
+    thread_local std::time_t last_t = -1;
+    thread_local std::string last_tz, last;
+    const char* tz = std::getenv("TZ");
+    std::string_view tzv = tz ? tz : "\x01";  // (unset differs from empty)
+    if (t != last_t || tzv != last_tz) {
+        last = arpadate_uncached(t);
+        last_t = t;
+        last_tz = std::string(tzv);
+    }
+    return last;
+}
 
 std::string queue_id(std::time_t t, unsigned seq, long pid) {
     static const char kChars[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
