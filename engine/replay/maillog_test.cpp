@@ -87,9 +87,18 @@ TEST_CASE("log_fields and parse_relay") {
     CHECK_FALSE(parse_relay("localhost"));
 }
 
-TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, rejects in place") {
+// The sessions a rebuilder makes of these lines, in the order it closes them.
+template <std::size_t N>
+std::vector<RebuiltSession> rebuild(const char* const (&lines)[N]) {
     std::vector<RebuiltSession> got;
     SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
+    std::size_t n = 0;
+    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
+    b.finish();
+    return got;
+}
+
+TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, rejects in place") {
     const char* lines[] = {
         "Dec  7 20:10:00 mail sm-mta[11]: NOQUEUE: connect from c.example [198.51.100.7]",
         "Dec  7 20:10:01 mail sm-mta[11]: AUTH=server, relay=c.example [198.51.100.7], authid=alice, mech=PLAIN, bits=0",
@@ -102,9 +111,7 @@ TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, reject
         "Dec  7 20:10:03 mail sm-mta[13]: Q1aaaaaaaaa011: to=<y@here.example>,<z@here.example>, delay=00:00:01, "
         "mailer=local, pri=1, stat=Sent",
     };
-    std::size_t n = 0;
-    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
-    b.finish();
+    const std::vector<RebuiltSession> got = rebuild(lines);
     REQUIRE(got.size() == 2);
     const RebuiltSession& a = got[0].pid == 11 ? got[0] : got[1];
     const RebuiltSession& c = got[0].pid == 11 ? got[1] : got[0];
@@ -123,8 +130,6 @@ TEST_CASE("SessionRebuilder: sessions by process, recipients by queue id, reject
 }
 
 TEST_CASE("SessionRebuilder: two hosts' logs merged, the same pid and queue id on each") {
-    std::vector<RebuiltSession> got;
-    SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
     const char* lines[] = {
         "Dec  7 20:10:00 mx1 sm-mta[11]: NOQUEUE: connect from a.example [198.51.100.1]",
         "Dec  7 20:10:00 mx2 sm-mta[11]: NOQUEUE: connect from b.example [198.51.100.2]",
@@ -137,9 +142,7 @@ TEST_CASE("SessionRebuilder: two hosts' logs merged, the same pid and queue id o
         "Dec  7 20:10:02 mx1 sm-mta[13]: Q1aaaaaaaaa011: to=<r1@here.example>, delay=00:00:01, mailer=local, "
         "pri=1, stat=Sent",
     };
-    std::size_t n = 0;
-    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
-    b.finish();
+    const std::vector<RebuiltSession> got = rebuild(lines);
     REQUIRE(got.size() == 2);  // one session per host, though both were process 11
     const RebuiltSession& one = got[0].host == "mx1" ? got[0] : got[1];
     const RebuiltSession& two = got[0].host == "mx1" ? got[1] : got[0];
@@ -159,8 +162,6 @@ TEST_CASE("SessionRebuilder: two hosts' logs merged, the same pid and queue id o
 }
 
 TEST_CASE("SessionRebuilder: the HELO name at LogLevel 14, User unknown, AUTH in its place") {
-    std::vector<RebuiltSession> got;
-    SessionRebuilder b([&got](RebuiltSession&& s) { got.push_back(std::move(s)); });
     const char* lines[] = {
         "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaV000060: <-- EHLO roaming.example",
         "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaV000060: ruleset=check_rcpt, arg1=<x@far.example>, "
@@ -170,9 +171,7 @@ TEST_CASE("SessionRebuilder: the HELO name at LogLevel 14, User unknown, AUTH in
         "Dec  7 20:41:12 mail sendmail[60]: 6B7KfCaW000060: from=<a@roaming.example>, size=3, class=0, nrcpts=1, "
         "proto=ESMTPA, daemon=MTA, relay=roaming.example [192.0.2.21]",
     };
-    std::size_t n = 0;
-    for (const char* l : lines) b.add(*parse_log_line(l), ++n);
-    b.finish();
+    const std::vector<RebuiltSession> got = rebuild(lines);
     REQUIRE(got.size() == 1);
     const RebuiltSession& s = got[0];
     CHECK(s.helo == "roaming.example");

@@ -66,7 +66,7 @@ bool load_script(const std::string& path, SessionScript& out, const char* who, s
         std::string error;
         std::optional<std::string> t = read_text_file(path, error);
         if (!t) {
-            messages += std::string(who) + ": " + path + ": cannot open the script\n";
+            messages += std::string(who) + ": " + error + "\n";  // (the path and why)
             return false;
         }
         text = std::move(*t);
